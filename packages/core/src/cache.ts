@@ -79,14 +79,18 @@ export class Cache<I, O> extends BasePrimitive<I, O> {
       return pending;
     }
     this.lookup('miss');
+    // A flight that `invalidate` dropped meanwhile must neither store nor end a newer flight.
+    const current = () => this.inFlight.get(key) === run;
     const run = this.inner.run(input, ctx).then(
       (value) => {
-        this.inFlight.delete(key);
-        this.store(key, value);
+        if (current()) {
+          this.inFlight.delete(key);
+          this.store(key, value);
+        }
         return value;
       },
       (error: unknown) => {
-        this.inFlight.delete(key);
+        if (current()) this.inFlight.delete(key);
         throw error;
       },
     );
@@ -103,10 +107,15 @@ export class Cache<I, O> extends BasePrimitive<I, O> {
     };
   }
 
-  /** Forgets one key, or everything; statistics are kept. */
+  /** Forgets one key, or everything (runs in flight included); statistics are kept. */
   invalidate(key?: string): void {
-    if (key === undefined) this.entries.clear();
-    else this.entries.delete(key);
+    if (key === undefined) {
+      this.entries.clear();
+      this.inFlight.clear();
+    } else {
+      this.entries.delete(key);
+      this.inFlight.delete(key);
+    }
   }
 
   private store(key: string, value: O): void {

@@ -26,6 +26,7 @@ export interface CompensationFailure {
 }
 
 const FAILURES = Symbol.for('@tta-dev/core/compensationFailures');
+const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * The compensations that failed while a saga undid its work, attached to the error the saga
@@ -84,8 +85,9 @@ export class Saga<I, O> extends BasePrimitive<I, O> {
     ctx: WorkflowContext,
   ): Promise<unknown> {
     const failures: CompensationFailure[] = [];
-    // Compensations must run even when the saga was cancelled: undo is not optional.
-    const undoCtx = ctx.aborted ? ctx.withSignal(new AbortController().signal) : ctx;
+    // Compensations must run even when the saga was cancelled, before or while undoing: undo
+    // is not optional, so they get a signal that never aborts.
+    const undoCtx = ctx.withSignal(NEVER_ABORTED);
     for (const { index, completed } of done.reverse()) {
       const step = this.steps[index]!;
       if (step.compensate === undefined) continue;
