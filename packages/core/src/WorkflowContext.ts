@@ -38,8 +38,9 @@ export interface WorkflowContext {
   /** Same ids, memory and listeners; an own copy of the state; `causationId` = this correlation id. */
   child(options?: ChildContextOptions): WorkflowContext;
   /**
-   * The same context (state included) with another signal; used by primitives that cancel their
-   * inner run. A `LazySignal` defers creating the signal until someone reads `ctx.signal`.
+   * The same context (state and checkpoints included) with another signal; used by primitives
+   * that cancel their inner run. A `LazySignal` defers creating the signal until someone reads
+   * `ctx.signal`.
    */
   withSignal(signal: AbortSignal | LazySignal): WorkflowContext;
 }
@@ -100,7 +101,6 @@ interface Shared {
 }
 
 class Context implements WorkflowContext {
-  readonly checkpoints: Checkpoint[] = [];
   private signalValue: AbortSignal | undefined;
 
   constructor(
@@ -110,6 +110,8 @@ class Context implements WorkflowContext {
     readonly persona: string | undefined,
     readonly state: Record<string, unknown>,
     signal: AbortSignal | LazySignal,
+    /** Shared with the context this one was made from by `withSignal`. */
+    readonly checkpoints: Checkpoint[] = [],
   ) {
     if ('getSignal' in signal) this.lazy = signal;
     else this.signalValue = signal;
@@ -169,7 +171,8 @@ class Context implements WorkflowContext {
       this.correlationId,
       options.persona ?? this.persona,
       { ...this.state },
-      options.signal ?? this.signal,
+      // Hand on a lazy signal as it is, so that a child does not force it into existence.
+      options.signal ?? this.signalValue ?? this.lazy!,
     );
   }
 
@@ -181,6 +184,7 @@ class Context implements WorkflowContext {
       this.persona,
       this.state,
       signal,
+      this.checkpoints,
     );
   }
 }

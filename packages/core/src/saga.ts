@@ -11,7 +11,7 @@ export interface Completed<I = unknown, O = unknown> {
 }
 
 export interface SagaStep<I = unknown, O = unknown> {
-  /** Default: the name of `run`. */
+  /** Default: the name of `run` when it is a primitive, else `step <n>` (1-based). */
   name?: string;
   /** The forward action; its output is the next step's input. */
   run: PrimitiveLike<I, O>;
