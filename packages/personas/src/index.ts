@@ -1,0 +1,52 @@
+// The public API of @tta-dev/personas, listed by name.
+
+export { BUILTIN_PERSONAS } from './builtins/index.js';
+export type { FilteredEnvironment, PathOptions, Verdict } from './policy/policy.js';
+export {
+  BASE_ENVIRONMENT,
+  checkPath,
+  checkTool,
+  filterEnvironment,
+  isPathAllowed,
+  isServerAllowed,
+  isToolAllowed,
+  needsApproval,
+  toolNeedsApproval,
+} from './policy/policy.js';
+export type { ToolDefinition } from './policy/tokens.js';
+export { countTokens, countToolTokens } from './policy/tokens.js';
+export { TOOL_SEPARATOR, toolName } from './policy/toolName.js';
+export type {
+  LoadedPersona,
+  PersonaRegistryOptions,
+  PersonaSource,
+} from './registry/PersonaRegistry.js';
+export {
+  findProjectFolder,
+  PERSONA_FILE_EXTENSIONS,
+  PersonaRegistry,
+} from './registry/PersonaRegistry.js';
+export type { PersonaFileIssue } from './schema/PersonaFileError.js';
+export { isPersonaFileError, PersonaFileError } from './schema/PersonaFileError.js';
+export type { Persona, PersonaInput } from './schema/PersonaSchema.js';
+export {
+  PersonaContextSchema,
+  PersonaSchema,
+  PersonaSecuritySchema,
+  PersonaWorkflowsSchema,
+} from './schema/PersonaSchema.js';
+export { parsePersona } from './schema/parsePersona.js';
+export {
+  type ActivePersona,
+  CONFIG_FILE,
+  ConfigCorruptError,
+  DEFAULT_HISTORY_LIMIT,
+  isConfigCorruptError,
+  type PersonaConfig,
+  type PersonaIdentity,
+  PersonaStore,
+  type PersonaStoreOptions,
+  type PersonaSwitch,
+  readConfig,
+  ttaHome,
+} from './store/index.js';

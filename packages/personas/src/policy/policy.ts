@@ -1,0 +1,137 @@
+import { homedir } from 'node:os';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Persona } from '../schema/PersonaSchema.js';
+import { matchesAny } from './matchers.js';
+import { toolName } from './toolName.js';
+
+/** A verdict with the rule that decided it, for messages people can act on. */
+export interface Verdict {
+  readonly allowed: boolean;
+  /** The pattern or rule that decided, e.g. `**\/.env` or `not in allowedServers`. */
+  readonly rule: string;
+}
+
+export function isServerAllowed(persona: Persona, server: string): boolean {
+  return persona.allowedServers.includes(server);
+}
+
+/**
+ * Whether the persona may call `tool` of `server`: the server must be allowed, and its
+ * `allowedTools` globs (when it has any) must match the tool.
+ */
+export function checkTool(persona: Persona, server: string, tool: string): Verdict {
+  if (!isServerAllowed(persona, server))
+    return { allowed: false, rule: `server "${server}" is not in allowedServers` };
+  const globs = persona.allowedTools[server];
+  if (globs === undefined) return { allowed: true, rule: `all tools of "${server}"` };
+  const match = matchesAny(globs, tool);
+  return match === undefined
+    ? { allowed: false, rule: `"${tool}" matches none of allowedTools.${server}` }
+    : { allowed: true, rule: match };
+}
+
+export function isToolAllowed(persona: Persona, server: string, tool: string): boolean {
+  return checkTool(persona, server, tool).allowed;
+}
+
+export interface PathOptions {
+  /** Folder that relative paths and relative patterns are taken from. Default: `process.cwd()`. */
+  cwd?: string;
+  /** Expansion of `~` in patterns and paths. Default: the user's home folder. */
+  home?: string;
+}
+
+/**
+ * Whether the persona may touch `path`. Patterns in `restrictedPaths` starting with `/` or `~/`
+ * match absolute paths; others match the path relative to `cwd` (so `**\/.env` and `infra/**`
+ * mean what they say within the project) and, for `**\/`-patterns, anywhere.
+ */
+export function checkPath(persona: Persona, path: string, options: PathOptions = {}): Verdict {
+  const cwd = options.cwd ?? process.cwd();
+  const home = options.home ?? homedir();
+  const absolute = resolve(cwd, expandHome(path, home));
+  const fromCwd = relative(cwd, absolute).split(sep).join('/');
+  const inside = fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd);
+  for (const pattern of persona.restrictedPaths) {
+    const expanded = expandHome(pattern, home);
+    const target = isAbsolute(expanded) || !inside ? absolute.split(sep).join('/') : fromCwd;
+    if (matchesAny([expanded], target) !== undefined) return { allowed: false, rule: pattern };
+    // A restricted folder restricts what is inside it.
+    if (matchesAny([`${expanded.replace(/\/+$/, '')}/**`], target) !== undefined)
+      return { allowed: false, rule: pattern };
+  }
+  return { allowed: true, rule: 'no restricted path matches' };
+}
+
+export function isPathAllowed(persona: Persona, path: string, options?: PathOptions): boolean {
+  return checkPath(persona, path, options).allowed;
+}
+
+/**
+ * Variables every server gets unless blocked: what a process needs to start at all (the same
+ * set the MCP SDK passes by default, plus locale and temp folders).
+ */
+export const BASE_ENVIRONMENT: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'TERM',
+  'LANG',
+  'LC_*',
+  'TMPDIR',
+  'TZ',
+];
+
+export interface FilteredEnvironment {
+  readonly env: Record<string, string>;
+  /** Names left out, and why: `blocked` by blockList, or `not allowed`. */
+  readonly dropped: readonly {
+    readonly name: string;
+    readonly reason: 'blocked' | 'not allowed';
+  }[];
+}
+
+/**
+ * The environment a server of this persona may receive: `BASE_ENVIRONMENT` and the names
+ * matching `security.allowEnvironmentAccess`, minus those matching `security.blockList`
+ * (blockList wins).
+ */
+export function filterEnvironment(
+  persona: Persona,
+  env: Readonly<Record<string, string | undefined>>,
+): FilteredEnvironment {
+  const allow = [...BASE_ENVIRONMENT, ...persona.security.allowEnvironmentAccess];
+  const kept: Record<string, string> = {};
+  const dropped: { name: string; reason: 'blocked' | 'not allowed' }[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (matchesAny(persona.security.blockList, name) !== undefined)
+      dropped.push({ name, reason: 'blocked' });
+    else if (matchesAny(allow, name) !== undefined) kept[name] = value;
+    else dropped.push({ name, reason: 'not allowed' });
+  }
+  return { env: kept, dropped };
+}
+
+/**
+ * Whether an action needs a person's approval under this persona. Actions are tools as
+ * `<server>__<tool>` and commands as `run:<command line>`.
+ */
+export function needsApproval(persona: Persona, action: string): string | undefined {
+  return matchesAny(persona.security.requireApprovalFor, action);
+}
+
+/** `needsApproval` for a tool call. */
+export function toolNeedsApproval(
+  persona: Persona,
+  server: string,
+  tool: string,
+): string | undefined {
+  return needsApproval(persona, toolName(server, tool));
+}
+
+function expandHome(path: string, home: string): string {
+  return path === '~' ? home : path.startsWith('~/') ? `${home}/${path.slice(2)}` : path;
+}
