@@ -1,6 +1,8 @@
 // The public API of @tta-dev/personas, listed by name.
 
 export { BUILTIN_PERSONAS } from './builtins/index.js';
+export { expandToolGlobs } from './catalog/expandToolGlobs.js';
+export { PUBLISHED_TOOLS } from './catalog/publishedTools.js';
 export type { FilteredEnvironment, PathOptions, Verdict } from './policy/policy.js';
 export {
   BASE_ENVIRONMENT,
@@ -13,8 +15,6 @@ export {
   needsApproval,
   toolNeedsApproval,
 } from './policy/policy.js';
-export type { ToolDefinition } from './policy/tokens.js';
-export { countTokens, countToolTokens } from './policy/tokens.js';
 export { TOOL_SEPARATOR, toolName } from './policy/toolName.js';
 export type {
   LoadedPersona,

@@ -1,3 +1,4 @@
+// A subpath of its own (`@tta-dev/personas/tokens`): the tokenizer's tables take a while to load.
 import { countTokens as count } from 'gpt-tokenizer';
 
 /**

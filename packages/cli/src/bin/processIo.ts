@@ -1,0 +1,29 @@
+import type { Io } from '../Io.js';
+
+/** The real process as an `Io`: the one place that touches process streams. */
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    ...(process.stdin.isTTY && process.stderr.isTTY
+      ? {
+          confirm: async (question: string) => {
+            const { createInterface } = await import('node:readline/promises');
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            try {
+              return /^y(es)?$/i.test((await rl.question(question)).trim());
+            } finally {
+              rl.close();
+            }
+          },
+        }
+      : {}),
+  };
+}
+
+/** Ends the process once output is flushed. */
+export function exit(code: number): void {
+  process.exitCode = code;
+}

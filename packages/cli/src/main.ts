@@ -1,0 +1,56 @@
+import { CliError } from './CliError.js';
+import { eprintln, type Io, println } from './Io.js';
+
+export const ttaHelp = `Usage: tta <command> [options]
+
+Commands:
+  persona     list, inspect, validate and switch personas (also: tta-persona)
+
+Options:
+  -h, --help     this help; "tta <command> --help" for a command's
+  -v, --version  print the version`;
+
+/** Runs `tta <argv>`; resolves to the exit code. */
+export async function runTta(argv: readonly string[], io: Io, version: string): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'persona':
+      return (await import('./persona/personaCommand.js')).runPersonaCommand(
+        rest,
+        io,
+        'tta persona',
+      );
+    case '-v':
+    case '--version':
+      println(io, version);
+      return 0;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      println(io, ttaHelp);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new CliError(`tta: unknown command "${command}"\n\n${ttaHelp}`, 2);
+  }
+}
+
+/**
+ * Runs a command, turning a `CliError` into its message and exit code, and anything else into
+ * "internal error" with the stack (exit 1).
+ */
+export async function runSafely(io: Io, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CliError) {
+      eprintln(io, error.message);
+      return error.exitCode;
+    }
+    eprintln(
+      io,
+      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return 1;
+  }
+}

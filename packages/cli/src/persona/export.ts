@@ -1,0 +1,64 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from '../args.js';
+import { usageError } from '../CliError.js';
+import { EXPORT_TARGETS, type ExportTarget, exportPersona } from '../export/exportTargets.js';
+import { colors, type Io, printJson, println } from '../Io.js';
+import { loadRegistry, resolveOrFail } from './_registry.js';
+
+type WriteFileAtomic = typeof import('write-file-atomic');
+
+export const exportHelp = `Usage: tta-persona export --target copilot|claude|cursor [--out dir] [names...] [--json]
+
+Writes personas in an assistant's own format, so that they work where the MCP gateway is not
+used:
+  copilot   .github/agents/<name>.agent.md   (VS Code / GitHub Copilot custom agents)
+  claude    .claude/agents/<name>.md         (Claude Code subagents)
+  cursor    .cursor/rules/<name>.mdc         (Cursor project rules)
+
+Without names, every persona is exported. Files are replaced atomically.
+
+Options:
+  --target T   one of copilot, claude, cursor (required)
+  --out DIR    folder to write under (default: the current folder)
+  --json       print the written files as JSON
+  -h, --help`;
+
+export async function exportCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse('tta-persona export', argv, {
+    target: { type: 'string', short: 't' },
+    out: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    println(io, exportHelp);
+    return 0;
+  }
+  const target = values.target as ExportTarget | undefined;
+  if (target === undefined || !EXPORT_TARGETS.includes(target)) {
+    throw usageError(
+      `tta-persona export: --target must be one of ${EXPORT_TARGETS.join(', ')}${values.target === undefined ? '' : `, got "${values.target}"`}`,
+    );
+  }
+  const registry = await loadRegistry(io);
+  const personas =
+    positionals.length > 0 ? positionals.map((q) => resolveOrFail(registry, q)) : registry.list();
+  const out = resolve(io.cwd, values.out ?? '.');
+  const writeFileAtomic = (
+    (await import('write-file-atomic')) as unknown as { default: WriteFileAtomic }
+  ).default;
+  const written: string[] = [];
+  for (const { persona } of personas) {
+    const file = exportPersona(persona, target);
+    const path = join(out, file.path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, file.content);
+    written.push(path);
+  }
+  if (values.json) printJson(io, { target, files: written });
+  else {
+    const c = colors(io);
+    for (const path of written) println(io, `${c.green('✓')} ${path}`);
+  }
+  return 0;
+}

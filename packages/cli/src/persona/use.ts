@@ -1,0 +1,78 @@
+import { isConfigCorruptError, PersonaStore } from '@tta-dev/personas';
+import { parse } from '../args.js';
+import { CliError, usageError } from '../CliError.js';
+import { colors, type Io, printJson, println } from '../Io.js';
+import { homeOf, loadRegistry, resolveOrFail, sourceLabel } from './_registry.js';
+
+export const useHelp = `Usage: tta-persona use <name> [--json]
+       tta-persona <name>
+
+Switches the active persona. <name> is a persona's name, an alias (backend, obs, ds...) or a
+chat mode name (backend-developer...). The MCP gateway follows the switch live.
+
+Options:
+  --json   print the switch as JSON
+  -h, --help`;
+
+export async function use(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse('tta-persona use', argv, { json: { type: 'boolean' } });
+  if (values.help) {
+    println(io, useHelp);
+    return 0;
+  }
+  if (positionals.length !== 1)
+    throw usageError(`tta-persona use: expected one persona name\n\n${useHelp}`);
+  const registry = await loadRegistry(io);
+  const loaded = resolveOrFail(registry, positionals[0]!);
+  const { persona } = loaded;
+  const store = new PersonaStore({ home: homeOf(io) });
+  let change: Awaited<ReturnType<PersonaStore['activate']>>;
+  try {
+    change = await store.activate({
+      name: persona.name,
+      displayName: persona.displayName,
+      icon: persona.icon,
+      source: loaded.source.file ?? 'builtin',
+    });
+  } catch (error) {
+    if (isConfigCorruptError(error)) throw new CliError(error.message, 2);
+    throw error;
+  }
+  if (values.json) {
+    printJson(io, {
+      ...change,
+      persona: persona.name,
+      source: sourceLabel(loaded),
+      config: store.file,
+    });
+    return 0;
+  }
+  const c = colors(io);
+  const was =
+    change.from === null
+      ? ''
+      : change.from === persona.name
+        ? c.dim(' (already active)')
+        : c.dim(` (was ${change.from} for ${formatDuration(change.previousDurationMs ?? 0)})`);
+  println(
+    io,
+    `${persona.icon} ${c.bold(persona.displayName)} ${c.dim(`(${persona.name})`)} is now active${was}`,
+  );
+  println(
+    io,
+    c.dim(
+      `  ${persona.allowedServers.length} servers, budget ${persona.tokenBudget} tokens · ${sourceLabel(loaded)}`,
+    ),
+  );
+  return 0;
+}
+
+/** 75_000 → "1m 15s". */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  const h = Math.floor(m / 60);
+  return h < 24 ? `${h}h ${m % 60}m` : `${Math.floor(h / 24)}d ${h % 24}h`;
+}
