@@ -115,8 +115,11 @@ export const LOGSEQ_JOURNAL = [
   'set_block_properties',
 ];
 
-/** Library documentation (@upstash/context7-mcp). */
-export const CONTEXT7_ALL = ['resolve-library-id', 'query-docs', 'get-library-docs'];
+/**
+ * Library documentation (@upstash/context7-mcp). Its `get-library-docs` was renamed `query-docs`
+ * (upstash/context7#1319); current releases publish only these two.
+ */
+export const CONTEXT7_ALL = ['resolve-library-id', 'query-docs'];
 
 /** Environment variables no built-in persona passes to a server. */
 export const ALWAYS_BLOCKED = [

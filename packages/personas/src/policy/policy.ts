@@ -120,7 +120,8 @@ export function filterEnvironment(
  * `<server>__<tool>` and commands as `run:<command line>`.
  */
 export function needsApproval(persona: Persona, action: string): string | undefined {
-  return matchesAny(persona.security.requireApprovalFor, action);
+  // Command lines hold slashes (`git push origin feature/x`): `*` must match them too.
+  return matchesAny(persona.security.requireApprovalFor, action, { text: true });
 }
 
 /** `needsApproval` for a tool call. */

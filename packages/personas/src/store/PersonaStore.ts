@@ -1,8 +1,8 @@
-import { watch as watchFs } from 'node:fs';
+import { mkdirSync, readFileSync, watch as watchFs } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActivePersona, PersonaConfig, PersonaSwitch } from './PersonaConfig.js';
-import { readConfig } from './readConfig.js';
+import { parseConfig, readConfig } from './readConfig.js';
 
 type WriteFileAtomic = typeof import('write-file-atomic');
 
@@ -70,7 +70,10 @@ export class PersonaStore {
           ? {}
           : { previousDurationMs: Math.max(0, at - Date.parse(previous.since)) }),
       };
-      const history = [...(config?.personaHistory ?? []), change].slice(-this.historyLimit);
+      const history =
+        this.historyLimit > 0
+          ? [...(config?.personaHistory ?? []), change].slice(-this.historyLimit)
+          : [];
       const { activePersona: _, ...others } = config ?? {};
       const next: PersonaConfig =
         persona === null
@@ -115,13 +118,20 @@ export class PersonaStore {
     listener: (active: ActivePersona | undefined) => void,
     onError?: (error: unknown) => void,
   ): () => void {
-    let last: string | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let closed = false;
+    // Set up synchronously, so that a switch made once `watch` has returned is reported: the
+    // folder must exist to be watched, and the baseline is what the file holds now.
+    try {
+      mkdirSync(this.home, { recursive: true });
+    } catch {
+      // watchFsSafe reports nothing then, as before.
+    }
+    let last = activeKey(this.activeNow());
     const check = async () => {
       try {
         const active = await this.active();
-        const key = active === undefined ? '' : `${active.name}@${active.since}`;
+        const key = activeKey(active);
         if (key !== last && !closed) {
           last = key;
           listener(active);
@@ -130,21 +140,26 @@ export class PersonaStore {
         onError?.(error);
       }
     };
-    const ready = mkdir(this.home, { recursive: true }).then(async () => {
-      const active = await this.active().catch(() => undefined);
-      last = active === undefined ? '' : `${active.name}@${active.since}`;
-    });
     // config.json is replaced by rename, so watch the folder, not the file.
     const watcher = watchFsSafe(this.home, (file) => {
       if (file !== CONFIG_FILE) return;
       clearTimeout(timer);
-      timer = setTimeout(() => void ready.then(check), 15);
+      timer = setTimeout(() => void check(), 15);
     });
     return () => {
       closed = true;
       clearTimeout(timer);
       watcher?.close();
     };
+  }
+
+  /** The active persona as the file holds it now; undefined when unreadable. */
+  private activeNow(): ActivePersona | undefined {
+    try {
+      return parseConfig(this.file, readFileSync(this.file, 'utf8')).activePersona ?? undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async update<T>(
@@ -180,6 +195,10 @@ export class PersonaStore {
       await release();
     }
   }
+}
+
+function activeKey(active: ActivePersona | undefined): string {
+  return active === undefined ? '' : `${active.name}@${active.since}`;
 }
 
 function watchFsSafe(

@@ -15,6 +15,11 @@ export async function readConfig(file: string): Promise<PersonaConfig | undefine
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  return parseConfig(file, text);
+}
+
+/** Parses the text of `config.json`, as `readConfig` does. */
+export function parseConfig(file: string, text: string): PersonaConfig {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -22,33 +27,87 @@ export async function readConfig(file: string): Promise<PersonaConfig | undefine
     throw new ConfigCorruptError(
       file,
       `not valid JSON (${(error as Error).message})`,
-      errorLine(text, error as Error),
+      lineAt(text, jsonErrorOffset(text)),
     );
   }
   const problem = shapeProblem(data);
-  if (problem !== undefined) throw new ConfigCorruptError(file, problem);
+  if (problem !== undefined) {
+    const at = problem.key === undefined ? undefined : keyOffset(text, problem.key);
+    throw new ConfigCorruptError(
+      file,
+      problem.message,
+      lineAt(text, at ?? text.length - text.trimStart().length),
+    );
+  }
   return data as PersonaConfig;
 }
 
-function shapeProblem(data: unknown): string | undefined {
+function shapeProblem(data: unknown): { message: string; key?: string } | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
-    return 'expected a JSON object';
+    return { message: 'expected a JSON object' };
   const { activePersona, personaHistory } = data as Record<string, unknown>;
   if (activePersona !== undefined && activePersona !== null) {
     const a = activePersona as Record<string, unknown>;
     if (typeof a !== 'object' || typeof a.name !== 'string' || typeof a.since !== 'string')
-      return 'activePersona must be an object with a string name and since';
+      return {
+        message: 'activePersona must be an object with a string name and since',
+        key: 'activePersona',
+      };
   }
   if (personaHistory !== undefined && !Array.isArray(personaHistory))
-    return 'personaHistory must be a list';
+    return { message: 'personaHistory must be a list', key: 'personaHistory' };
   return undefined;
 }
 
-/** The 1-based line of a JSON.parse error, from the position or line its message gives. */
-function errorLine(text: string, error: Error): number | undefined {
-  const line = /line (\d+)/.exec(error.message);
-  if (line) return Number(line[1]);
-  const position = /position (\d+)/.exec(error.message);
-  if (position) return text.slice(0, Number(position[1])).split('\n').length;
-  return undefined;
+/** 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, Math.max(0, offset)).split('\n').length;
+}
+
+/**
+ * Offset of the character where JSON.parse fails on `text`. Node 20's messages give a position
+ * for some errors only ("Unexpected token 'x', ... is not valid JSON" and "Unexpected end of JSON
+ * input" have none), so the offset is found as the end of the shortest prefix that fails before
+ * its own end; a text that only fails at its end (cut off) fails at its last character.
+ */
+function jsonErrorOffset(text: string): number {
+  const failsInside = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.includes('end of JSON input')) return false;
+      const position = /at position (\d+)/.exec(message);
+      return position === null || Number(position[1]) < length;
+    }
+  };
+  if (!failsInside(text.length)) return text.trimEnd().length - 1;
+  let low = 0; // fails only at (or after) its end
+  let high = text.length; // fails inside
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (failsInside(middle)) high = middle;
+    else low = middle;
+  }
+  return high - 1;
+}
+
+/** Offset of the top-level `key` of a JSON object text (its last occurrence, as JSON.parse). */
+function keyOffset(text: string, key: string): number | undefined {
+  const colon = /\s*:/y;
+  let depth = 0;
+  let found: number | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      colon.lastIndex = i + 1;
+      if (depth === 1 && colon.test(text) && JSON.parse(text.slice(start, i + 1)) === key)
+        found = start;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return found;
 }
