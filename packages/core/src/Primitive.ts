@@ -1,10 +1,11 @@
-import { context, trace } from '@opentelemetry/api';
+import { type Attributes, context, type Span, trace } from '@opentelemetry/api';
 import { CancelledError } from './errors/CancelledError.js';
 import {
-  contextAttributes,
+  type CoreInstruments,
   coreTracer,
   failSpan,
   instruments,
+  otelAbsent,
   tracingEnabled,
 } from './instrumentation.js';
 import type { WorkflowContext } from './WorkflowContext.js';
@@ -49,21 +50,25 @@ export function _registerSequence(factory: SequenceFactory): void {
  */
 export abstract class BasePrimitive<I, O> implements Primitive<I, O> {
   abstract readonly kind: PrimitiveKind;
+  #spanName: string | undefined;
 
   constructor(readonly name: string) {}
 
   run(input: I, ctx: WorkflowContext): Promise<O> {
-    if (ctx.aborted)
+    if (ctx.aborted) {
       return Promise.reject(new CancelledError(this.name, { cause: ctx.signal.reason }));
-    const metrics = instruments();
-    if (metrics === undefined && !tracingEnabled()) {
-      try {
-        return this.execute(input, ctx);
-      } catch (error) {
-        return Promise.reject(error);
-      }
     }
-    return this.#runInstrumented(input, ctx);
+    if (!otelAbsent()) {
+      const metrics = instruments();
+      const tracing = tracingEnabled();
+      if (metrics !== undefined || tracing)
+        return this.#runInstrumented(input, ctx, metrics, tracing);
+    }
+    try {
+      return this.execute(input, ctx);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Runs `next` on this primitive's output. */
@@ -77,40 +82,55 @@ export abstract class BasePrimitive<I, O> implements Primitive<I, O> {
 
   protected abstract execute(input: I, ctx: WorkflowContext): Promise<O>;
 
-  async #runInstrumented(input: I, ctx: WorkflowContext): Promise<O> {
-    const metrics = instruments();
-    const start = performance.now();
-    const span = tracingEnabled()
-      ? coreTracer.startSpan(`tta.${this.kind}`, {
-          attributes: {
-            'tta.primitive.name': this.name,
-            'tta.primitive.kind': this.kind,
-            ...contextAttributes(ctx),
-          },
-        })
-      : undefined;
+  #runInstrumented(
+    input: I,
+    ctx: WorkflowContext,
+    metrics: CoreInstruments | undefined,
+    tracing: boolean,
+  ): Promise<O> {
+    const start = metrics === undefined ? 0 : performance.now();
+    let span: Span | undefined;
+    let running: Promise<O>;
     try {
-      const output =
-        span === undefined
-          ? await this.execute(input, ctx)
-          : await context.with(trace.setSpan(context.active(), span), () =>
-              this.execute(input, ctx),
-            );
-      span?.end();
-      this.#record(metrics, start, 'success');
-      return output;
+      if (tracing) {
+        // Built in place rather than spread from helpers: this runs once per span.
+        const attributes: Attributes = {
+          'tta.primitive.name': this.name,
+          'tta.primitive.kind': this.kind,
+          'tta.workflow.id': ctx.workflowId,
+          'tta.run.id': ctx.runId,
+          'tta.correlation.id': ctx.correlationId,
+        };
+        if (ctx.persona !== undefined) attributes['tta.persona'] = ctx.persona;
+        this.#spanName ??= `tta.${this.kind}`;
+        const started = coreTracer.startSpan(this.#spanName, { attributes });
+        span = started;
+        running = context.with(trace.setSpan(context.active(), started), () =>
+          this.execute(input, ctx),
+        );
+      } else {
+        running = this.execute(input, ctx);
+      }
     } catch (error) {
-      if (span !== undefined) failSpan(span, error);
-      this.#record(metrics, start, 'error');
-      throw error;
+      running = Promise.reject(error);
     }
+    // `then` rather than `await`: one promise fewer per run, and each promise costs when a
+    // context manager tracks them.
+    return running.then(
+      (output) => {
+        span?.end();
+        this.#record(metrics, start, 'success');
+        return output;
+      },
+      (error: unknown) => {
+        if (span !== undefined) failSpan(span, error);
+        this.#record(metrics, start, 'error');
+        throw error;
+      },
+    );
   }
 
-  #record(
-    metrics: ReturnType<typeof instruments>,
-    start: number,
-    outcome: 'success' | 'error',
-  ): void {
+  #record(metrics: CoreInstruments | undefined, start: number, outcome: 'success' | 'error'): void {
     if (metrics === undefined) return;
     const attributes = { 'tta.primitive.kind': this.kind, 'tta.outcome': outcome };
     metrics.executions.add(1, attributes);

@@ -1,5 +1,5 @@
 import { isCancelledError } from './errors/CancelledError.js';
-import { inSpan } from './instrumentation.js';
+import { inSpan, tracingEnabled } from './instrumentation.js';
 import { BasePrimitive, type Primitive } from './Primitive.js';
 import type { WorkflowContext } from './WorkflowContext.js';
 
@@ -21,15 +21,17 @@ export class Fallback<I, O> extends BasePrimitive<I, O> {
     const errors: unknown[] = [];
     for (const [index, alternative] of this.alternatives.entries()) {
       try {
-        return await inSpan(
-          'tta.fallback.attempt',
-          () => ({
-            'tta.primitive.name': this.name,
-            'tta.fallback.index': index,
-            'tta.fallback.alternative': alternative.name,
-          }),
-          () => alternative.run(input, ctx),
-        );
+        return await (tracingEnabled()
+          ? inSpan(
+              'tta.fallback.attempt',
+              () => ({
+                'tta.primitive.name': this.name,
+                'tta.fallback.index': index,
+                'tta.fallback.alternative': alternative.name,
+              }),
+              () => alternative.run(input, ctx),
+            )
+          : alternative.run(input, ctx));
       } catch (error) {
         if (isCancelledError(error) && ctx.aborted) throw error;
         errors.push(error);

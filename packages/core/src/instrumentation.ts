@@ -12,7 +12,6 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import type { WorkflowContext } from './WorkflowContext.js';
 
 /** Instrumentation scope of every span and metric recorded by this package. */
 export const INSTRUMENTATION_SCOPE = '@tta-dev/core';
@@ -21,12 +20,23 @@ const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
 const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
 const NOOP_METER = createNoopMeter();
 
+const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+
+/**
+ * True while nothing (no provider, no context manager) has been registered with
+ * `@opentelemetry/api`: one property read, the fast path of every primitive run.
+ */
+export function otelAbsent(): boolean {
+  return (globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] === undefined;
+}
+
 /**
  * Whether an OpenTelemetry SDK has registered a tracer provider. Checked on every run, so a
  * provider registered after this module loaded is honoured; without one, primitives skip span
  * work entirely (libraries record, applications decide whether to export).
  */
 export function tracingEnabled(): boolean {
+  if (otelAbsent()) return false;
   const provider = trace.getTracerProvider();
   return (
     !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_TRACER_PROVIDER
@@ -50,6 +60,7 @@ let boundInstruments: CoreInstruments | undefined;
 
 /** The instruments, or `undefined` when no SDK meter provider is registered (nothing to pay). */
 export function instruments(): CoreInstruments | undefined {
+  if (otelAbsent()) return undefined;
   const provider = metrics.getMeterProvider();
   if (provider !== boundProvider) {
     boundProvider = provider;
@@ -87,17 +98,6 @@ function createInstruments(meter: Meter): CoreInstruments {
       description: 'Saga compensations run, by outcome',
     }),
   };
-}
-
-/** Attributes that every span of a run carries. */
-export function contextAttributes(ctx: WorkflowContext): Attributes {
-  const attributes: Attributes = {
-    'tta.workflow.id': ctx.workflowId,
-    'tta.run.id': ctx.runId,
-    'tta.correlation.id': ctx.correlationId,
-  };
-  if (ctx.persona !== undefined) attributes['tta.persona'] = ctx.persona;
-  return attributes;
 }
 
 /** Ends a span as failed, recording the error. */
