@@ -1,0 +1,192 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  type CallToolResult,
+  type Tool,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { GatewayLog } from './GatewayLog.js';
+
+/** How to reach one downstream server (parsed from mcp_servers.json). */
+export type DownstreamConfig =
+  | {
+      readonly transport: 'stdio';
+      readonly command: string;
+      readonly args?: readonly string[];
+      readonly env?: Readonly<Record<string, string>>;
+      readonly cwd?: string;
+    }
+  | {
+      readonly transport: 'http';
+      readonly url: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    };
+
+export type DownstreamState = 'stopped' | 'starting' | 'ready' | 'failed';
+
+export interface DownstreamOptions {
+  /** Environment given to a stdio server (already filtered by the persona). */
+  env: Record<string, string>;
+  log: GatewayLog;
+  /** Called when the server's tool list changed (or it came up or went down). */
+  onToolsChanged: () => void;
+  /** First restart delay after a crash; doubles up to `maxRestartDelayMs`. Default 500 ms. */
+  restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+}
+
+/**
+ * One downstream MCP server: connects, lists its tools, forwards calls, and when the server dies
+ * reports it and reconnects with exponential backoff while it is wanted — without affecting any
+ * other server.
+ */
+export class Downstream {
+  private client: Client | undefined;
+  private toolList: readonly Tool[] = [];
+  private current: DownstreamState = 'stopped';
+  private wanted = false;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private failures = 0;
+  private starting: Promise<void> | undefined;
+  /** The last reason it failed, for messages. */
+  lastError: string | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly config: DownstreamConfig,
+    private readonly options: DownstreamOptions,
+  ) {}
+
+  get state(): DownstreamState {
+    return this.current;
+  }
+
+  get tools(): readonly Tool[] {
+    return this.current === 'ready' ? this.toolList : [];
+  }
+
+  /** Connects (once); resolves when ready or failed — never rejects. */
+  start(): Promise<void> {
+    this.wanted = true;
+    if (this.current === 'ready') return Promise.resolve();
+    this.starting ??= this.connect().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    this.wanted = false;
+    clearTimeout(this.restartTimer);
+    const client = this.client;
+    this.client = undefined;
+    this.current = 'stopped';
+    this.toolList = [];
+    await client?.close().catch(() => undefined);
+  }
+
+  async call(
+    tool: string,
+    args: Record<string, unknown> | undefined,
+    timeoutMs: number,
+  ): Promise<CallToolResult> {
+    const client = this.client;
+    if (client === undefined || this.current !== 'ready') {
+      throw new Error(
+        `server "${this.name}" is not running${this.lastError ? ` (${this.lastError})` : ''}`,
+      );
+    }
+    return (await client.callTool({ name: tool, arguments: args ?? {} }, undefined, {
+      timeout: timeoutMs,
+    })) as CallToolResult;
+  }
+
+  private async connect(): Promise<void> {
+    this.current = 'starting';
+    const client = new Client({ name: 'tta-gateway', version: '0.0.0' });
+    const transport = this.transport();
+    try {
+      await client.connect(transport);
+      this.client = client;
+      client.setNotificationHandler(
+        ToolListChangedNotificationSchema,
+        () => void this.refreshTools(),
+      );
+      // Set after connecting: a close during the handshake is a failed start, handled below.
+      client.onclose = () => this.onClosed(client);
+      await this.refreshTools(false);
+      this.current = 'ready';
+      this.failures = 0;
+      this.lastError = undefined;
+      this.options.log('info', `server "${this.name}" ready with ${this.toolList.length} tools`);
+    } catch (error) {
+      this.client = undefined;
+      await client.close().catch(() => undefined);
+      this.fail(error instanceof Error ? error.message : String(error));
+    }
+    this.options.onToolsChanged();
+  }
+
+  private transport(): Transport {
+    if (this.config.transport === 'http') {
+      return new StreamableHTTPClientTransport(new URL(this.config.url), {
+        requestInit: { headers: { ...this.config.headers } },
+      });
+    }
+    const transport = new StdioClientTransport({
+      command: this.config.command,
+      args: [...(this.config.args ?? [])],
+      env: { ...this.options.env, ...this.config.env },
+      ...(this.config.cwd === undefined ? {} : { cwd: this.config.cwd }),
+      stderr: 'pipe',
+    });
+    // A server's own log lines go to the gateway's log, never to stdout.
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n'))
+        if (line.trim() !== '') this.options.log('debug', `[${this.name}] ${line}`);
+    });
+    return transport;
+  }
+
+  private async refreshTools(announce = true): Promise<void> {
+    const client = this.client;
+    if (client === undefined) return;
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor === undefined ? {} : { cursor });
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    this.toolList = tools;
+    if (announce) this.options.onToolsChanged();
+  }
+
+  private onClosed(client: Client): void {
+    if (this.client !== client) return; // stopped on purpose, or replaced
+    this.client = undefined;
+    this.toolList = [];
+    this.fail('the server process exited');
+    this.options.onToolsChanged();
+  }
+
+  private fail(reason: string): void {
+    this.current = 'failed';
+    this.lastError = reason;
+    this.failures += 1;
+    if (!this.wanted) return;
+    const base = this.options.restartDelayMs ?? 500;
+    const delay = Math.min(
+      this.options.maxRestartDelayMs ?? 30_000,
+      base * 2 ** (this.failures - 1),
+    );
+    this.options.log('warn', `server "${this.name}" failed: ${reason}; retrying in ${delay} ms`);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.wanted && this.current === 'failed') void this.start();
+    }, delay);
+    this.restartTimer.unref?.();
+  }
+}

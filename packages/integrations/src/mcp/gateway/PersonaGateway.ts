@@ -1,0 +1,343 @@
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { Memory } from '@tta-dev/core';
+import {
+  type ActivePersona,
+  checkPath,
+  checkTool,
+  filterEnvironment,
+  type Persona,
+  type PersonaRegistry,
+  PersonaStore,
+  TOOL_SEPARATOR,
+  toolName,
+  toolNeedsApproval,
+} from '@tta-dev/personas';
+import { argumentPaths } from './argumentPaths.js';
+import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
+import { Downstream, type DownstreamConfig } from './Downstream.js';
+import type { GatewayLog } from './GatewayLog.js';
+
+export interface GatewayOptions {
+  /** The downstream servers, by name (from mcp_servers.json). */
+  servers: Readonly<Record<string, DownstreamConfig>>;
+  /** Personas to resolve the active one against. */
+  registry: PersonaRegistry;
+  /** Where the active persona is read and watched. Default: `new PersonaStore()`. */
+  store?: PersonaStore;
+  /** Pins one persona for the life of the gateway; the store is then neither read nor watched. */
+  persona?: string;
+  /** Limit of every proxied call, in ms. Default: `DEFAULT_CALL_TIMEOUT_MS`. */
+  callTimeoutMs?: number;
+  /** Environment that downstream servers' variables are chosen from. Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Folder that relative restricted paths are taken from. Default: `process.cwd()`. */
+  cwd?: string;
+  /** Memory behind the memory_* tools. Default: an in-memory one, namespace `gateway`. */
+  memory?: Memory;
+  log?: GatewayLog;
+  /** First restart delay of a crashed server. Default 500 ms. */
+  restartDelayMs?: number;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+/** What a session can do for the gateway: ask its person to approve an action. */
+export interface GatewaySession {
+  /** Resolves to true when the person approved; absent when the client cannot ask. */
+  approve?: (message: string) => Promise<boolean>;
+}
+
+const text = (value: unknown, isError = false): CallToolResult => ({
+  content: [
+    { type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) },
+  ],
+  ...(isError ? { isError: true } : {}),
+});
+
+/**
+ * The persona gateway: connects to the servers the active persona allows, shows only the tools it
+ * allows (named `<server>__<tool>`), enforces the persona at call time, and follows persona
+ * switches live. Transports (stdio, HTTP) wrap it with `createGatewayServer`.
+ */
+export class PersonaGateway {
+  private readonly downstreams = new Map<string, Downstream>();
+  private readonly listeners = new Set<() => void>();
+  private readonly store: PersonaStore;
+  private readonly memory: Memory;
+  private readonly log: GatewayLog;
+  private active: Persona | undefined;
+  private unwatch: (() => void) | undefined;
+  private applying: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly options: GatewayOptions) {
+    this.store = options.store ?? new PersonaStore();
+    this.memory = options.memory ?? new Memory().namespace('gateway');
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** Starts the gateway: resolves the persona, starts its servers, and watches for switches. */
+  static async start(options: GatewayOptions): Promise<PersonaGateway> {
+    const gateway = new PersonaGateway(options);
+    if (options.persona !== undefined) {
+      const pinned = options.registry.resolve(options.persona);
+      if (pinned === undefined) throw new Error(`unknown persona "${options.persona}"`);
+      await gateway.apply(pinned.persona);
+    } else {
+      gateway.unwatch = gateway.store.watch(
+        (active) => void gateway.follow(active),
+        (error) =>
+          gateway.log('error', `cannot read the active persona: ${(error as Error).message}`),
+      );
+      await gateway.follow(await gateway.store.active().catch(() => undefined));
+    }
+    return gateway;
+  }
+
+  get persona(): Persona | undefined {
+    return this.active;
+  }
+
+  /** Subscribes to changes of the tool list; returns a function that unsubscribes. */
+  onToolsChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The tools the active persona may see: the gateway's own, then each allowed server's. */
+  listTools(): Tool[] {
+    const tools = [...BUILTIN_TOOLS];
+    const persona = this.active;
+    if (persona === undefined) return tools;
+    for (const server of persona.allowedServers) {
+      for (const tool of this.downstreams.get(server)?.tools ?? []) {
+        if (checkTool(persona, server, tool.name).allowed)
+          tools.push({ ...tool, name: toolName(server, tool.name) });
+      }
+    }
+    return tools;
+  }
+
+  /** Runs a call with the persona's rules; refusals and failures are error results, never throws. */
+  async callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    session: GatewaySession = {},
+  ): Promise<CallToolResult> {
+    try {
+      if (BUILTIN_NAMES.has(name)) return await this.callBuiltin(name, args ?? {});
+      const split = name.indexOf(TOOL_SEPARATOR);
+      if (split <= 0)
+        return text(
+          `unknown tool "${name}": gateway tools are named <server>${TOOL_SEPARATOR}<tool>`,
+          true,
+        );
+      const server = name.slice(0, split);
+      const tool = name.slice(split + TOOL_SEPARATOR.length);
+      const persona = this.active;
+      if (persona === undefined)
+        return text('no persona is active: call persona_switch first', true);
+      const verdict = checkTool(persona, server, tool);
+      if (!verdict.allowed)
+        return text(
+          `refused: persona "${persona.name}" may not use ${name} (${verdict.rule})`,
+          true,
+        );
+      for (const { argument, path } of argumentPaths(args ?? {})) {
+        const pathVerdict = checkPath(persona, path, { cwd: this.options.cwd ?? process.cwd() });
+        if (!pathVerdict.allowed) {
+          return text(
+            `refused: argument "${argument}" names ${path}, a restricted path for persona "${persona.name}" (${pathVerdict.rule})`,
+            true,
+          );
+        }
+      }
+      const approval = toolNeedsApproval(persona, server, tool);
+      if (approval !== undefined) {
+        if (session.approve === undefined) {
+          return text(
+            `refused: ${name} needs a person's approval under persona "${persona.name}" (${approval}), and this client cannot ask for it`,
+            true,
+          );
+        }
+        const approved = await session.approve(
+          `Persona "${persona.displayName}" wants to run ${name} with ${JSON.stringify(args ?? {})}. Approve?`,
+        );
+        if (!approved) return text(`refused: ${name} was not approved`, true);
+      }
+      const downstream = this.downstreams.get(server);
+      if (downstream === undefined)
+        return text(`server "${server}" is not configured in mcp_servers.json`, true);
+      return await downstream.call(
+        tool,
+        args,
+        this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      );
+    } catch (error) {
+      return text(
+        `${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+        true,
+      );
+    }
+  }
+
+  /** Switches the persona through the store (so every process follows) and applies it here. */
+  async switchPersona(query: string): Promise<Persona> {
+    if (this.options.persona !== undefined)
+      throw new Error(`the gateway is pinned to persona "${this.options.persona}" (--persona)`);
+    const found = this.options.registry.resolve(query);
+    if (found === undefined) {
+      throw new Error(
+        `unknown persona "${query}"; did you mean ${this.options.registry
+          .suggest(query)
+          .map((s) => `"${s}"`)
+          .join(', ')}?`,
+      );
+    }
+    const { persona } = found;
+    await this.store.activate({
+      name: persona.name,
+      displayName: persona.displayName,
+      icon: persona.icon,
+      source: found.source.file ?? 'builtin',
+    });
+    await this.apply(persona);
+    return persona;
+  }
+
+  async close(): Promise<void> {
+    this.unwatch?.();
+    await Promise.all([...this.downstreams.values()].map((d) => d.stop()));
+    this.downstreams.clear();
+  }
+
+  private follow(active: ActivePersona | undefined): Promise<void> {
+    if (active === undefined) return this.apply(undefined);
+    const found =
+      this.options.registry.get(active.name) ?? this.options.registry.resolve(active.name);
+    if (found === undefined)
+      this.log(
+        'warn',
+        `active persona "${active.name}" is not defined; showing the gateway's own tools only`,
+      );
+    return this.apply(found?.persona);
+  }
+
+  /** Makes `persona` the one in force: starts its servers, stops the others, tells sessions. */
+  private apply(persona: Persona | undefined): Promise<void> {
+    // Switches apply one at a time, in order.
+    this.applying = this.applying.then(async () => {
+      if (persona?.name === this.active?.name && persona !== undefined) return;
+      this.active = persona;
+      this.log(
+        'info',
+        persona === undefined
+          ? 'no persona active'
+          : `persona ${persona.icon} ${persona.name} active`,
+      );
+      const wanted = new Set(
+        persona?.allowedServers.filter((s) => this.options.servers[s] !== undefined) ?? [],
+      );
+      for (const server of persona?.allowedServers ?? []) {
+        if (this.options.servers[server] === undefined)
+          this.log(
+            'warn',
+            `persona "${persona?.name}" allows server "${server}", which mcp_servers.json does not define`,
+          );
+      }
+      const stopping = [...this.downstreams.entries()]
+        .filter(([name]) => !wanted.has(name))
+        .map(([name, downstream]) => {
+          this.downstreams.delete(name);
+          return downstream.stop();
+        });
+      // Servers are (re)started with the persona's environment, in parallel.
+      const starting = [...wanted].map((name) => {
+        const existing = this.downstreams.get(name);
+        if (existing !== undefined) return existing.start();
+        const downstream = new Downstream(name, this.options.servers[name]!, {
+          env: filterEnvironment(persona!, this.options.env ?? process.env).env,
+          log: this.log,
+          onToolsChanged: () => this.notify(),
+          ...(this.options.restartDelayMs === undefined
+            ? {}
+            : { restartDelayMs: this.options.restartDelayMs }),
+        });
+        this.downstreams.set(name, downstream);
+        return downstream.start();
+      });
+      await Promise.all([...stopping, ...starting]);
+      this.notify();
+    });
+    return this.applying;
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private async callBuiltin(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    const describe = (p: Persona) => ({
+      name: p.name,
+      displayName: p.displayName,
+      icon: p.icon,
+      description: p.description,
+      aliases: p.aliases,
+      servers: p.allowedServers,
+      tokenBudget: p.tokenBudget,
+      workflows: p.workflows.available,
+    });
+    switch (name) {
+      case 'persona_current':
+        return text(this.active === undefined ? null : describe(this.active));
+      case 'persona_list':
+        return text(
+          this.options.registry
+            .list()
+            .map((l) => ({ ...describe(l.persona), active: l.persona.name === this.active?.name })),
+        );
+      case 'persona_switch': {
+        if (typeof args.persona !== 'string')
+          return text('persona_switch needs a "persona" string', true);
+        const persona = await this.switchPersona(args.persona);
+        return text(
+          `${persona.icon} ${persona.displayName} (${persona.name}) is now active: ${this.listTools().length} tools`,
+        );
+      }
+      case 'memory_add': {
+        if (typeof args.key !== 'string' || !('value' in args))
+          return text('memory_add needs "key" and "value"', true);
+        const tags = Array.isArray(args.tags)
+          ? args.tags.filter((t): t is string => typeof t === 'string')
+          : [];
+        await this.memory.add(args.key, args.value, {
+          tags: [...tags, ...(this.active ? [this.active.name] : [])],
+          ...(typeof args.ttlMs === 'number' ? { ttlMs: args.ttlMs } : {}),
+        });
+        return text(`stored "${args.key}"`);
+      }
+      case 'memory_get': {
+        if (typeof args.key !== 'string') return text('memory_get needs a "key" string', true);
+        const found = await this.memory.has(args.key);
+        return found
+          ? text({ key: args.key, value: await this.memory.get(args.key) })
+          : text(`no memory under "${args.key}"`, true);
+      }
+      case 'memory_search': {
+        const keywords = Array.isArray(args.keywords)
+          ? args.keywords.map(String)
+          : typeof args.keywords === 'string'
+            ? [args.keywords]
+            : [];
+        if (keywords.length === 0) return text('memory_search needs "keywords"', true);
+        return text(
+          await this.memory.search(
+            keywords,
+            typeof args.limit === 'number' ? { limit: args.limit } : {},
+          ),
+        );
+      }
+      default:
+        return text(`unknown tool "${name}"`, true);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+
+/** Tools the gateway offers itself, whatever the persona: switching hats and shared memory. */
+export const BUILTIN_TOOLS: readonly Tool[] = [
+  {
+    name: 'persona_current',
+    description: 'The active persona: name, servers, token budget and what it is for.',
+    inputSchema: { type: 'object', properties: {} },
+  },
+  {
+    name: 'persona_list',
+    description: 'Every persona that can be switched to, with aliases and servers.',
+    inputSchema: { type: 'object', properties: {} },
+  },
+  {
+    name: 'persona_switch',
+    description:
+      "Switch the active persona (by name, alias or chat mode), e.g. when a workflow stage asks for another role. The tool list changes to the new persona's tools.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        persona: { type: 'string', description: 'Name, alias (backend, obs, ds...) or chat mode' },
+      },
+      required: ['persona'],
+    },
+  },
+  {
+    name: 'memory_add',
+    description:
+      'Store a value in the memory shared by all personas, so the next stage can use it.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        key: { type: 'string' },
+        value: { description: 'Any JSON value' },
+        tags: { type: 'array', items: { type: 'string' } },
+        ttlMs: { type: 'number', description: 'Forget it after this many milliseconds' },
+      },
+      required: ['key', 'value'],
+    },
+  },
+  {
+    name: 'memory_get',
+    description: 'Read a value from the shared memory by key.',
+    inputSchema: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
+  },
+  {
+    name: 'memory_search',
+    description:
+      'Find shared memory entries whose key, tags or value contain any keyword ("*" for all), newest first.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        keywords: { type: 'array', items: { type: 'string' } },
+        limit: { type: 'number' },
+      },
+      required: ['keywords'],
+    },
+  },
+];
+
+export const BUILTIN_NAMES = new Set(BUILTIN_TOOLS.map((t) => t.name));
