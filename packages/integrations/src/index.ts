@@ -1,5 +1,34 @@
 // The public API of @tta-dev/integrations, listed by name.
 
+// MCP servers file (mcp_servers.json): schema, lookup, loading, errors
+export { type EnvSource, type Expansion, expandEnv } from './mcp/config/expandEnv.js';
+export {
+  type FindMcpServersFileOptions,
+  findMcpServersFile,
+  type LoadedMcpServers,
+  type LoadMcpServersOptions,
+  loadMcpServers,
+  PROJECT_MCP_SERVERS_FILE,
+  USER_MCP_SERVERS_FILE,
+} from './mcp/config/loadMcpServers.js';
+export {
+  isMcpConfigError,
+  McpConfigError,
+  type McpConfigErrorReason,
+  type McpConfigIssue,
+} from './mcp/config/McpConfigError.js';
+export {
+  type McpHttpServerConfig,
+  type McpServerConfig,
+  McpServerConfigSchema,
+  type McpServersConfig,
+  type McpServersConfigInput,
+  McpServersConfigSchema,
+  type McpStdioServerConfig,
+  mcpServerNameProblem,
+  mcpServerUrlProblem,
+} from './mcp/config/McpServersConfig.js';
+export { parseMcpServers } from './mcp/config/parseMcpServers.js';
 // MCP persona gateway
 export { createGatewayServer, GATEWAY_INFO } from './mcp/gateway/createGatewayServer.js';
 export type { DownstreamConfig, DownstreamState } from './mcp/gateway/Downstream.js';
@@ -8,3 +37,6 @@ export type { GatewayOptions, GatewaySession } from './mcp/gateway/PersonaGatewa
 export { DEFAULT_CALL_TIMEOUT_MS, PersonaGateway } from './mcp/gateway/PersonaGateway.js';
 export type { HttpGateway, ServeHttpOptions } from './mcp/gateway/serveHttp.js';
 export { serveHttp } from './mcp/gateway/serveHttp.js';
+export type { TokenUsage } from './mcp/gateway/TokenLedger.js';
+export type { PersonaToolCost, ToolCatalog } from './mcp/tokens/personaToolCosts.js';
+export { listAllTools, personaToolCosts } from './mcp/tokens/personaToolCosts.js';

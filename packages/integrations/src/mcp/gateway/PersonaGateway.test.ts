@@ -276,6 +276,33 @@ describe('PersonaGateway with real MCP servers', () => {
     ).toBe(true);
   });
 
+  it('counts tokens of the tools shown and results passed, noting when the budget is passed', async () => {
+    harness = await startHarness(
+      { fx: fixtureServer('tools'), changing: fixtureServer('changing') },
+      { active: 'reader' },
+    );
+    await harness.client.listTools();
+    const shown = harness.gateway.tokenUsage();
+    expect(shown).toMatchObject({ persona: 'reader', budget: 700, results: 0 });
+    expect(shown.definitions).toBeGreaterThan(100);
+    const small = await harness.client.callTool({
+      name: 'fx__echo',
+      arguments: { message: 'short' },
+    });
+    expect(small.content).toHaveLength(1);
+    const big = await harness.client.callTool({
+      name: 'fx__echo',
+      arguments: { message: 'word '.repeat(800) },
+    });
+    expect(big.content, JSON.stringify(harness.gateway.tokenUsage())).toHaveLength(2);
+    expect(resultText({ content: [(big.content as unknown[])[1]] })).toMatch(
+      /persona "reader" has used \d+ tokens .* over its budget of 700/,
+    );
+    expect(harness.gateway.tokenUsage().results).toBeGreaterThan(700);
+    await harness.client.callTool({ name: 'persona_switch', arguments: { persona: 'builder' } });
+    expect(harness.gateway.tokenUsage()).toMatchObject({ persona: 'builder', results: 0 });
+  });
+
   it('proxies published servers from npm: everything, memory and filesystem', async () => {
     harness = await startHarness(
       {

@@ -16,6 +16,7 @@ import { argumentPaths } from './argumentPaths.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
 import { Downstream, type DownstreamConfig } from './Downstream.js';
 import type { GatewayLog } from './GatewayLog.js';
+import { TokenLedger, type TokenUsage } from './TokenLedger.js';
 
 export interface GatewayOptions {
   /** The downstream servers, by name (from mcp_servers.json). */
@@ -68,6 +69,7 @@ export class PersonaGateway {
   private active: Persona | undefined;
   private unwatch: (() => void) | undefined;
   private applying: Promise<void> = Promise.resolve();
+  private readonly ledger = new TokenLedger();
 
   private constructor(private readonly options: GatewayOptions) {
     this.store = options.store ?? new PersonaStore();
@@ -101,6 +103,18 @@ export class PersonaGateway {
   onToolsChanged(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Tokens the active persona's tools have cost since it became active. */
+  tokenUsage(): TokenUsage {
+    return this.ledger.usage();
+  }
+
+  /** The tool list a client is shown; its tokens count against the persona's budget. */
+  listToolsForClient(): Tool[] {
+    const tools = this.listTools();
+    this.ledger.listed(tools);
+    return tools;
   }
 
   /** The tools the active persona may see: the gateway's own, then each allowed server's. */
@@ -167,11 +181,15 @@ export class PersonaGateway {
       const downstream = this.downstreams.get(server);
       if (downstream === undefined)
         return text(`server "${server}" is not configured in mcp_servers.json`, true);
-      return await downstream.call(
+      const result = await downstream.call(
         tool,
         args,
         this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       );
+      const overBudget = this.ledger.passed(result);
+      if (overBudget === undefined) return result;
+      this.log('warn', overBudget);
+      return { ...result, content: [...result.content, { type: 'text', text: overBudget }] };
     } catch (error) {
       return text(
         `${name} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -228,6 +246,7 @@ export class PersonaGateway {
     this.applying = this.applying.then(async () => {
       if (persona?.name === this.active?.name && persona !== undefined) return;
       this.active = persona;
+      this.ledger.reset(persona?.name ?? '', persona?.tokenBudget ?? 0);
       this.log(
         'info',
         persona === undefined

@@ -15,7 +15,9 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
     instructions:
       'Tools are scoped to the active persona and named <server>__<tool>. Use persona_switch to change role, and memory_* to pass context between personas.',
   });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: gateway.listTools() }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: gateway.listToolsForClient(),
+  }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const session: GatewaySession =
       server.getClientCapabilities()?.elicitation === undefined

@@ -56,7 +56,7 @@ export const TEST_PERSONAS = {
     name: 'reader',
     displayName: 'Reader',
     description: 'Reads things.',
-    tokenBudget: 1500,
+    tokenBudget: 700,
     allowedServers: ['fx'],
     allowedTools: { fx: ['echo'] },
   },

@@ -1,0 +1,82 @@
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { metrics } from '@opentelemetry/api';
+import { countTokens, countToolTokens } from '@tta-dev/personas/tokens';
+
+const meter = () => metrics.getMeter('@tta-dev/integrations');
+
+/** What a persona has spent since it became active. */
+export interface TokenUsage {
+  readonly persona: string;
+  readonly budget: number;
+  /** Tokens of the tool definitions last shown. */
+  readonly definitions: number;
+  /** Tokens of the tool results passed through. */
+  readonly results: number;
+  readonly total: number;
+}
+
+/**
+ * Counts the tokens a persona's tools cost — the definitions it is shown and the results passed
+ * through — against its `tokenBudget`, resetting at every switch.
+ */
+export class TokenLedger {
+  private persona = '';
+  private budget = 0;
+  private definitions = 0;
+  private results = 0;
+
+  /** Starts counting for a newly active persona. */
+  reset(persona: string, budget: number): void {
+    this.persona = persona;
+    this.budget = budget;
+    this.definitions = 0;
+    this.results = 0;
+  }
+
+  /** Records the tool list shown; returns its tokens. */
+  listed(tools: readonly Tool[]): number {
+    this.definitions = countToolTokens(tools);
+    meter()
+      .createHistogram('tta.gateway.tool_list_tokens', {
+        description: 'Tokens of the tool list shown to a client',
+        unit: '{token}',
+      })
+      .record(this.definitions, { 'tta.persona': this.persona || 'none' });
+    return this.definitions;
+  }
+
+  /**
+   * Records a result; when the persona is over budget, returns a note to append to the result
+   * (and counts the overrun), else undefined.
+   */
+  passed(result: CallToolResult): string | undefined {
+    const text = result.content
+      .map((c) => (c.type === 'text' ? c.text : JSON.stringify(c)))
+      .join('\n');
+    const tokens = countTokens(text);
+    this.results += tokens;
+    meter()
+      .createCounter('tta.gateway.result_tokens', {
+        description: 'Tokens of tool results passed through',
+        unit: '{token}',
+      })
+      .add(tokens, { 'tta.persona': this.persona || 'none' });
+    if (this.persona === '' || this.definitions + this.results <= this.budget) return undefined;
+    meter()
+      .createCounter('tta.gateway.budget_exceeded', {
+        description: 'Tool results delivered while a persona was over its token budget',
+      })
+      .add(1, { 'tta.persona': this.persona });
+    return `Note: persona "${this.persona}" has used ${this.definitions + this.results} tokens of tools and results, over its budget of ${this.budget}.`;
+  }
+
+  usage(): TokenUsage {
+    return {
+      persona: this.persona,
+      budget: this.budget,
+      definitions: this.definitions,
+      results: this.results,
+      total: this.definitions + this.results,
+    };
+  }
+}
