@@ -29,6 +29,7 @@ export {
   mcpServerUrlProblem,
 } from './mcp/config/McpServersConfig.js';
 export { parseMcpServers } from './mcp/config/parseMcpServers.js';
+
 // MCP persona gateway
 export { createGatewayServer, GATEWAY_INFO } from './mcp/gateway/createGatewayServer.js';
 export type { DownstreamConfig, DownstreamState } from './mcp/gateway/Downstream.js';

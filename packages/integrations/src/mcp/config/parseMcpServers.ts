@@ -1,0 +1,241 @@
+import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type EnvSource, expandEnv } from './expandEnv.js';
+import { McpConfigError, type McpConfigIssue } from './McpConfigError.js';
+import {
+  type McpServerConfig,
+  type McpServersConfig,
+  McpServersConfigSchema,
+  mcpServerUrlProblem,
+} from './McpServersConfig.js';
+
+type Path = readonly (string | number)[];
+
+/**
+ * Parses and validates the text of an MCP servers file (strict JSON), then expands the `${VAR}`
+ * and `${VAR:-default}` references in command, args, env values, cwd, url and header values from
+ * `env`. Every problem (JSON syntax, schema, an unset variable) is reported with the file, line,
+ * column and dotted field path in one `McpConfigError`.
+ */
+export function parseMcpServers(
+  file: string,
+  text: string,
+  env: EnvSource = process.env,
+): McpServersConfig {
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const lines = new LineCounter();
+  const fail = (issues: McpConfigIssue[]): never => {
+    throw new McpConfigError(file, issues);
+  };
+
+  const syntax = syntaxIssue(source);
+  if (syntax !== undefined) fail([syntax]);
+  let data: unknown;
+  try {
+    data = JSON.parse(source);
+  } catch (error) {
+    fail([{ path: '', message: (error as Error).message }]);
+  }
+
+  // yaml reads JSON and keeps the position of every node: the way to a line for a field path.
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  if (duplicates.length > 0)
+    fail(
+      duplicates.map((e) => ({
+        path: '',
+        ...position(lines, e.pos[0]),
+        message: `duplicate key ${/^"(?:[^"\\]|\\.)*"/.exec(source.slice(e.pos[0]))?.[0] ?? ''}: JSON keeps only the last`,
+      })),
+    );
+
+  const result = McpServersConfigSchema.safeParse(data);
+  if (!result.success)
+    fail(result.error.issues.flatMap((issue) => locate(doc, lines, data, issue)));
+
+  const issues: McpConfigIssue[] = [];
+  const at = (path: Path, message: string) =>
+    issues.push({ path: path.join('.'), ...position(lines, nodeOffset(doc, path)), message });
+  const expand = (path: Path, value: string): string => {
+    const { value: expanded, problems } = expandEnv(value, env);
+    for (const problem of problems) at(path, problem);
+    return expanded;
+  };
+  const expandMap = (path: Path, map: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(map).map(([k, v]) => [k, expand([...path, k], v)]));
+
+  const servers: Record<string, McpServerConfig> = {};
+  for (const [name, server] of Object.entries(result.data!.mcpServers)) {
+    const base = ['mcpServers', name];
+    if (server.transport === 'stdio') {
+      servers[name] = {
+        transport: 'stdio',
+        command: expand([...base, 'command'], server.command),
+        args: server.args.map((arg, i) => expand([...base, 'args', i], arg)),
+        env: expandMap([...base, 'env'], server.env),
+        ...(server.cwd === undefined ? {} : { cwd: expand([...base, 'cwd'], server.cwd) }),
+      };
+    } else {
+      const url = expand([...base, 'url'], server.url);
+      const problem = server.url.includes('${') ? mcpServerUrlProblem(url) : undefined;
+      if (problem !== undefined) at([...base, 'url'], `after expansion, ${problem}`);
+      servers[name] = {
+        transport: 'http',
+        url,
+        headers: expandMap([...base, 'headers'], server.headers),
+      };
+    }
+  }
+  if (issues.length > 0) fail(issues);
+  return { mcpServers: servers };
+}
+
+/** The first JSON syntax error, located; `undefined` for well-formed JSON. */
+function syntaxIssue(text: string): McpConfigIssue | undefined {
+  if (text.trim() === '')
+    return { path: '', message: 'the file is empty (expected {"mcpServers": {...}})' };
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
+  const first = errors[0];
+  if (first === undefined) return undefined;
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return {
+    path: '',
+    ...position(lines, first.offset),
+    message: `invalid JSON: ${syntaxMessage(printParseErrorCode(first.error), text.charAt(first.offset))}`,
+  };
+}
+
+function syntaxMessage(code: string, char: string): string {
+  switch (code) {
+    case 'PropertyNameExpected':
+      return char === '}'
+        ? 'trailing comma before "}"'
+        : 'expected a property name in double quotes';
+    case 'ValueExpected':
+      if (char === ']') return 'trailing comma before "]"';
+      return char === '' ? 'unexpected end of file' : 'expected a value';
+    case 'ColonExpected':
+      return 'expected ":" after the property name';
+    case 'CommaExpected':
+      return 'expected "," between two members';
+    case 'CloseBraceExpected':
+      return 'expected "}"';
+    case 'CloseBracketExpected':
+      return 'expected "]"';
+    case 'EndOfFileExpected':
+      return 'unexpected text after the end of the JSON value';
+    case 'InvalidCommentToken':
+      return 'comments are not allowed in JSON';
+    case 'UnexpectedEndOfComment':
+      return 'unterminated comment';
+    case 'UnexpectedEndOfString':
+      return 'unterminated string';
+    case 'UnexpectedEndOfNumber':
+    case 'InvalidNumberFormat':
+      return 'invalid number';
+    case 'InvalidUnicode':
+      return 'invalid \\u escape';
+    case 'InvalidEscapeCharacter':
+      return 'invalid escape character';
+    case 'InvalidCharacter':
+      return 'invalid character in a string (control characters must be escaped)';
+    case 'InvalidSymbol':
+      if (char === "'") return 'use double quotes (") for names and strings';
+      return `unexpected character ${JSON.stringify(char)}`;
+    default:
+      return `unexpected ${char === '' ? 'end of file' : `character ${JSON.stringify(char)}`}`;
+  }
+}
+
+function locate(
+  doc: Document,
+  lines: LineCounter,
+  data: unknown,
+  issue: z.core.$ZodIssue,
+): McpConfigIssue[] {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? p.toString() : p));
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: [...path, key].join('.'),
+      ...position(lines, keyOffset(doc, path, key) ?? nodeOffset(doc, path)),
+      message: `unknown field "${key}"`,
+    }));
+  }
+  return [
+    {
+      path: path.join('.'),
+      ...position(lines, nodeOffset(doc, path)),
+      message: describe(issue, valueAt(data, path)),
+    },
+  ];
+}
+
+function describe(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
+  if (issue.code === 'invalid_type') {
+    const expected = issue.expected === 'record' ? 'object' : issue.expected;
+    return value === undefined
+      ? `required field is missing (expected ${expected})`
+      : `expected ${expected}, got ${kindOf(value)}`;
+  }
+  return issue.message;
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let value = data;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Offset of the deepest part of `path` that the file has: the key that names a field (so a bad
+ * value and a missing child both point at the line naming the field), or a list item.
+ */
+function nodeOffset(doc: Document, path: Path): number | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+    const key = path[depth - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
+      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+    } else if (isSeq(parent) && typeof key === 'number') {
+      const item = parent.items[key] as { range?: [number, number, number] } | undefined;
+      if (item?.range) return item.range[0];
+    }
+  }
+  return doc.contents?.range?.[0];
+}
+
+function keyOffset(doc: Document, path: Path, key: string): number | undefined {
+  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+}
+
+function position(
+  lines: LineCounter,
+  offset: number | undefined,
+): { line?: number; column?: number } {
+  if (offset === undefined) return {};
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
