@@ -32,7 +32,7 @@ export { parseMcpServers } from './mcp/config/parseMcpServers.js';
 
 // MCP persona gateway
 export { createGatewayServer, GATEWAY_INFO } from './mcp/gateway/createGatewayServer.js';
-export type { DownstreamConfig, DownstreamState } from './mcp/gateway/Downstream.js';
+export type { DownstreamState } from './mcp/gateway/Downstream.js';
 export type { GatewayLog } from './mcp/gateway/GatewayLog.js';
 export type { GatewayOptions, GatewaySession } from './mcp/gateway/PersonaGateway.js';
 export { DEFAULT_CALL_TIMEOUT_MS, PersonaGateway } from './mcp/gateway/PersonaGateway.js';

@@ -7,22 +7,8 @@ import {
   type Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServerConfig } from '../config/McpServersConfig.js';
 import type { GatewayLog } from './GatewayLog.js';
-
-/** How to reach one downstream server (parsed from mcp_servers.json). */
-export type DownstreamConfig =
-  | {
-      readonly transport: 'stdio';
-      readonly command: string;
-      readonly args?: readonly string[];
-      readonly env?: Readonly<Record<string, string>>;
-      readonly cwd?: string;
-    }
-  | {
-      readonly transport: 'http';
-      readonly url: string;
-      readonly headers?: Readonly<Record<string, string>>;
-    };
 
 export type DownstreamState = 'stopped' | 'starting' | 'ready' | 'failed';
 
@@ -55,7 +41,7 @@ export class Downstream {
 
   constructor(
     readonly name: string,
-    private readonly config: DownstreamConfig,
+    private readonly config: McpServerConfig,
     private readonly options: DownstreamOptions,
   ) {}
 

@@ -12,15 +12,16 @@ import {
   toolName,
   toolNeedsApproval,
 } from '@tta-dev/personas';
+import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { argumentPaths } from './argumentPaths.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
-import { Downstream, type DownstreamConfig } from './Downstream.js';
+import { Downstream } from './Downstream.js';
 import type { GatewayLog } from './GatewayLog.js';
 import { TokenLedger, type TokenUsage } from './TokenLedger.js';
 
 export interface GatewayOptions {
   /** The downstream servers, by name (from mcp_servers.json). */
-  servers: Readonly<Record<string, DownstreamConfig>>;
+  servers: Readonly<Record<string, McpServerConfig>>;
   /** Personas to resolve the active one against. */
   registry: PersonaRegistry;
   /** Where the active persona is read and watched. Default: `new PersonaStore()`. */

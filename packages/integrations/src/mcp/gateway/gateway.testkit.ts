@@ -8,28 +8,30 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { createGatewayServer } from './createGatewayServer.js';
-import type { DownstreamConfig } from './Downstream.js';
 import { type GatewayOptions, PersonaGateway } from './PersonaGateway.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/fixtureServer.mjs', import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** A stdio config for the project's fixture server in `mode`. */
-export const fixtureServer = (mode: string): DownstreamConfig => ({
+export const fixtureServer = (mode: string): McpServerConfig => ({
   transport: 'stdio',
   command: process.execPath,
   args: [fixture, mode],
+  env: {},
 });
 
 /** A stdio config for a published server installed from npm, run with node directly. */
-export function publishedServer(pkg: string, ...args: string[]): DownstreamConfig {
+export function publishedServer(pkg: string, ...args: string[]): McpServerConfig {
   const manifest = require.resolve(`${pkg}/package.json`);
   const { bin } = require(manifest) as { bin: Record<string, string> };
   return {
     transport: 'stdio',
     command: process.execPath,
     args: [join(dirname(manifest), Object.values(bin)[0]!), ...args],
+    env: {},
   };
 }
 
@@ -75,7 +77,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  servers: Record<string, DownstreamConfig>,
+  servers: Record<string, McpServerConfig>,
   options: {
     active?: string;
     gateway?: Partial<GatewayOptions>;

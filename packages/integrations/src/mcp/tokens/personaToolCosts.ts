@@ -1,7 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { checkTool, type Persona, toolName } from '@tta-dev/personas';
 import { countToolTokens } from '@tta-dev/personas/tokens';
-import { Downstream, type DownstreamConfig } from '../gateway/Downstream.js';
+import type { McpServerConfig } from '../config/McpServersConfig.js';
+import { Downstream } from '../gateway/Downstream.js';
 import type { GatewayLog } from '../gateway/GatewayLog.js';
 
 /** Every configured server's tools, listed live; servers that fail to start are reported. */
@@ -12,7 +13,7 @@ export interface ToolCatalog {
 
 /** Starts each server once (in parallel), lists its tools and stops it. */
 export async function listAllTools(
-  servers: Readonly<Record<string, DownstreamConfig>>,
+  servers: Readonly<Record<string, McpServerConfig>>,
   options: { env?: Record<string, string>; log?: GatewayLog } = {},
 ): Promise<ToolCatalog> {
   const tools: Record<string, readonly Tool[]> = {};
