@@ -9,6 +9,10 @@ export interface Io {
   readonly cwd: string;
   /** Asks a yes/no question on the terminal; `undefined` when there is no terminal to ask. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Aborted when the process is asked to stop (SIGINT, SIGTERM); long-running commands end then. */
+  readonly signal?: AbortSignal;
+  /** Standard input, for commands that speak a protocol over stdio (`tta mcp serve`). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export interface Output {

@@ -5,6 +5,7 @@ export const ttaHelp = `Usage: tta <command> [options]
 
 Commands:
   persona     list, inspect, validate and switch personas (also: tta-persona)
+  mcp         the MCP persona gateway: serve, tokens, install
 
 Options:
   -h, --help     this help; "tta <command> --help" for a command's
@@ -20,6 +21,8 @@ export async function runTta(argv: readonly string[], io: Io, version: string): 
         io,
         'tta persona',
       );
+    case 'mcp':
+      return (await import('./mcp/mcpCommand.js')).runMcpCommand(rest, io);
     case '-v':
     case '--version':
       println(io, version);

@@ -2,7 +2,12 @@ import type { Io } from '../Io.js';
 
 /** The real process as an `Io`: the one place that touches process streams. */
 export function processIo(): Io {
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => stop.abort(signal));
   return {
+    signal: stop.signal,
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+// The built bins, and the gateway's fixture server from @tta-dev/integrations.
+const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}.js`, import.meta.url));
+const require = createRequire(import.meta.url);
+const fixture = join(
+  dirname(require.resolve('@tta-dev/integrations/package.json')),
+  'src/mcp/fixtures/fixtureServer.mjs',
+);
+
+let home: string;
+let client: Client | undefined;
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'tta-serve-'));
+  await mkdir(join(home, 'personas'));
+  await writeFile(
+    join(home, 'personas', 'wide.json'),
+    JSON.stringify({
+      name: 'wide',
+      displayName: 'Wide',
+      description: 'All of fx.',
+      tokenBudget: 2000,
+      allowedServers: ['fx'],
+    }),
+  );
+  await writeFile(
+    join(home, 'personas', 'narrow.json'),
+    JSON.stringify({
+      name: 'narrow',
+      displayName: 'Narrow',
+      description: 'Echo only.',
+      tokenBudget: 2000,
+      allowedServers: ['fx'],
+      allowedTools: { fx: ['echo'] },
+    }),
+  );
+  await writeFile(
+    join(home, 'mcp_servers.json'),
+    JSON.stringify({
+      mcpServers: {
+        fx: {
+          command: process.execPath,
+          args: [fixture, 'tools'],
+          env: { FROM_CONFIG: '${SERVE_TEST_VALUE}' },
+        },
+      },
+    }),
+  );
+});
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+  await rm(home, { recursive: true, force: true });
+});
+
+const env = () => ({ PATH: process.env.PATH ?? '', TTA_HOME: home, SERVE_TEST_VALUE: 'expanded' });
+const switchTo = (name: string) =>
+  promisify(execFile)(process.execPath, [bin('tta-persona'), name], { env: env() });
+
+describe('tta mcp serve (a spawned process, over stdio)', () => {
+  it("serves the active persona's tools and follows tta-persona switches live", async () => {
+    await switchTo('wide');
+    client = new Client({ name: 'assistant', version: '1.0.0' });
+    const changes: (() => void)[] = [];
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      for (const resolve of changes.splice(0)) resolve();
+    });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin('tta'), 'mcp', 'serve'],
+      env: env(),
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await client.connect(transport);
+    const names = async () => (await client!.listTools()).tools.map((t) => t.name);
+    expect(await names()).toEqual(
+      expect.arrayContaining(['fx__echo', 'fx__env_report', 'fx__read_file', 'persona_switch']),
+    );
+    expect(client.getServerVersion()?.name).toBe('tta-persona-gateway');
+
+    const changed = new Promise<void>((resolve) => changes.push(resolve));
+    await switchTo('narrow');
+    await changed;
+    for (let i = 0; i < 100 && (await names()).includes('fx__env_report'); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect((await names()).filter((n) => n.startsWith('fx__'))).toEqual(['fx__echo']);
+    expect(stderr).toContain('persona');
+  });
+
+  it('exits 2 naming the file and line of a bad mcp_servers.json', async () => {
+    await writeFile(
+      join(home, 'mcp_servers.json'),
+      '{\n  "mcpServers": {\n    "fx": { "command": 42 }\n  }\n}\n',
+    );
+    const result = await promisify(execFile)(process.execPath, [bin('tta'), 'mcp', 'serve'], {
+      env: env(),
+    }).catch((e) => e);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/mcp_servers\.json:3/);
+    expect(result.stdout).toBe('');
+  });
+});

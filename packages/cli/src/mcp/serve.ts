@@ -1,0 +1,136 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import {
+  createGatewayServer,
+  type GatewayLog,
+  isMcpConfigError,
+  loadMcpServers,
+  PersonaGateway,
+  serveHttp,
+} from '@tta-dev/integrations';
+import { type PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import { parse } from '../args.js';
+import { CliError, usageError } from '../CliError.js';
+import { eprintln, type Io, println } from '../Io.js';
+import { homeOf, loadRegistry } from '../persona/_registry.js';
+
+export const serveHelp = `Usage: tta mcp serve [--config FILE] [--persona NAME] [--http [--port N] [--host H]]
+
+Runs the MCP persona gateway: your assistant connects to it instead of to each MCP server. It
+starts the servers the active persona allows, shows only that persona's tools (named
+<server>__<tool>) and follows "tta-persona <name>" switches live.
+
+Servers come from .hypertool/mcp_servers.json (found upward from here), then
+~/.hypertool/mcp_servers.json, or --config; the format is the one assistants use:
+  { "mcpServers": { "github": { "command": "npx", "args": [...], "env": { "TOKEN": "\${GITHUB_TOKEN}" } } } }
+
+Options:
+  --config FILE    the MCP servers file to use
+  --persona NAME   pin one persona for the life of the process (switches are ignored)
+  --http           serve Streamable HTTP instead of stdio (one session per client)
+  --port N         HTTP port (default 3737; 0 picks a free one)
+  --host H         HTTP address (default 127.0.0.1)
+  --timeout MS     limit of each proxied call (default 60000)
+  --verbose        also log the servers' own stderr lines
+  -h, --help
+
+Logs go to stderr; in stdio mode stdout carries nothing but the protocol.`;
+
+export async function serve(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse('tta mcp serve', argv, {
+    config: { type: 'string' },
+    persona: { type: 'string' },
+    http: { type: 'boolean' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    timeout: { type: 'string' },
+    verbose: { type: 'boolean' },
+  });
+  if (values.help) {
+    println(io, serveHelp);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw usageError(`tta mcp serve: unexpected argument "${positionals[0]}"`);
+  const port = numberOption('--port', values.port, 3737);
+  const callTimeoutMs = numberOption('--timeout', values.timeout, 60_000);
+  const log: GatewayLog = (level, message) => {
+    if (level !== 'debug' || values.verbose) eprintln(io, `[tta mcp] ${level}: ${message}`);
+  };
+
+  let servers: Awaited<ReturnType<typeof loadMcpServers>>;
+  try {
+    servers = await loadMcpServers({
+      cwd: io.cwd,
+      home: homeOf(io),
+      env: io.env,
+      ...(values.config === undefined ? {} : { file: values.config }),
+    });
+  } catch (error) {
+    if (isMcpConfigError(error)) throw new CliError(error.message, 2);
+    throw error;
+  }
+  const registry: PersonaRegistry = await loadRegistry(io);
+  if (values.persona !== undefined && registry.resolve(values.persona) === undefined) {
+    throw usageError(
+      `tta mcp serve: unknown persona "${values.persona}"; did you mean ${registry
+        .suggest(values.persona)
+        .map((s) => `"${s}"`)
+        .join(', ')}?`,
+    );
+  }
+  log('info', `${Object.keys(servers.mcpServers).length} servers from ${servers.file}`);
+  const gateway = await PersonaGateway.start({
+    servers: servers.mcpServers,
+    registry,
+    store: new PersonaStore({ home: homeOf(io) }),
+    ...(values.persona === undefined ? {} : { persona: values.persona }),
+    callTimeoutMs,
+    env: io.env,
+    cwd: io.cwd,
+    log,
+  });
+  try {
+    if (values.http) {
+      const http = await serveHttp(gateway, { port, host: values.host ?? '127.0.0.1', log });
+      log('info', `listening on ${http.url}`);
+      await stopped(io.signal);
+      await http.close();
+    } else {
+      const server = createGatewayServer(gateway);
+      const closed = new Promise<void>((resolve) => {
+        server.onclose = ((previous) => () => {
+          previous?.();
+          resolve();
+        })(server.onclose);
+      });
+      const transport = new StdioServerTransport(
+        (io.stdin ?? process.stdin) as NodeJS.ReadStream,
+        io.stdout as unknown as NodeJS.WriteStream,
+      );
+      // The client closing stdin ends the session.
+      (io.stdin ?? process.stdin).once('end', () => void transport.close());
+      await server.connect(transport);
+      await Promise.race([closed, stopped(io.signal)]);
+      await server.close();
+    }
+  } finally {
+    await gateway.close();
+  }
+  return 0;
+}
+
+function numberOption(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw usageError(`tta mcp serve: ${flag} must be a whole number, got "${value}"`);
+  return n;
+}
+
+function stopped(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}
