@@ -9,6 +9,7 @@ export {
   checkPath,
   checkTool,
   filterEnvironment,
+  isEnvironmentBlocked,
   isPathAllowed,
   isServerAllowed,
   isToolAllowed,

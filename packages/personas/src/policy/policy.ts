@@ -115,6 +115,11 @@ export function filterEnvironment(
   return { env: kept, dropped };
 }
 
+/** Whether `security.blockList` keeps the variable `name` from every server of this persona. */
+export function isEnvironmentBlocked(persona: Persona, name: string): boolean {
+  return matchesAny(persona.security.blockList, name) !== undefined;
+}
+
 /**
  * Whether an action needs a person's approval under this persona. Actions are tools as
  * `<server>__<tool>` and commands as `run:<command line>`.

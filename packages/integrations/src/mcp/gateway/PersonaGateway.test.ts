@@ -171,8 +171,12 @@ describe('PersonaGateway with real MCP servers', () => {
   });
 
   it('gives servers only the environment the persona allows, blockList winning', async () => {
+    const fx = {
+      ...fixtureServer('tools'),
+      env: { FROM_CONFIG: 'kept', FIXTURE_SECRET_IN_FILE: 'dropped' },
+    };
     harness = await startHarness(
-      { fx: fixtureServer('tools'), changing: fixtureServer('changing') },
+      { fx, changing: fixtureServer('changing') },
       { active: 'builder' },
     );
     const names = JSON.parse(
@@ -182,6 +186,8 @@ describe('PersonaGateway with real MCP servers', () => {
     expect(names).toContain('PATH');
     expect(names).not.toContain('FIXTURE_SECRET_TOKEN');
     expect(names).not.toContain('UNRELATED');
+    expect(names).toContain('FROM_CONFIG');
+    expect(names).not.toContain('FIXTURE_SECRET_IN_FILE');
   });
 
   it('isolates a server that crashes, and restarts it', async () => {

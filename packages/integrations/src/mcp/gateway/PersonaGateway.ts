@@ -5,6 +5,7 @@ import {
   checkPath,
   checkTool,
   filterEnvironment,
+  isEnvironmentBlocked,
   type Persona,
   type PersonaRegistry,
   PersonaStore,
@@ -274,14 +275,18 @@ export class PersonaGateway {
       const starting = [...wanted].map((name) => {
         const existing = this.downstreams.get(name);
         if (existing !== undefined) return existing.start();
-        const downstream = new Downstream(name, this.options.servers[name]!, {
-          env: filterEnvironment(persona!, this.options.env ?? process.env).env,
-          log: this.log,
-          onToolsChanged: () => this.notify(),
-          ...(this.options.restartDelayMs === undefined
-            ? {}
-            : { restartDelayMs: this.options.restartDelayMs }),
-        });
+        const downstream = new Downstream(
+          name,
+          withoutBlocked(persona!, this.options.servers[name]!, this.log),
+          {
+            env: filterEnvironment(persona!, this.options.env ?? process.env).env,
+            log: this.log,
+            onToolsChanged: () => this.notify(),
+            ...(this.options.restartDelayMs === undefined
+              ? {}
+              : { restartDelayMs: this.options.restartDelayMs }),
+          },
+        );
         this.downstreams.set(name, downstream);
         return downstream.start();
       });
@@ -360,4 +365,23 @@ export class PersonaGateway {
         return text(`unknown tool "${name}"`, true);
     }
   }
+}
+
+/**
+ * A stdio server's own `env` from mcp_servers.json, less what the persona's blockList forbids:
+ * values written in the file are the user's choice, but the blockList wins over everything.
+ */
+function withoutBlocked(
+  persona: Persona,
+  config: McpServerConfig,
+  log: GatewayLog,
+): McpServerConfig {
+  if (config.transport !== 'stdio') return config;
+  const blocked = Object.keys(config.env).filter((key) => isEnvironmentBlocked(persona, key));
+  if (blocked.length === 0) return config;
+  log('warn', `persona "${persona.name}" blocks ${blocked.join(', ')}: not passed to this server`);
+  return {
+    ...config,
+    env: Object.fromEntries(Object.entries(config.env).filter(([key]) => !blocked.includes(key))),
+  };
 }
