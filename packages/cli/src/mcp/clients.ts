@@ -57,6 +57,8 @@ export interface LocationContext {
   readonly home: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly platform: NodeJS.Platform;
+  /** How the assistant starts the gateway. Default: `GATEWAY_SERVER` (from npm). */
+  readonly server?: { readonly command: string; readonly args: readonly string[] };
 }
 
 /** The file, key and entry for `client` at `scope`. */
@@ -65,7 +67,8 @@ export function mcpConfigLocation(
   scope: InstallScope,
   context: LocationContext,
 ): McpConfigLocation {
-  const server = { command: GATEWAY_SERVER.command, args: [...GATEWAY_SERVER.args] };
+  const { command, args } = context.server ?? GATEWAY_SERVER;
+  const server = { command, args: [...args] };
   const { join } = context.platform === 'win32' ? win32 : posix;
   switch (client) {
     case 'claude-code':

@@ -64,6 +64,14 @@ describe('tta mcp install', () => {
     );
   });
 
+  it('with --local starts this installation of tta with node', async () => {
+    expect((await run(['--client', 'cursor', '--local'])).code).toBe(0);
+    const entry = JSON.parse(await read(join(project, '.cursor', 'mcp.json'))).mcpServers.tta;
+    expect(entry.command).toBe(process.execPath);
+    expect(entry.args[0]).toMatch(/bin[\\/]tta\.(js|ts)$/);
+    expect(entry.args.slice(1)).toEqual(['mcp', 'serve']);
+  });
+
   it('adds to an existing file, keeping its servers, other keys, order and indentation', async () => {
     const file = await put(
       join(project, '.mcp.json'),

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from '../args.js';
 import { CliError, usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
@@ -34,6 +35,8 @@ Options:
   --project    the current folder's configuration (default)
   --user       your own configuration, for every project
   --name N     the server's name in the file (default: tta; letters, digits, "_" and "-")
+  --local      start this installation of tta (node <path>/tta.js mcp serve) instead of
+               the published package (npx -y -p @tta-dev/cli tta mcp serve)
   --json       print what was done as JSON
   -h, --help`;
 
@@ -44,6 +47,7 @@ export async function install(argv: readonly string[], io: Io): Promise<number> 
     project: { type: 'boolean' },
     user: { type: 'boolean' },
     name: { type: 'string', short: 'n' },
+    local: { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) {
@@ -74,6 +78,15 @@ export async function install(argv: readonly string[], io: Io): Promise<number> 
     home,
     env: io.env,
     platform: process.platform,
+    // --local: this very CLI (a clone, say) rather than the published package.
+    ...(values.local
+      ? {
+          server: {
+            command: process.execPath,
+            args: [fileURLToPath(new URL('../bin/tta.js', import.meta.url)), 'mcp', 'serve'],
+          },
+        }
+      : {}),
   });
   const { file } = location;
 

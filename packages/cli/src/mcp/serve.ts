@@ -57,7 +57,10 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     if (level !== 'debug' || values.verbose) eprintln(io, `[tta mcp] ${level}: ${message}`);
   };
 
-  let servers: Awaited<ReturnType<typeof loadMcpServers>>;
+  let servers: {
+    file: string;
+    mcpServers: Awaited<ReturnType<typeof loadMcpServers>>['mcpServers'];
+  };
   try {
     servers = await loadMcpServers({
       cwd: io.cwd,
@@ -66,8 +69,12 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
       ...(values.config === undefined ? {} : { file: values.config }),
     });
   } catch (error) {
-    if (isMcpConfigError(error)) throw new CliError(error.message, 2);
-    throw error;
+    if (!isMcpConfigError(error)) throw error;
+    // With no file anywhere the gateway still serves its own tools (personas, memory).
+    if (error.reason !== 'not_found' || values.config !== undefined)
+      throw new CliError(error.message, 2);
+    log('warn', `${error.message}\nServing the gateway's own tools only.`);
+    servers = { file: '(none)', mcpServers: {} };
   }
   const registry: PersonaRegistry = await loadRegistry(io);
   if (values.persona !== undefined && registry.resolve(values.persona) === undefined) {
