@@ -51,6 +51,7 @@ beforeEach(async () => {
         fx: {
           command: process.execPath,
           args: [fixture, 'tools'],
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR} reference for the gateway to expand
           env: { FROM_CONFIG: '${SERVE_TEST_VALUE}' },
         },
       },
@@ -91,6 +92,9 @@ describe('tta mcp serve (a spawned process, over stdio)', () => {
       expect.arrayContaining(['fx__echo', 'fx__env_report', 'fx__read_file', 'persona_switch']),
     );
     expect(client.getServerVersion()?.name).toBe('tta-persona-gateway');
+    // The server's own env from the file, ${'$'}{VAR} expanded, reaches it.
+    const received = await client.callTool({ name: 'fx__env_report', arguments: {} });
+    expect((received.content as { text: string }[])[0]!.text).toContain('FROM_CONFIG');
 
     const changed = new Promise<void>((resolve) => changes.push(resolve));
     await switchTo('narrow');
