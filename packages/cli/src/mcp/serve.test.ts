@@ -92,7 +92,7 @@ describe('tta mcp serve (a spawned process, over stdio)', () => {
       expect.arrayContaining(['fx__echo', 'fx__env_report', 'fx__read_file', 'persona_switch']),
     );
     expect(client.getServerVersion()?.name).toBe('tta-persona-gateway');
-    // The server's own env from the file, ${'$'}{VAR} expanded, reaches it.
+    // The server's own env from the file (its ${VAR} reference expanded) reaches it.
     const received = await client.callTool({ name: 'fx__env_report', arguments: {} });
     expect((received.content as { text: string }[])[0]!.text).toContain('FROM_CONFIG');
 
