@@ -27,6 +27,8 @@ export {
   PERSONA_FILE_EXTENSIONS,
   PersonaRegistry,
 } from './registry/PersonaRegistry.js';
+export type { FieldPosition } from './schema/fieldPosition.js';
+export { fieldPosition, offsetPosition } from './schema/fieldPosition.js';
 export type { PersonaFileIssue } from './schema/PersonaFileError.js';
 export { isPersonaFileError, PersonaFileError } from './schema/PersonaFileError.js';
 export type { Persona, PersonaInput } from './schema/PersonaSchema.js';

@@ -1,5 +1,6 @@
-import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { fieldPosition } from './fieldPosition.js';
 import { PersonaFileError, type PersonaFileIssue } from './PersonaFileError.js';
 import { type Persona, PersonaSchema } from './PersonaSchema.js';
 
@@ -38,52 +39,15 @@ function locate(doc: Document, lines: LineCounter, issue: z.core.$ZodIssue): Per
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
       path: [...path, key].join('.'),
-      ...position(lines, keyOffset(doc, path, key) ?? nodeOffset(doc, path)),
+      ...fieldPosition(doc, lines, path, key),
       message: `unknown field "${key}"`,
     }));
   }
-  return [
-    { path: path.join('.'), ...position(lines, nodeOffset(doc, path)), message: describe(issue) },
-  ];
+  return [{ path: path.join('.'), ...fieldPosition(doc, lines, path), message: describe(issue) }];
 }
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined)
     return `required field is missing (expected ${issue.expected})`;
   return issue.message;
-}
-
-/**
- * Offset of the deepest part of `path` that the file has: the key that names a field (so a bad
- * value and a missing child both point at the line naming the field), or a list item.
- */
-function nodeOffset(doc: Document, path: (string | number)[]): number | undefined {
-  for (let depth = path.length; depth > 0; depth--) {
-    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-    const key = path[depth - 1];
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
-      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-    } else if (isSeq(parent) && typeof key === 'number') {
-      const item = parent.items[key] as { range?: [number, number, number] } | undefined;
-      if (item?.range) return item.range[0];
-    }
-  }
-  return doc.contents?.range?.[0];
-}
-
-function keyOffset(doc: Document, path: (string | number)[], key: string): number | undefined {
-  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
-  if (!isMap(map)) return undefined;
-  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
-  return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-}
-
-function position(
-  lines: LineCounter,
-  offset: number | undefined,
-): { line?: number; column?: number } {
-  if (offset === undefined) return {};
-  const { line, col } = lines.linePos(offset);
-  return { line, column: col };
 }

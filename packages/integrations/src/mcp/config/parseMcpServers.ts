@@ -1,5 +1,6 @@
+import { fieldPosition, offsetPosition } from '@tta-dev/personas';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
-import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type EnvSource, expandEnv } from './expandEnv.js';
 import { McpConfigError, type McpConfigIssue } from './McpConfigError.js';
@@ -45,7 +46,7 @@ export function parseMcpServers(
     fail(
       duplicates.map((e) => ({
         path: '',
-        ...position(lines, e.pos[0]),
+        ...offsetPosition(lines, e.pos[0]),
         message: `duplicate key ${/^"(?:[^"\\]|\\.)*"/.exec(source.slice(e.pos[0]))?.[0] ?? ''}: JSON keeps only the last`,
       })),
     );
@@ -56,7 +57,7 @@ export function parseMcpServers(
 
   const issues: McpConfigIssue[] = [];
   const at = (path: Path, message: string) =>
-    issues.push({ path: path.join('.'), ...position(lines, nodeOffset(doc, path)), message });
+    issues.push({ path: path.join('.'), ...fieldPosition(doc, lines, path), message });
   const expand = (path: Path, value: string): string => {
     const { value: expanded, problems } = expandEnv(value, env);
     for (const problem of problems) at(path, problem);
@@ -108,7 +109,7 @@ function syntaxIssue(text: string): McpConfigIssue | undefined {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
   return {
     path: '',
-    ...position(lines, first.offset),
+    ...offsetPosition(lines, first.offset),
     message: `invalid JSON: ${syntaxMessage(printParseErrorCode(first.error), text.charAt(first.offset))}`,
   };
 }
@@ -165,14 +166,14 @@ function locate(
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
       path: [...path, key].join('.'),
-      ...position(lines, keyOffset(doc, path, key) ?? nodeOffset(doc, path)),
+      ...fieldPosition(doc, lines, path, key),
       message: `unknown field "${key}"`,
     }));
   }
   return [
     {
       path: path.join('.'),
-      ...position(lines, nodeOffset(doc, path)),
+      ...fieldPosition(doc, lines, path),
       message: describe(issue, valueAt(data, path)),
     },
   ];
@@ -203,39 +204,4 @@ function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/**
- * Offset of the deepest part of `path` that the file has: the key that names a field (so a bad
- * value and a missing child both point at the line naming the field), or a list item.
- */
-function nodeOffset(doc: Document, path: Path): number | undefined {
-  for (let depth = path.length; depth > 0; depth--) {
-    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-    const key = path[depth - 1];
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
-      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-    } else if (isSeq(parent) && typeof key === 'number') {
-      const item = parent.items[key] as { range?: [number, number, number] } | undefined;
-      if (item?.range) return item.range[0];
-    }
-  }
-  return doc.contents?.range?.[0];
-}
-
-function keyOffset(doc: Document, path: Path, key: string): number | undefined {
-  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
-  if (!isMap(map)) return undefined;
-  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
-  return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-}
-
-function position(
-  lines: LineCounter,
-  offset: number | undefined,
-): { line?: number; column?: number } {
-  if (offset === undefined) return {};
-  const { line, col } = lines.linePos(offset);
-  return { line, column: col };
 }
