@@ -4,6 +4,8 @@
 // (both git_*); grafana/mcp-grafana; ergut/mcp-logseq; and the reference servers on npm.
 // docs/personas.md lists where each list was read from.
 
+import { PUBLISHED_TOOLS } from '../catalog/publishedTools.js';
+
 /** Reading a repository on GitHub. */
 export const GITHUB_READ = [
   'get_me',
@@ -61,23 +63,8 @@ export const GIT_WORK = [
   'git_stash',
 ];
 
-/** Reading and writing files (@modelcontextprotocol/server-filesystem). */
-export const FILESYSTEM_ALL = [
-  'read_text_file',
-  'read_file',
-  'read_media_file',
-  'read_multiple_files',
-  'write_file',
-  'edit_file',
-  'create_directory',
-  'list_directory',
-  'list_directory_with_sizes',
-  'directory_tree',
-  'move_file',
-  'search_files',
-  'get_file_info',
-  'list_allowed_directories',
-];
+/** Reading and writing files (@modelcontextprotocol/server-filesystem): all it publishes. */
+export const FILESYSTEM_ALL = [...PUBLISHED_TOOLS.filesystem!];
 
 /** Reading files only. */
 export const FILESYSTEM_READ = [
