@@ -70,13 +70,13 @@ describe('Downstream over Streamable HTTP', () => {
         env: {},
         log: (_level, message) => logs.push(message),
         onToolsChanged: () => undefined,
-        restartDelayMs: 60_000,
+        restartDelayMs: 20_000,
       },
     );
     await downstream.start();
     expect(downstream.state).toBe('failed');
     expect(downstream.lastError).toBeTruthy();
-    expect(logs.join('\n')).toMatch(/server "remote" failed: [\s\S]*retrying in 60000 ms/);
+    expect(logs.join('\n')).toMatch(/server "remote" failed: [\s\S]*retrying in 20000 ms/);
     await expect(downstream.call('shout', { text: 'x' }, 1_000)).rejects.toThrow(/not running/);
   });
 });

@@ -309,6 +309,26 @@ describe('PersonaGateway with real MCP servers', () => {
     expect(harness.gateway.tokenUsage()).toMatchObject({ persona: 'builder', results: 0 });
   });
 
+  it('keeps its tool list between lists, and builds and counts it afresh when it changes', async () => {
+    harness = await startHarness(
+      { fx: fixtureServer('tools'), changing: fixtureServer('changing') },
+      { active: 'builder' },
+    );
+    const first = await harness.toolNames();
+    const firstTokens = harness.gateway.tokenUsage().definitions;
+    expect(await harness.toolNames()).toEqual(first);
+    expect(harness.gateway.tokenUsage().definitions).toBe(firstTokens);
+    // A copy each time: what a caller does to it does not change what the next one gets.
+    harness.gateway.listTools().length = 0;
+    expect(harness.gateway.listTools().map((t) => t.name)).toEqual(first);
+
+    const changed = harness.nextListChanged();
+    await harness.client.callTool({ name: 'changing__add_tool', arguments: {} });
+    await changed;
+    await vitestWaitFor(async () => (await harness!.toolNames()).includes('changing__added_1'));
+    expect(harness.gateway.tokenUsage().definitions).toBeGreaterThan(firstTokens);
+  });
+
   it('proxies published servers from npm: everything, memory and filesystem', async () => {
     harness = await startHarness(
       {

@@ -72,6 +72,13 @@ export class PersonaGateway {
   private unwatch: (() => void) | undefined;
   private applying: Promise<void> = Promise.resolve();
   private readonly ledger = new TokenLedger();
+  /**
+   * The tool list in force, built on first demand and dropped whenever it may change: at a
+   * switch and at every `notify` (a server came up, went down or changed its tools). With a
+   * thousand tools, building it and above all counting its tokens cost milliseconds per
+   * tools/list; kept, a list costs a copy of the array (see docs/benchmarks.md).
+   */
+  private visible: readonly Tool[] | undefined;
 
   private constructor(private readonly options: GatewayOptions) {
     this.store = options.store ?? new PersonaStore();
@@ -114,13 +121,22 @@ export class PersonaGateway {
 
   /** The tool list a client is shown; its tokens count against the persona's budget. */
   listToolsForClient(): Tool[] {
-    const tools = this.listTools();
+    const tools = this.visibleTools();
     this.ledger.listed(tools);
-    return tools;
+    return [...tools];
   }
 
   /** The tools the active persona may see: the gateway's own, then each allowed server's. */
   listTools(): Tool[] {
+    return [...this.visibleTools()];
+  }
+
+  private visibleTools(): readonly Tool[] {
+    this.visible ??= this.collectTools();
+    return this.visible;
+  }
+
+  private collectTools(): readonly Tool[] {
     const tools = [...BUILTIN_TOOLS];
     const persona = this.active;
     if (persona === undefined) return tools;
@@ -248,6 +264,7 @@ export class PersonaGateway {
     this.applying = this.applying.then(async () => {
       if (persona?.name === this.active?.name && persona !== undefined) return;
       this.active = persona;
+      this.visible = undefined;
       this.ledger.reset(persona?.name ?? '', persona?.tokenBudget ?? 0);
       this.log(
         'info',
@@ -297,6 +314,7 @@ export class PersonaGateway {
   }
 
   private notify(): void {
+    this.visible = undefined;
     for (const listener of this.listeners) listener();
   }
 

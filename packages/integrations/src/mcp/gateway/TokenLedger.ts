@@ -24,6 +24,8 @@ export class TokenLedger {
   private budget = 0;
   private definitions = 0;
   private results = 0;
+  /** The list last counted, and its tokens: the gateway shows the same list until it changes. */
+  private counted: { readonly tools: readonly Tool[]; readonly tokens: number } | undefined;
 
   /** Starts counting for a newly active persona. */
   reset(persona: string, budget: number): void {
@@ -33,9 +35,13 @@ export class TokenLedger {
     this.results = 0;
   }
 
-  /** Records the tool list shown; returns its tokens. */
+  /**
+   * Records the tool list shown; returns its tokens. The same list (the same array, which its
+   * owner must not change) is counted once.
+   */
   listed(tools: readonly Tool[]): number {
-    this.definitions = countToolTokens(tools);
+    if (this.counted?.tools !== tools) this.counted = { tools, tokens: countToolTokens(tools) };
+    this.definitions = this.counted.tokens;
     meter()
       .createHistogram('tta.gateway.tool_list_tokens', {
         description: 'Tokens of the tool list shown to a client',
