@@ -51,7 +51,6 @@ beforeEach(async () => {
         fx: {
           command: process.execPath,
           args: [fixture, 'tools'],
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR} reference for the gateway to expand
           env: { FROM_CONFIG: '${SERVE_TEST_VALUE}' },
         },
       },
