@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type ParseWorkflowOptions, parseWorkflow } from './parseWorkflow.js';
+import { WorkflowFileError } from './WorkflowFileError.js';
+import type { WorkflowDefinition } from './WorkflowSchema.js';
+
+/** The folder of the built-in templates (`<name>.workflow.yaml`), shipped with the package. */
+export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** Reads and parses a workflow file; a file that cannot be read is a `WorkflowFileError` too. */
+export async function loadWorkflowFile(
+  file: string,
+  options: ParseWorkflowOptions = {},
+): Promise<WorkflowDefinition> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new WorkflowFileError(file, [
+      { path: '', message: `cannot read the file: ${(error as Error).message}` },
+    ]);
+  }
+  return parseWorkflow(file, text, options);
+}
