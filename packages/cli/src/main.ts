@@ -6,6 +6,7 @@ export const ttaHelp = `Usage: tta <command> [options]
 Commands:
   persona     list, inspect, validate and switch personas (also: tta-persona)
   mcp         the MCP persona gateway: serve, tokens, install
+  workflow    multi-persona workflows: list, show, validate
 
 Options:
   -h, --help     this help; "tta <command> --help" for a command's
@@ -21,6 +22,8 @@ export async function runTta(argv: readonly string[], io: Io, version: string): 
         io,
         'tta persona',
       );
+    case 'workflow':
+      return (await import('./workflow/workflowCommand.js')).runWorkflowCommand(rest, io);
     case 'mcp':
       return (await import('./mcp/mcpCommand.js')).runMcpCommand(rest, io);
     case '-v':

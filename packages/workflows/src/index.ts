@@ -1,9 +1,16 @@
 // The public API of @tta-dev/workflows, listed by name.
 
+export type { WorkflowFileRef } from './definition/discoverWorkflows.js';
+export {
+  discoverWorkflows,
+  findProjectWorkflows,
+  WORKFLOW_FILE_SUFFIX,
+} from './definition/discoverWorkflows.js';
 // Definitions: workflow files
 export { BUILTIN_TEMPLATES_DIR, loadWorkflowFile } from './definition/loadWorkflowFile.js';
 export type { ParseWorkflowOptions } from './definition/parseWorkflow.js';
 export { parseWorkflow } from './definition/parseWorkflow.js';
+export { toMermaid } from './definition/toMermaid.js';
 export type { WorkflowFileIssue } from './definition/WorkflowFileError.js';
 export { isWorkflowFileError, WorkflowFileError } from './definition/WorkflowFileError.js';
 export type {

@@ -1,0 +1,35 @@
+import type { PersonaRegistry } from '@tta-dev/personas';
+import {
+  discoverWorkflows,
+  isWorkflowFileError,
+  loadWorkflowFile,
+  type WorkflowDefinition,
+  type WorkflowFileRef,
+} from '@tta-dev/workflows';
+import { CliError, usageError } from '../CliError.js';
+import type { Io } from '../Io.js';
+
+/** Finds a workflow by name (or as a file path) and loads it; bad files exit 2 with file:line. */
+export async function loadNamedWorkflow(
+  io: Io,
+  query: string,
+  registry: PersonaRegistry,
+): Promise<{ ref: WorkflowFileRef; workflow: WorkflowDefinition }> {
+  const refs = await discoverWorkflows(io.cwd);
+  const ref =
+    refs.find((r) => r.name === query) ??
+    (query.endsWith('.yaml') || query.includes('/')
+      ? { name: query, file: query, source: 'project' as const }
+      : undefined);
+  if (ref === undefined) {
+    throw usageError(
+      `unknown workflow "${query}"; known: ${refs.map((r) => r.name).join(', ')}\nRun "tta workflow list" to see them.`,
+    );
+  }
+  try {
+    return { ref, workflow: await loadWorkflowFile(ref.file, { registry }) };
+  } catch (error) {
+    if (isWorkflowFileError(error)) throw new CliError(error.message, 2);
+    throw error;
+  }
+}

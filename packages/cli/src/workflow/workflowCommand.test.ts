@@ -1,0 +1,81 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureIo } from '../io.testkit.js';
+import { runSafely } from '../main.js';
+import { runWorkflowCommand } from './workflowCommand.js';
+
+let home: string;
+let project: string;
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'tta-home-'));
+  project = await mkdtemp(join(tmpdir(), 'tta-project-'));
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+  await rm(project, { recursive: true, force: true });
+});
+
+async function run(args: string[]) {
+  const io = captureIo({ env: { TTA_HOME: home }, cwd: project });
+  const code = await runSafely(io, () => runWorkflowCommand(args, io));
+  return { code, out: io.out(), err: io.err() };
+}
+
+const badWorkflow = `name: broken
+description: Broken on purpose.
+stages:
+  - id: one
+    title: One
+    persona: bakend
+    steps:
+      - id: s
+        run: echo \${{ inputs. }}
+`;
+
+describe('tta workflow', () => {
+  it('lists the built-in package-release with its stages and personas', async () => {
+    const { code, out } = await run(['list']);
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /package-release\s+prepare \(backend\) → verify \(testing\) → ship \(devops\)\s+built-in/,
+    );
+  });
+
+  it('shows the plan, and a Mermaid diagram', async () => {
+    const plan = await run(['show', 'package-release']);
+    expect(plan.code).toBe(0);
+    expect(plan.out).toContain('1. Version and changelog [prepare] — ⚙️ Backend Engineer');
+    expect(plan.out).toContain('◆ gate: Coverage meets the threshold');
+    expect(plan.out).toMatch(/bump \(string, default "patch"\)/);
+    expect((await run(['show', 'package-release', '--mermaid'])).out).toMatch(/^flowchart TD/);
+    expect(JSON.parse((await run(['show', 'package-release', '--json'])).out).stages).toHaveLength(
+      3,
+    );
+  });
+
+  it('validates, exiting 2 with file, line and field for each problem', async () => {
+    expect((await run(['validate'])).code).toBe(0);
+    await writeFile(join(project, 'broken.workflow.yaml'), badWorkflow);
+    const { code, err } = await run(['validate', 'broken.workflow.yaml']);
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /broken\.workflow\.yaml:6:\d+ stages\.0\.persona: unknown persona "bakend"; did you mean "backend"/,
+    );
+    expect(err).toMatch(
+      /broken\.workflow\.yaml:9:\d+ stages\.0\.steps\.0\.run: expected a name after "\."/,
+    );
+  });
+
+  it('finds project workflows, and fails on an unknown name with the known ones', async () => {
+    await mkdir(join(project, '.tta', 'workflows'), { recursive: true });
+    await writeFile(join(project, '.tta', 'workflows', 'broken.workflow.yaml'), badWorkflow);
+    const listed = await run(['list']);
+    expect(listed.code).toBe(2);
+    expect(listed.out).toMatch(/broken\s+invalid: 2 problem\(s\)/);
+    const unknown = await run(['show', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('unknown workflow "nope"; known: broken, package-release');
+  });
+});

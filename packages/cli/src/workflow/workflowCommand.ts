@@ -1,0 +1,33 @@
+import { usageError } from '../CliError.js';
+import { type Io, println } from '../Io.js';
+
+type Command = (argv: readonly string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  list: async () => (await import('./list.js')).list,
+  show: async () => (await import('./show.js')).show,
+  validate: async () => (await import('./validate.js')).validate,
+};
+
+export const workflowHelp = `Usage: tta workflow <command> [options]
+
+Commands:
+  list                     the workflows: built-in templates and .tta/workflows/
+  show <name> [--mermaid]  the plan of a workflow: stages, personas, steps, gates
+  validate [files...]      check workflow files (YAML, schema, expressions, personas)
+
+Running workflows (run, status, resume, complete, logs, cancel) is being built.
+Run "tta workflow <command> --help" for a command's options.`;
+
+/** Runs `tta workflow <argv>`; resolves to the exit code. */
+export async function runWorkflowCommand(argv: readonly string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    println(io, workflowHelp);
+    return first === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[first];
+  if (load === undefined)
+    throw usageError(`tta workflow: unknown command "${first}"\n\n${workflowHelp}`);
+  return (await load())(rest, io);
+}

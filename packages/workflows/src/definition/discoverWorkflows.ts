@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BUILTIN_TEMPLATES_DIR } from './loadWorkflowFile.js';
+
+export const WORKFLOW_FILE_SUFFIX = '.workflow.yaml';
+
+/** A workflow file found on disk: its name (from the file name), where it is and where from. */
+export interface WorkflowFileRef {
+  readonly name: string;
+  readonly file: string;
+  readonly source: 'builtin' | 'project';
+}
+
+/**
+ * Workflow files: the built-in templates, then the project's `.tta/workflows/` (in `cwd` or the
+ * nearest folder above it that has one); a project file replaces a built-in of the same name.
+ */
+export async function discoverWorkflows(cwd: string): Promise<WorkflowFileRef[]> {
+  const byName = new Map<string, WorkflowFileRef>();
+  for (const file of await workflowFiles(BUILTIN_TEMPLATES_DIR))
+    byName.set(nameOf(file), { name: nameOf(file), file, source: 'builtin' });
+  const project = findProjectWorkflows(cwd);
+  if (project !== undefined) {
+    for (const file of await workflowFiles(project))
+      byName.set(nameOf(file), { name: nameOf(file), file, source: 'project' });
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** `.tta/workflows/` in `cwd` or the nearest folder above it that has one. */
+export function findProjectWorkflows(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, '.tta', 'workflows');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+const nameOf = (file: string) => basename(file, WORKFLOW_FILE_SUFFIX);
+
+async function workflowFiles(folder: string): Promise<string[]> {
+  try {
+    return (await readdir(folder))
+      .filter((n) => n.endsWith(WORKFLOW_FILE_SUFFIX))
+      .sort()
+      .map((n) => join(folder, n));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
