@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { usageError } from './CliError.js';
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+export type OptionSpec = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean }
+>;
 
 export interface Parsed<T extends OptionSpec> {
   readonly values: {

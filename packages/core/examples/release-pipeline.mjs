@@ -1,6 +1,6 @@
 // A package release as primitives: every building block of @tta-dev/core in one runnable file.
-// Run it with `npm run demo` from the repository root (or `node examples/release-pipeline.mjs`
-// here, after `pnpm build`). Flags: --fail-coverage makes the coverage gate fail, --json prints
+// Run it with `node packages/core/examples/release-pipeline.mjs` from the repository root
+// after `pnpm build`. Flags: --fail-coverage makes the coverage gate fail, --json prints
 // the result as JSON.
 import {
   cache,

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-// The README's main job runs this example against the built package; run it the same way, so
+// The README points to this example of the primitives; run it against the built package, so
 // that the example cannot drift from the API.
 const example = fileURLToPath(new URL('../examples/release-pipeline.mjs', import.meta.url));
 const run = (args: string[]) =>

@@ -29,6 +29,12 @@ export {
   StepSchema,
   WorkflowSchema,
 } from './definition/WorkflowSchema.js';
+export type { ProjectFacts } from './engine/detectProject.js';
+export { detectProject } from './engine/detectProject.js';
+export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
+// Engine
+export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
+export { runMetrics, WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';
 // Expressions: ${{ }} in workflow files
 export type { ExpressionScope } from './expressions/evaluate.js';
@@ -37,3 +43,16 @@ export type { BinaryOp, Expr } from './expressions/parseExpression.js';
 export { parseExpression } from './expressions/parseExpression.js';
 export type { TemplateExpression } from './expressions/template.js';
 export { renderDeep, renderTemplate, templateExpressions } from './expressions/template.js';
+export type { FileRunStoreOptions } from './runs/FileRunStore.js';
+export { DEFAULT_RUNS_DIR, FileRunStore } from './runs/FileRunStore.js';
+export { InMemoryRunStore } from './runs/InMemoryRunStore.js';
+// Runs: events and stores
+export type { JsonValue, RunEvent, RunEventInput, RunEventType } from './runs/RunEvent.js';
+export { RUN_EVENT_TYPES, RunEventInputSchema } from './runs/RunEvent.js';
+export type { Lease, LeaseOptions, RunStore, RunStoreOptions } from './runs/RunStore.js';
+export { DEFAULT_LEASE_TTL_MS } from './runs/RunStore.js';
+export type { RunSummary } from './runs/RunSummary.js';
+export { summarizeRun } from './runs/RunSummary.js';
+export { redactSecrets, secretValuesFromEnv } from './runs/redactSecrets.js';
+export type { RunStatus } from './runs/runStatus.js';
+export { runStatus } from './runs/runStatus.js';

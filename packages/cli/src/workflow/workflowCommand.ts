@@ -7,6 +7,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => (await import('./list.js')).list,
   show: async () => (await import('./show.js')).show,
   validate: async () => (await import('./validate.js')).validate,
+  run: async () => (await import('./run.js')).run,
+  status: async () => (await import('./status.js')).status,
+  resume: async () => (await import('./resume.js')).resume,
+  complete: async () => (await import('./complete.js')).complete,
+  demo: async () => (await import('./demo.js')).demo,
 };
 
 export const workflowHelp = `Usage: tta workflow <command> [options]
@@ -15,8 +20,11 @@ Commands:
   list                     the workflows: built-in templates and .tta/workflows/
   show <name> [--mermaid]  the plan of a workflow: stages, personas, steps, gates
   validate [files...]      check workflow files (YAML, schema, expressions, personas)
-
-Running workflows (run, status, resume, complete, logs, cancel) is being built.
+  run <name> [--input k=v] run a workflow here, durably (.tta/runs/)
+  status [run]             runs of this folder, or one run's steps and gates
+  resume <run>             continue a run after a failure, a crash or a completed agent step
+  complete <run> <step>    complete an agent step the run waits for
+  demo                     release a sample package with package-release, end to end
 Run "tta workflow <command> --help" for a command's options.`;
 
 /** Runs `tta workflow <argv>`; resolves to the exit code. */

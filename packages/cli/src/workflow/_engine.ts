@@ -1,0 +1,60 @@
+import type { PersonaRegistry } from '@tta-dev/personas';
+import { PersonaStore } from '@tta-dev/personas';
+import {
+  detectProject,
+  FileRunStore,
+  type RunEvent,
+  type RunResult,
+  secretValuesFromEnv,
+  WorkflowEngine,
+} from '@tta-dev/workflows';
+import { CliError } from '../CliError.js';
+import { eprintln, type Io } from '../Io.js';
+import { homeOf } from '../persona/_registry.js';
+
+/** The run store of the project in `io.cwd` (`.tta/runs/`). */
+export const runStoreOf = (io: Io) =>
+  new FileRunStore({ cwd: io.cwd, secrets: secretValuesFromEnv(io.env) });
+
+export function engineFor(
+  io: Io,
+  registry: PersonaRegistry,
+  onEvent: (event: RunEvent) => void,
+): WorkflowEngine {
+  return new WorkflowEngine({
+    store: runStoreOf(io),
+    registry,
+    personaStore: new PersonaStore({ home: homeOf(io) }),
+    cwd: io.cwd,
+    env: io.env,
+    project: detectProject(io.cwd),
+    onEvent,
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+  });
+}
+
+/** Exit code of a finished drive: 0 completed or suspended (waiting is not failing), 1 otherwise. */
+export function reportResult(io: Io, result: RunResult): number {
+  if (result.status === 'suspended') {
+    const waiting = [...result.events].reverse().find((e) => e.type === 'step_suspended');
+    if (waiting?.type === 'step_suspended') {
+      eprintln(
+        io,
+        `Run ${result.runId} waits for step "${waiting.step}". When it is done:\n  tta workflow complete ${result.runId} ${waiting.step} --output '"…"' && tta workflow resume ${result.runId}`,
+      );
+    }
+    return 0;
+  }
+  return result.status === 'completed' ? 0 : 1;
+}
+
+/** Engine errors about bad input (inputs, unknown runs, held leases) are exit 2. */
+export async function asCliError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/^(input|unknown input|run "|step ")/.test(message)) throw new CliError(message, 2);
+    throw error;
+  }
+}

@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSampleProject, SAMPLE_GIT_ENV } from '@tta-dev/workflows';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureIo } from '../io.testkit.js';
+import { runSafely } from '../main.js';
+import { runWorkflowCommand } from './workflowCommand.js';
+
+let root: string;
+let project: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tta-run-'));
+  project = join(root, 'project');
+  await createSampleProject(project);
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+async function run(args: string[]) {
+  const io = captureIo({
+    env: {
+      ...(process.env as Record<string, string>),
+      ...SAMPLE_GIT_ENV,
+      TTA_HOME: join(root, 'home'),
+      npm_config_cache: join(root, 'npm-cache'),
+      NO_COLOR: '1',
+    },
+    cwd: project,
+  });
+  const code = await runSafely(io, () => runWorkflowCommand(args, io));
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('tta workflow run, status, complete, resume', () => {
+  it('runs package-release to the agent step, completes it, resumes to the end', async () => {
+    const started = await run([
+      'run',
+      'package-release',
+      '--input',
+      'bump=major',
+      '--run-id',
+      'r1',
+    ]);
+    expect(started.code).toBe(0);
+    expect(started.err).toContain('⏸ release-notes waits for an assistant or a person');
+    expect(started.err).toContain('tta workflow complete r1 release-notes');
+    expect((await run(['status'])).out).toMatch(/r1\s+package-release\s+suspended/);
+
+    const completed = await run([
+      'complete',
+      'r1',
+      'release-notes',
+      '--output',
+      '"## v2.0.0"',
+      '--note',
+      'short',
+    ]);
+    expect(completed.code).toBe(0);
+    const resumed = await run(['resume', 'r1']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.err).toMatch(/✓ completed in \d+ ms/);
+    const status = await run(['status', 'r1']);
+    expect(status.out).toContain('r1 package-release: completed');
+    expect(status.out).toContain('◆ tagged passed');
+  });
+
+  it('prints JSON lines with --json, and exits 2 on bad inputs and 1 on a failed gate', async () => {
+    const json = await run(['run', 'package-release', '--json', '--run-id', 'r2']);
+    const events = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({
+      type: 'run_started',
+      workflow: 'package-release',
+      runId: 'r2',
+    });
+    expect((await run(['run', 'package-release', '--input', 'bump=huge'])).code).toBe(2);
+    expect((await run(['run', 'package-release', '--input', 'nope'])).err).toContain(
+      '--input takes key=value',
+    );
+    const gated = await run([
+      'run',
+      'package-release',
+      '--input',
+      'coverageThreshold=99',
+      '--run-id',
+      'r3',
+    ]);
+    expect(gated.code).toBe(1);
+    expect(gated.err).toContain('gate coverage-threshold FAILED: 92.5 is not ≥ 99');
+    expect((await run(['complete', 'r3', 'release-notes'])).code).toBe(2);
+  });
+
+  it('releases the sample package end to end with demo', async () => {
+    const { code, out, err } = await run(['demo']);
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /package-release completed: steps 10, automatedSteps 9, automation 0\.9, gatesPassed 4, gatesFailed 0/,
+    );
+    expect(err).toContain('completing the release notes');
+  });
+});

@@ -1,0 +1,199 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseWorkflow } from '../definition/parseWorkflow.js';
+import { InMemoryRunStore } from '../runs/InMemoryRunStore.js';
+import { WorkflowEngine } from './WorkflowEngine.js';
+
+let registry: PersonaRegistry;
+let home: string;
+let personaStore: PersonaStore;
+beforeAll(async () => {
+  registry = await PersonaRegistry.load({ home: '/nonexistent-tta-home', cwd: '/' });
+});
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'tta-engine-'));
+  personaStore = new PersonaStore({ home });
+});
+afterEach(() => rm(home, { recursive: true, force: true }));
+
+const workflow = (text: string) => parseWorkflow('test.workflow.yaml', text, { registry });
+const engineWith = (store = new InMemoryRunStore()) => ({
+  store,
+  engine: new WorkflowEngine({ store, registry, personaStore, cwd: home, env: process.env }),
+});
+
+const release = workflow(`name: mini-release
+description: A small release.
+inputs:
+  threshold: { type: number, default: 80 }
+stages:
+  - id: prepare
+    title: Prepare
+    persona: backend
+    steps:
+      - id: version
+        run: echo 1.2.3
+        saveAs: version
+      - id: note
+        memory: { contract: "v\${{ steps.version.output.stdout }}" }
+  - id: verify
+    title: Verify
+    persona: testing
+    steps:
+      - id: coverage
+        run: echo "Lines 86.4%"
+    gates:
+      - id: coverage-ok
+        value: "\${{ steps.coverage.output.stdout }}"
+        min: "\${{ inputs.threshold }}"
+  - id: ship
+    title: Ship
+    persona: devops
+    steps:
+      - id: notes
+        agent: Write notes for \${{ memory.contract }}.
+        expected: Markdown
+      - id: done
+        run: echo shipped \${{ steps.notes.output }}
+`);
+
+describe('WorkflowEngine', () => {
+  it('runs stages under their personas, suspends at an agent step, and resumes to the end', async () => {
+    const { engine, store } = engineWith();
+    await personaStore.activate({
+      name: 'tta-data-scientist',
+      displayName: 'DS',
+      icon: 'x',
+      source: 'builtin',
+    });
+    const first = await engine.start(release, {}, 'run-1');
+    expect(first.status).toBe('suspended');
+    const suspended = first.events.find((e) => e.type === 'step_suspended');
+    expect(suspended).toMatchObject({
+      step: 'notes',
+      instructions: 'Write notes for v1.2.3.',
+      expected: 'Markdown',
+    });
+    expect(
+      first.events
+        .filter((e) => e.type === 'persona_switched')
+        .map((e) => e.type === 'persona_switched' && e.to),
+    ).toEqual([
+      'tta-backend-engineer',
+      'tta-testing-specialist',
+      'tta-devops-engineer',
+      'tta-data-scientist',
+    ]);
+    expect(first.events.find((e) => e.type === 'gate_passed')).toMatchObject({
+      gate: 'coverage-ok',
+      metrics: { value: 86.4, min: 80 },
+    });
+
+    await engine.complete('run-1', 'notes', 'All good', { note: 'written by hand', by: 'ada' });
+    const second = await engine.resume('run-1', release);
+    expect(second.status).toBe('completed');
+    const done = second.events.find((e) => e.type === 'step_succeeded' && e.step === 'done');
+    expect(done?.type === 'step_succeeded' && (done.output as { stdout: string }).stdout).toBe(
+      'shipped All good',
+    );
+    // No step ran twice.
+    const starts = (await store.read('run-1'))
+      .filter((e) => e.type === 'step_started')
+      .map((e) => e.type === 'step_started' && e.step);
+    expect(starts).toEqual(['version', 'note', 'coverage', 'done']);
+    const completed = second.events.at(-2);
+    expect(completed).toMatchObject({
+      type: 'run_completed',
+      metrics: { steps: 5, automatedSteps: 4, automation: 0.8, gatesPassed: 1, gatesFailed: 0 },
+    });
+    expect((await personaStore.active())?.name).toBe('tta-data-scientist');
+  });
+
+  it('stops at a failed gate with the reason', async () => {
+    const { engine } = engineWith();
+    const result = await engine.start(release, { threshold: 95 }, 'run-2');
+    expect(result.status).toBe('gate_failed');
+    expect(result.events.find((e) => e.type === 'gate_failed')).toMatchObject({
+      reason: '86.4 is not ≥ 95',
+    });
+    expect(result.events.some((e) => e.type === 'stage_started' && e.stage === 'ship')).toBe(false);
+  });
+
+  it('retries a failing step, then fails the run with the command output', async () => {
+    const { engine } = engineWith();
+    const flaky = workflow(`name: flaky
+description: d
+stages:
+  - id: s
+    title: S
+    persona: backend
+    steps:
+      - id: boom
+        run: echo broken >&2; exit 4
+        retry: { maxRetries: 2, backoff: constant, initialDelayMs: 1 }
+`);
+    const result = await engine.start(flaky, {}, 'run-3');
+    expect(result.status).toBe('failed');
+    expect(
+      result.events
+        .filter((e) => e.type === 'step_failed')
+        .map((e) => e.type === 'step_failed' && e.attempt),
+    ).toEqual([1, 2, 3]);
+    expect(result.events.find((e) => e.type === 'run_failed')).toMatchObject({
+      step: 'boom',
+      error: { message: expect.stringContaining('exited 4 (expected 0):\nbroken') },
+    });
+  });
+
+  it('refuses bad inputs clearly', async () => {
+    const { engine } = engineWith();
+    await expect(engine.start(release, { threshold: 'lots' })).rejects.toThrow(
+      'input "threshold" must be a number',
+    );
+    await expect(engine.start(release, { colour: 'red' })).rejects.toThrow(
+      'unknown input "colour"',
+    );
+  });
+
+  it('will not run an interrupted step that is not idempotent again', async () => {
+    const { engine, store } = engineWith();
+    const tag = workflow(`name: tagger
+description: d
+stages:
+  - id: s
+    title: S
+    persona: devops
+    steps:
+      - id: tag
+        run: echo tagged
+        idempotent: false
+`);
+    // A crash after the step started: its start is in the log, its end is not.
+    await store.append('run-4', {
+      type: 'run_started',
+      workflow: 'tagger',
+      inputs: {},
+      personas: ['tta-devops-engineer'],
+    });
+    await store.append('run-4', {
+      type: 'stage_started',
+      stage: 's',
+      persona: 'tta-devops-engineer',
+    });
+    await store.append('run-4', {
+      type: 'step_started',
+      stage: 's',
+      step: 'tag',
+      kind: 'run',
+      attempt: 1,
+    });
+    const result = await engine.resume('run-4', tag);
+    expect(result.status).toBe('failed');
+    expect(result.events.find((e) => e.type === 'run_failed')).toMatchObject({
+      error: { name: 'InterruptedStepError' },
+    });
+  });
+});

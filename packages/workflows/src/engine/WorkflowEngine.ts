@@ -1,0 +1,509 @@
+import { hostname } from 'node:os';
+import { step as coreStep, createContext, type Primitive, retry, timeout } from '@tta-dev/core';
+import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
+import type { ExpressionScope } from '../expressions/evaluate.js';
+import { renderDeep, renderTemplate } from '../expressions/template.js';
+import type { JsonValue, RunEvent, RunEventInput } from '../runs/RunEvent.js';
+import type { Lease, RunStore } from '../runs/RunStore.js';
+import { type RunStatus, runStatus } from '../runs/runStatus.js';
+import { evaluateGate } from './evaluateGate.js';
+import { runCommand } from './runCommand.js';
+
+export interface EngineOptions {
+  store: RunStore;
+  registry: PersonaRegistry;
+  /** Switched at every stage boundary (so the gateway follows) and back at the end. */
+  personaStore?: PersonaStore;
+  /** Folder commands run in. */
+  cwd: string;
+  /** Environment of commands. Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The `project` scope of expressions (detected commands and facts). */
+  project?: object;
+  /** Sees every event as it is stored, for progress views. */
+  onEvent?: (event: RunEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly events: readonly RunEvent[];
+}
+
+/** What a run has done so far, rebuilt from its events (so a resumed run continues where it was). */
+interface Progress {
+  readonly outputs: Map<string, unknown>;
+  readonly memory: Record<string, unknown>;
+  readonly completedStages: Set<string>;
+  readonly started: Set<string>;
+  readonly suspended: Set<string>;
+}
+
+const toJson = (value: unknown): JsonValue =>
+  value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
+
+/**
+ * Runs workflow definitions durably: every transition is appended to the run store, each stage
+ * runs under its persona, steps run on the core primitives (retry, timeout), gates stop the run
+ * when they fail, `agent` steps suspend it until completed from outside, and `resume` continues a
+ * run from its events without running a completed step again.
+ */
+export class WorkflowEngine {
+  constructor(private readonly options: EngineOptions) {}
+
+  /** Starts a new run; resolves when it completes, suspends, or stops at a gate or failure. */
+  async start(
+    workflow: WorkflowDefinition,
+    inputs: Record<string, unknown> = {},
+    runId = newRunId(workflow.name),
+  ): Promise<RunResult> {
+    const resolved = resolveInputs(workflow, inputs);
+    const lease = await this.lease(runId);
+    try {
+      await this.append(runId, {
+        type: 'run_started',
+        workflow: workflow.name,
+        inputs: toJson(resolved) as Record<string, JsonValue>,
+        personas: workflow.stages.map((s) => this.personaName(s.persona)),
+      });
+      return await this.drive(runId, workflow, resolved, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /** Continues a run from its events: after a failure, a crash, or an agent step completed. */
+  async resume(runId: string, workflow: WorkflowDefinition): Promise<RunResult> {
+    const events = await this.options.store.read(runId);
+    const started = events.find((e) => e.type === 'run_started');
+    if (started === undefined || started.type !== 'run_started')
+      throw new Error(`run "${runId}" does not exist`);
+    const status = runStatus(events);
+    if (status === 'completed' || status === 'cancelled') return { runId, status, events };
+    const lease = await this.lease(runId);
+    try {
+      return await this.drive(runId, workflow, started.inputs, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /** Completes a suspended `agent` step with its output; `resume` then carries on. */
+  async complete(
+    runId: string,
+    stepId: string,
+    output: unknown,
+    options: { note?: string; by?: string } = {},
+  ): Promise<RunEvent> {
+    const progress = replay(await this.options.store.read(runId));
+    if (!progress.suspended.has(stepId))
+      throw new Error(`step "${stepId}" of run "${runId}" is not waiting to be completed`);
+    const stage = [...(await this.options.store.read(runId))]
+      .reverse()
+      .find((e) => e.type === 'step_suspended' && e.step === stepId);
+    return this.append(runId, {
+      type: 'step_completed',
+      stage: stage?.type === 'step_suspended' ? stage.stage : 'unknown',
+      step: stepId,
+      output: toJson(output),
+      ...(options.note === undefined ? {} : { note: options.note }),
+      by: options.by ?? 'person',
+    });
+  }
+
+  private async drive(
+    runId: string,
+    workflow: WorkflowDefinition,
+    inputs: Record<string, unknown>,
+    lease: Lease,
+  ): Promise<RunResult> {
+    const events = await this.options.store.read(runId);
+    const progress = replay(events);
+    const started = Date.parse(events[0]?.time ?? new Date().toISOString());
+    const currentPersona =
+      (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
+    // The persona to return to is the one active before the run began (a resumed run too).
+    const firstSwitch = events.find((e) => e.type === 'persona_switched');
+    const previousPersona =
+      firstSwitch?.type === 'persona_switched' ? firstSwitch.from : currentPersona;
+    let activePersona = currentPersona;
+    const scope = (): ExpressionScope => ({
+      inputs,
+      memory: progress.memory,
+      steps: Object.fromEntries([...progress.outputs].map(([id, output]) => [id, { output }])),
+      project: this.options.project ?? {},
+    });
+
+    for (const stage of workflow.stages) {
+      if (progress.completedStages.has(stage.id)) continue;
+      const stageStarted = Date.now();
+      const persona = this.personaName(stage.persona);
+      if (persona !== activePersona) {
+        await this.switchPersona(persona);
+        await this.append(runId, { type: 'persona_switched', from: activePersona, to: persona });
+        activePersona = persona;
+      }
+      await this.append(runId, { type: 'stage_started', stage: stage.id, persona });
+      for (const step of stage.steps) {
+        if (progress.outputs.has(step.id)) continue;
+        await lease.renew();
+        const outcome = await this.runStep(runId, stage, step, progress, scope);
+        if (outcome !== 'done') return this.finish(runId, outcome, previousPersona);
+      }
+      for (const gate of stage.gates) {
+        const result = await evaluateGate(gate, {
+          scope: scope(),
+          cwd: this.options.cwd,
+          env: this.env(),
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+        });
+        const metrics = { ...result.metrics } as Record<string, number>;
+        if (result.passed)
+          await this.append(runId, {
+            type: 'gate_passed',
+            stage: stage.id,
+            gate: gate.id,
+            reason: result.reason,
+            metrics,
+          });
+        else {
+          await this.append(runId, {
+            type: 'gate_failed',
+            stage: stage.id,
+            gate: gate.id,
+            reason: result.reason,
+            metrics,
+          });
+          return this.finish(runId, 'stopped', previousPersona);
+        }
+      }
+      await this.append(runId, {
+        type: 'stage_completed',
+        stage: stage.id,
+        durationMs: Date.now() - stageStarted,
+      });
+      progress.completedStages.add(stage.id);
+    }
+    await this.append(runId, {
+      type: 'run_completed',
+      durationMs: Date.now() - started,
+      metrics: runMetrics(await this.options.store.read(runId)),
+    });
+    return this.finish(runId, 'completed', previousPersona);
+  }
+
+  /** Runs one step; 'done' to go on, 'suspended' for an agent step, 'stopped' on failure. */
+  private async runStep(
+    runId: string,
+    stage: Stage,
+    step: Step,
+    progress: Progress,
+    scope: () => ExpressionScope,
+  ): Promise<'done' | 'suspended' | 'stopped'> {
+    if (progress.started.has(step.id) && !step.idempotent && step.kind !== 'agent') {
+      await this.append(runId, {
+        type: 'run_failed',
+        stage: stage.id,
+        step: step.id,
+        error: {
+          name: 'InterruptedStepError',
+          message: `step "${step.id}" was interrupted and is not idempotent: check its effect, then complete it with "tta workflow complete ${runId} ${step.id}"`,
+        },
+      });
+      return 'stopped';
+    }
+    if (step.when !== undefined && !renderTemplate(step.when, scope())) {
+      await this.append(runId, {
+        type: 'step_succeeded',
+        stage: stage.id,
+        step: step.id,
+        output: { skipped: true },
+        durationMs: 0,
+        automated: true,
+      });
+      progress.outputs.set(step.id, { skipped: true });
+      return 'done';
+    }
+    if (step.kind === 'agent') {
+      if (!progress.suspended.has(step.id)) {
+        await this.append(runId, {
+          type: 'step_suspended',
+          stage: stage.id,
+          step: step.id,
+          instructions: String(renderTemplate(step.agent, scope())),
+          expected:
+            step.expected === undefined ? null : String(renderTemplate(step.expected, scope())),
+        });
+      }
+      return 'suspended';
+    }
+    let attempt = 0;
+    const startedAt = Date.now();
+    const body = coreStep(
+      async () => {
+        attempt++;
+        await this.append(runId, {
+          type: 'step_started',
+          stage: stage.id,
+          step: step.id,
+          kind: step.kind,
+          attempt,
+        });
+        progress.started.add(step.id);
+        try {
+          return await this.execute(runId, stage, step, scope());
+        } catch (error) {
+          await this.append(runId, {
+            type: 'step_failed',
+            stage: stage.id,
+            step: step.id,
+            error: errorInfo(error),
+            attempt,
+          });
+          throw error;
+        }
+      },
+      { name: step.id },
+    );
+    let primitive: Primitive<undefined, unknown> = body;
+    if (step.timeoutMs !== undefined) primitive = timeout(primitive, step.timeoutMs);
+    if (step.retry !== undefined) primitive = retry(primitive, { ...step.retry, jitter: 'full' });
+    try {
+      const output = await primitive.run(
+        undefined,
+        createContext({
+          workflowId: runId,
+          runId,
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+        }),
+      );
+      await this.append(runId, {
+        type: 'step_succeeded',
+        stage: stage.id,
+        step: step.id,
+        output: toJson(output),
+        durationMs: Date.now() - startedAt,
+        automated: true,
+      });
+      progress.outputs.set(step.id, output);
+      if (step.saveAs !== undefined) progress.memory[step.saveAs] = output;
+      if (step.kind === 'memory') Object.assign(progress.memory, output as Record<string, unknown>);
+      await this.options.store.sync?.(runId);
+      return 'done';
+    } catch (error) {
+      if (step.continueOnError) {
+        progress.outputs.set(step.id, { failed: true, error: errorInfo(error) });
+        return 'done';
+      }
+      await this.append(runId, {
+        type: 'run_failed',
+        stage: stage.id,
+        step: step.id,
+        error: errorInfo(error),
+      });
+      return 'stopped';
+    }
+  }
+
+  private async execute(
+    runId: string,
+    stage: Stage,
+    step: Step,
+    scope: ExpressionScope,
+  ): Promise<unknown> {
+    switch (step.kind) {
+      case 'run': {
+        const command = String(renderTemplate(step.run, scope));
+        const env = { ...this.env(), ...(renderDeep(step.env, scope) as Record<string, string>) };
+        const cwd =
+          step.cwd === undefined ? this.options.cwd : String(renderTemplate(step.cwd, scope));
+        const result = await runCommand(command, {
+          cwd,
+          env,
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+        });
+        if (result.exitCode !== step.expectExitCode) {
+          const tail = (result.stderr || result.stdout).split('\n').slice(-5).join('\n');
+          throw Object.assign(
+            new Error(
+              `\`${command}\` exited ${result.exitCode} (expected ${step.expectExitCode})${tail ? `:\n${tail}` : ''}`,
+            ),
+            { name: 'CommandFailedError' },
+          );
+        }
+        return result;
+      }
+      case 'memory':
+        return renderDeep(step.memory, scope);
+      case 'journal': {
+        const text = (t: string | undefined) =>
+          t === undefined ? undefined : String(renderTemplate(t, scope));
+        const decision = text(step.journal.decision);
+        const learning = text(step.journal.learning);
+        if (decision !== undefined)
+          await this.append(runId, {
+            type: 'decision',
+            stage: stage.id,
+            text: decision,
+            by: 'workflow',
+          });
+        if (learning !== undefined)
+          await this.append(runId, {
+            type: 'learning',
+            stage: stage.id,
+            text: learning,
+            by: 'workflow',
+          });
+        return { decision: decision ?? null, learning: learning ?? null };
+      }
+      case 'tool':
+        throw Object.assign(
+          new Error(
+            `tool steps (${step.tool}) need the MCP gateway's servers, which this engine was not given`,
+          ),
+          { name: 'NotAvailableError' },
+        );
+      case 'code':
+        throw Object.assign(new Error('code steps need the sandbox, which is not available yet'), {
+          name: 'NotAvailableError',
+        });
+      case 'agent':
+        throw new Error('agent steps suspend the run; they are not executed');
+    }
+  }
+
+  private async finish(
+    runId: string,
+    _how: 'completed' | 'suspended' | 'stopped',
+    previousPersona: string | null,
+  ): Promise<RunResult> {
+    const current =
+      (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
+    if (current !== previousPersona) {
+      if (previousPersona === null) await this.options.personaStore?.activate(null);
+      else await this.switchPersona(previousPersona);
+      await this.append(runId, { type: 'persona_switched', from: current, to: previousPersona });
+    }
+    await this.options.store.sync?.(runId);
+    const events = await this.options.store.read(runId);
+    return { runId, status: runStatus(events), events };
+  }
+
+  private async switchPersona(name: string): Promise<void> {
+    const found = this.options.registry.resolve(name);
+    if (this.options.personaStore === undefined || found === undefined) return;
+    const { persona, source } = found;
+    await this.options.personaStore.activate({
+      name: persona.name,
+      displayName: persona.displayName,
+      icon: persona.icon,
+      source: source.file ?? 'builtin',
+    });
+  }
+
+  private personaName(query: string): string {
+    return this.options.registry.resolve(query)?.persona.name ?? query;
+  }
+
+  private env(): Readonly<Record<string, string | undefined>> {
+    return this.options.env ?? process.env;
+  }
+
+  private async append(runId: string, event: RunEventInput): Promise<RunEvent> {
+    const stored = await this.options.store.append(runId, event);
+    this.options.onEvent?.(stored);
+    return stored;
+  }
+
+  private async lease(runId: string): Promise<Lease> {
+    const lease = await this.options.store.lease(runId, `${hostname()}:${process.pid}`);
+    if (lease === undefined)
+      throw new Error(
+        `run "${runId}" is being driven by another process; wait for it, or for its lease to lapse`,
+      );
+    return lease;
+  }
+}
+
+function replay(events: readonly RunEvent[]): Progress {
+  const progress: Progress = {
+    outputs: new Map(),
+    memory: {},
+    completedStages: new Set(),
+    started: new Set(),
+    suspended: new Set(),
+  };
+  for (const e of events) {
+    if (e.type === 'step_started') progress.started.add(e.step);
+    else if (e.type === 'step_succeeded' || e.type === 'step_completed') {
+      progress.outputs.set(e.step, e.output);
+      progress.suspended.delete(e.step);
+    } else if (e.type === 'step_suspended') progress.suspended.add(e.step);
+    else if (e.type === 'stage_completed') progress.completedStages.add(e.stage);
+  }
+  return progress;
+}
+
+/** Metrics of a run from its events: steps, automation ratio, gates. */
+export function runMetrics(events: readonly RunEvent[]): Record<string, JsonValue> {
+  const succeeded = events.filter((e) => e.type === 'step_succeeded');
+  const completedByHand = events.filter((e) => e.type === 'step_completed').length;
+  const automated = succeeded.filter((e) => e.type === 'step_succeeded' && e.automated).length;
+  const steps = succeeded.length + completedByHand;
+  return {
+    steps,
+    automatedSteps: automated,
+    automation: steps === 0 ? 0 : Math.round((automated / steps) * 1000) / 1000,
+    gatesPassed: events.filter((e) => e.type === 'gate_passed').length,
+    gatesFailed: events.filter((e) => e.type === 'gate_failed').length,
+    stages: events.filter((e) => e.type === 'stage_completed').length,
+    personaSwitches: events.filter((e) => e.type === 'persona_switched').length,
+  };
+}
+
+function resolveInputs(
+  workflow: WorkflowDefinition,
+  given: Record<string, unknown>,
+): Record<string, unknown> {
+  const resolved: Record<string, unknown> = {};
+  for (const [name, input] of Object.entries(workflow.inputs)) {
+    const raw = given[name] ?? input.default;
+    if (raw === undefined) {
+      if (input.required)
+        throw new Error(
+          `input "${name}" is required${input.description ? ` (${input.description})` : ''}`,
+        );
+      continue;
+    }
+    const value =
+      input.type === 'number'
+        ? Number(raw)
+        : input.type === 'boolean'
+          ? raw === true || raw === 'true'
+          : String(raw);
+    if (input.type === 'number' && Number.isNaN(value))
+      throw new Error(`input "${name}" must be a number, got "${raw}"`);
+    if (input.enum !== undefined && !input.enum.includes(value as string | number)) {
+      throw new Error(`input "${name}" must be one of ${input.enum.join(', ')}, got "${raw}"`);
+    }
+    resolved[name] = value;
+  }
+  for (const name of Object.keys(given))
+    if (!(name in workflow.inputs))
+      throw new Error(
+        `unknown input "${name}"; known: ${Object.keys(workflow.inputs).join(', ') || 'none'}`,
+      );
+  return resolved;
+}
+
+function errorInfo(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}
+
+function newRunId(workflow: string): string {
+  return `${workflow}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 6)}`;
+}

@@ -1,0 +1,50 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { detectProject } from './detectProject.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tta-detect-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('detectProject', () => {
+  it('detects npm, pnpm and changesets from the files', async () => {
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ scripts: { test: 'vitest run', build: 'tsc' } }),
+    );
+    expect(detectProject(dir)).toMatchObject({
+      ecosystem: 'javascript',
+      packageManager: 'npm',
+      commands: { test: 'npm run test', build: 'npm run build' },
+    });
+    expect(detectProject(dir).commands.version).toContain('npm version');
+    await writeFile(join(dir, 'pnpm-lock.yaml'), '');
+    await mkdir(join(dir, '.changeset'));
+    expect(detectProject(dir)).toMatchObject({
+      packageManager: 'pnpm',
+      commands: { version: 'pnpm changeset version', build: 'pnpm run build' },
+    });
+  });
+
+  it('detects Python with uv', async () => {
+    await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "x"\n');
+    await writeFile(join(dir, 'uv.lock'), '');
+    expect(detectProject(dir)).toMatchObject({
+      ecosystem: 'python',
+      packageManager: 'uv',
+      commands: { build: 'uv build' },
+    });
+  });
+
+  it('says when it knows nothing', () => {
+    expect(detectProject(dir)).toEqual({
+      ecosystem: 'unknown',
+      packageManager: 'none',
+      commands: {},
+    });
+  });
+});

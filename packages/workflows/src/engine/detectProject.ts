@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What the built-in templates need to know of a project: its ecosystem and its commands. */
+export interface ProjectFacts {
+  readonly ecosystem: 'javascript' | 'python' | 'unknown';
+  readonly packageManager: string;
+  /** Commands the templates use as `${{ project.commands.<name> }}`. */
+  readonly commands: Readonly<Record<string, string>>;
+}
+
+// Prints the line coverage (percent) from a coverage summary, or fails when there is none.
+const READ_JS_COVERAGE = `node -e "const s=require('./coverage/coverage-summary.json');console.log(s.total.lines.pct)"`;
+
+/**
+ * Detects the project in `cwd` — JavaScript/TypeScript from package.json (npm, pnpm or yarn by
+ * lockfile), Python from pyproject.toml (uv when uv.lock exists) — and the commands the built-in
+ * workflows run there. The version is raised by $BUMP (patch, minor, major).
+ */
+export function detectProject(cwd: string): ProjectFacts {
+  if (existsSync(join(cwd, 'package.json'))) {
+    const manifest = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    const pm = existsSync(join(cwd, 'pnpm-lock.yaml'))
+      ? 'pnpm'
+      : existsSync(join(cwd, 'yarn.lock'))
+        ? 'yarn'
+        : 'npm';
+    const scripts = manifest.scripts ?? {};
+    const run = (script: string) => `${pm} run ${script}`;
+    return {
+      ecosystem: 'javascript',
+      packageManager: pm,
+      commands: {
+        version: existsSync(join(cwd, '.changeset'))
+          ? `${pm === 'npm' ? 'npx' : pm} changeset version`
+          : 'npm version "$BUMP" --no-git-tag-version',
+        readVersion: `node -p "require('./package.json').version"`,
+        test: scripts.test ? run('test') : 'echo "no test script"',
+        testWithCoverage: scripts['test:coverage']
+          ? run('test:coverage')
+          : scripts.test
+            ? run('test')
+            : 'echo "no test script"',
+        readCoverage: READ_JS_COVERAGE,
+        build: scripts.build ? run('build') : 'echo "nothing to build"',
+        publish: 'npm publish',
+        publishDryRun: 'npm publish --dry-run',
+      },
+    };
+  }
+  if (existsSync(join(cwd, 'pyproject.toml'))) {
+    const uv = existsSync(join(cwd, 'uv.lock'));
+    const py = uv ? 'uv run' : 'python -m';
+    return {
+      ecosystem: 'python',
+      packageManager: uv ? 'uv' : 'pip',
+      commands: {
+        version: uv ? 'uv version --bump "$BUMP"' : 'hatch version "$BUMP"',
+        readVersion: uv ? 'uv version --short' : 'hatch version',
+        test: `${py} pytest`,
+        testWithCoverage: `${py} pytest --cov --cov-report=json:coverage.json`,
+        readCoverage: `python -c "import json;print(json.load(open('coverage.json'))['totals']['percent_covered'])"`,
+        build: uv ? 'uv build' : 'python -m build',
+        publish: uv ? 'uv publish' : 'twine upload dist/*',
+        publishDryRun: uv ? 'uv build && echo "dry run: uv publish skipped"' : 'twine check dist/*',
+      },
+    };
+  }
+  return { ecosystem: 'unknown', packageManager: 'none', commands: {} };
+}

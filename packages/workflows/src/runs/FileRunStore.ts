@@ -1,0 +1,240 @@
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { acquireFileLease, LEASE_FILE, syncDir } from './_fileLease.js';
+import { KeyedMutex } from './_KeyedMutex.js';
+import { parseRunLog } from './_parseRunLog.js';
+import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
+import {
+  RUN_ID_PATTERN,
+  type RunEvent,
+  type RunEventInput,
+  type RunEventType,
+} from './RunEvent.js';
+import {
+  DEFAULT_LEASE_TTL_MS,
+  type Lease,
+  type LeaseOptions,
+  type RunStore,
+  type RunStoreCallOptions,
+  type RunStoreOptions,
+} from './RunStore.js';
+import { compareRunSummaries, type RunSummary, summarizeRun } from './RunSummary.js';
+
+export { LEASE_FILE };
+
+/** Where runs are kept, relative to the project folder. */
+export const DEFAULT_RUNS_DIR = '.tta/runs';
+/** The log of one run, inside its folder. */
+export const EVENTS_FILE = 'events.jsonl';
+
+/**
+ * Events after which the log is fsynced on its own: the boundaries of stages and of the run, and
+ * a suspension (the process usually exits next). Between them the engine calls `sync()` at step
+ * boundaries.
+ */
+export const SYNCED_EVENT_TYPES: ReadonlySet<RunEventType> = new Set<RunEventType>([
+  'run_started',
+  'stage_started',
+  'stage_completed',
+  'step_suspended',
+  'run_completed',
+  'run_failed',
+  'run_cancelled',
+]);
+
+export interface FileRunStoreOptions extends RunStoreOptions {
+  /** The project folder that `root` is resolved against. Default: `process.cwd()`. */
+  cwd?: string;
+  /** Folder holding one folder per run. Default: `DEFAULT_RUNS_DIR` under `cwd`. */
+  root?: string;
+}
+
+/** What this store knows of a run's log file, so that an append need not read it. */
+interface LogState {
+  /** Size of the file as this store last left it, in bytes (0: no file). */
+  readonly size: number;
+  readonly nextSeq: number;
+  /** The file ends in a torn line: the next event must start on a new line. */
+  readonly torn: boolean;
+}
+
+/**
+ * The default `RunStore`: one append-only JSON-lines log per run at `<root>/<runId>/events.jsonl`.
+ *
+ * - Appends go to the end (O_APPEND) and nothing written is ever rewritten. The first append to
+ *   a run (or a `read`) reads the log once; after that the store keeps the next `seq` and the
+ *   file's size, so an append costs the same however long the log is. When the file has grown
+ *   behind the store's back (another process appended while it held the lease), the store reads
+ *   it again before writing.
+ * - The file is fsynced on `sync()` and after the events in `SYNCED_EVENT_TYPES`.
+ * - After a crash the last line may be torn: it is ignored on read, and the next event starts on
+ *   a new line (see `parseRunLog`).
+ * - The lease is `<root>/<runId>/lease.json` (owner, pid, host, expiry), created and replaced
+ *   atomically; a lease whose expiry passed, or whose process on this host is gone, can be taken
+ *   over.
+ */
+export class FileRunStore implements RunStore {
+  readonly root: string;
+  private readonly now: () => number;
+  private readonly secrets: readonly string[];
+  private readonly logs = new Map<string, LogState>();
+  private readonly mutex = new KeyedMutex();
+
+  constructor(options: FileRunStoreOptions = {}) {
+    this.root = resolve(options.cwd ?? process.cwd(), options.root ?? DEFAULT_RUNS_DIR);
+    this.now = options.now ?? Date.now;
+    this.secrets = [...(options.secrets ?? [])];
+  }
+
+  /** The folder of a run. */
+  runDir(runId: string): string {
+    checkRunId(runId);
+    return join(this.root, runId);
+  }
+
+  /** The event log of a run. */
+  eventsFile(runId: string): string {
+    return join(this.runDir(runId), EVENTS_FILE);
+  }
+
+  async append(
+    runId: string,
+    event: RunEventInput,
+    options: RunStoreCallOptions = {},
+  ): Promise<RunEvent> {
+    options.signal?.throwIfAborted();
+    const file = this.eventsFile(runId);
+    return this.mutex.run(runId, async () => {
+      try {
+        return await this.appendNow(runId, file, event);
+      } catch (error) {
+        this.logs.delete(runId); // whatever happened, look at the file afresh next time
+        throw error;
+      }
+    });
+  }
+
+  async read(runId: string, options: RunStoreCallOptions = {}): Promise<RunEvent[]> {
+    options.signal?.throwIfAborted();
+    const file = this.eventsFile(runId);
+    return this.mutex.run(runId, async () => (await this.load(runId, file)).events);
+  }
+
+  async list(options: RunStoreCallOptions = {}): Promise<RunSummary[]> {
+    options.signal?.throwIfAborted();
+    let names: string[];
+    try {
+      names = (await readdir(this.root, { withFileTypes: true }))
+        .filter((entry) => entry.isDirectory() && RUN_ID_PATTERN.test(entry.name))
+        .map((entry) => entry.name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const summaries: RunSummary[] = [];
+    for (const runId of names) {
+      options.signal?.throwIfAborted();
+      const summary = summarizeRun(await this.read(runId));
+      if (summary !== undefined) summaries.push(summary);
+    }
+    return summaries.sort(compareRunSummaries);
+  }
+
+  async lease(
+    runId: string,
+    owner: string,
+    options: LeaseOptions = {},
+  ): Promise<Lease | undefined> {
+    options.signal?.throwIfAborted();
+    checkOwner(owner);
+    const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+    checkTtl(ttlMs);
+    const dir = this.runDir(runId);
+    await mkdir(dir, { recursive: true });
+    return acquireFileLease(dir, runId, owner, ttlMs, { now: this.now });
+  }
+
+  /** Makes every event appended to the run so far durable (fsync). */
+  async sync(runId: string, options: RunStoreCallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    const file = this.eventsFile(runId);
+    return this.mutex.run(runId, async () => {
+      let handle: FileHandle;
+      try {
+        handle = await open(file, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  private async appendNow(runId: string, file: string, input: RunEventInput): Promise<RunEvent> {
+    let state = this.logs.get(runId) ?? (await this.load(runId, file)).state;
+    // Validate before touching the disk: an invalid event leaves no trace, not even a folder.
+    let event = prepareEvent(runId, input, state.nextSeq, this.now(), this.secrets);
+    const creating = state.size === 0;
+    if (creating) await mkdir(join(this.root, runId), { recursive: true });
+    const handle = await open(file, 'a');
+    try {
+      const { size } = await handle.stat();
+      if (size !== state.size) {
+        // Another process appended (holding the lease in turn): learn where the log stands.
+        state = (await this.load(runId, file)).state;
+        event = prepareEvent(runId, input, state.nextSeq, this.now(), this.secrets);
+      }
+      const data = Buffer.from(`${state.torn ? '\n' : ''}${JSON.stringify(event)}\n`);
+      await writeAll(handle, data);
+      if (SYNCED_EVENT_TYPES.has(event.type)) await handle.sync();
+      this.logs.set(runId, {
+        size: state.size + data.length,
+        nextSeq: state.nextSeq + 1,
+        torn: false,
+      });
+    } finally {
+      await handle.close();
+    }
+    if (creating) {
+      // The new file's name (and the run's new folder) must survive a crash too.
+      await syncDir(join(this.root, runId));
+      await syncDir(this.root);
+    }
+    return event;
+  }
+
+  /** Reads the whole log, and remembers where it ends. Call inside the run's mutex. */
+  private async load(
+    runId: string,
+    file: string,
+  ): Promise<{ events: RunEvent[]; state: LogState }> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      bytes = Buffer.alloc(0);
+    }
+    const events = parseRunLog(bytes.toString('utf8'), file, runId);
+    const state: LogState = {
+      size: bytes.length,
+      nextSeq: events.length + 1,
+      torn: bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a,
+    };
+    this.logs.set(runId, state);
+    return { events, state };
+  }
+}
+
+async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+    offset += bytesWritten;
+  }
+}

@@ -1,0 +1,4 @@
+import { InMemoryRunStore } from './InMemoryRunStore.js';
+import { describeRunStore } from './runStore.testkit.js';
+
+describeRunStore('InMemoryRunStore', (options) => new InMemoryRunStore(options));

@@ -1,0 +1,95 @@
+import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
+import { LeaseLostError } from './errors/LeaseLostError.js';
+import type { RunEvent, RunEventInput } from './RunEvent.js';
+import {
+  DEFAULT_LEASE_TTL_MS,
+  type Lease,
+  type LeaseOptions,
+  type RunStore,
+  type RunStoreCallOptions,
+  type RunStoreOptions,
+} from './RunStore.js';
+import { compareRunSummaries, type RunSummary, summarizeRun } from './RunSummary.js';
+
+interface HeldLease {
+  readonly owner: string;
+  expiresAt: number;
+}
+
+/**
+ * A `RunStore` that keeps everything in this process: for tests, and for runs that need no
+ * durability. Events are copied in and out, so callers cannot change what was stored.
+ */
+export class InMemoryRunStore implements RunStore {
+  private readonly runs = new Map<string, RunEvent[]>();
+  private readonly leases = new Map<string, HeldLease>();
+  private readonly now: () => number;
+  private readonly secrets: readonly string[];
+
+  constructor(options: RunStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.secrets = [...(options.secrets ?? [])];
+  }
+
+  async append(
+    runId: string,
+    event: RunEventInput,
+    options: RunStoreCallOptions = {},
+  ): Promise<RunEvent> {
+    options.signal?.throwIfAborted();
+    checkRunId(runId);
+    const events = this.runs.get(runId) ?? [];
+    const stored = prepareEvent(runId, event, events.length + 1, this.now(), this.secrets);
+    events.push(structuredClone(stored));
+    this.runs.set(runId, events);
+    return stored;
+  }
+
+  async read(runId: string, options: RunStoreCallOptions = {}): Promise<RunEvent[]> {
+    options.signal?.throwIfAborted();
+    checkRunId(runId);
+    return structuredClone(this.runs.get(runId) ?? []);
+  }
+
+  async list(options: RunStoreCallOptions = {}): Promise<RunSummary[]> {
+    options.signal?.throwIfAborted();
+    const summaries: RunSummary[] = [];
+    for (const events of this.runs.values()) {
+      const summary = summarizeRun(events);
+      if (summary !== undefined) summaries.push(summary);
+    }
+    return summaries.sort(compareRunSummaries);
+  }
+
+  async lease(
+    runId: string,
+    owner: string,
+    options: LeaseOptions = {},
+  ): Promise<Lease | undefined> {
+    options.signal?.throwIfAborted();
+    checkRunId(runId);
+    checkOwner(owner);
+    const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+    checkTtl(ttlMs);
+    const held = this.leases.get(runId);
+    if (held !== undefined && held.expiresAt > this.now() && held.owner !== owner) return undefined;
+    const mine: HeldLease = { owner, expiresAt: this.now() + ttlMs };
+    this.leases.set(runId, mine);
+    const leases = this.leases;
+    const now = this.now;
+    return {
+      runId,
+      owner,
+      get expiresAt() {
+        return mine.expiresAt;
+      },
+      async renew() {
+        if (leases.get(runId) !== mine) throw new LeaseLostError(runId, owner);
+        mine.expiresAt = now() + ttlMs;
+      },
+      async release() {
+        if (leases.get(runId) === mine) leases.delete(runId);
+      },
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import type { RunEvent, RunEventInput } from './RunEvent.js';
+import type { RunSummary } from './RunSummary.js';
+
+/** Options of every `RunStore` implementation. */
+export interface RunStoreOptions {
+  /** Clock, in epoch milliseconds: event times and lease expiry. Default: `Date.now`. */
+  now?: () => number;
+  /**
+   * Values redacted wherever they occur in an event, on top of secret-named fields and
+   * well-known token shapes (see `redactSecrets`): typically `secretValuesFromEnv(process.env)`.
+   * Default: none.
+   */
+  secrets?: Iterable<string>;
+}
+
+/** Options of a single store call. */
+export interface RunStoreCallOptions {
+  /** Refuses to start the call once aborted. */
+  signal?: AbortSignal;
+}
+
+export interface LeaseOptions extends RunStoreCallOptions {
+  /** How long the lease lasts unless renewed, in milliseconds. Default: `DEFAULT_LEASE_TTL_MS`. */
+  ttlMs?: number;
+}
+
+export const DEFAULT_LEASE_TTL_MS = 30_000;
+
+/**
+ * The right to drive one run. Exclusive while live; it lapses `ttlMs` after it was taken or
+ * last renewed, after which another owner may take the run over.
+ */
+export interface Lease {
+  readonly runId: string;
+  readonly owner: string;
+  /** Epoch milliseconds after which the lease lapses unless renewed. */
+  readonly expiresAt: number;
+  /**
+   * Extends the lease by its `ttlMs` from now. Throws `LeaseLostError` when another owner has
+   * taken the run over (or the lease was released): stop driving the run then.
+   */
+  renew(): Promise<void>;
+  /** Gives the run up. Does nothing when the lease was already lost or released. */
+  release(): Promise<void>;
+}
+
+/**
+ * Where runs are recorded: one append-only log of events per run. The file store is the default
+ * (`FileRunStore`); every implementation passes the contract suite in `runStore.testkit.ts`.
+ *
+ * Appends to one run are serialised by the store; the lease keeps a second process (or a second
+ * store) from driving the same run at the same time.
+ */
+export interface RunStore {
+  /**
+   * Stores an event at the end of the run's log and returns it as stored: secrets redacted, with
+   * the next `seq` (1-based), the current `time` and the `runId`. The first event of a run must
+   * be `run_started`, and only the first. Throws `InvalidRunEventError` (nothing stored) when the
+   * event does not match its schema or comes out of order, `InvalidRunIdError` for a bad id.
+   */
+  append(runId: string, event: RunEventInput, options?: RunStoreCallOptions): Promise<RunEvent>;
+  /** Every event of the run, in order; `[]` for a run never written. */
+  read(runId: string, options?: RunStoreCallOptions): Promise<RunEvent[]>;
+  /** A summary of every run with events, newest first (then by run id). */
+  list(options?: RunStoreCallOptions): Promise<RunSummary[]>;
+  /**
+   * Takes the run's lease for `owner`, or resolves to `undefined` when another owner holds a live
+   * one. Asking again with the same owner from the same process hands out a new lease and
+   * supersedes the old one (whose `renew` then throws).
+   */
+  lease(runId: string, owner: string, options?: LeaseOptions): Promise<Lease | undefined>;
+  /**
+   * Makes what was appended to the run durable (fsync), for stores that buffer. The engine calls
+   * it at step boundaries; stores that are always durable, or never, leave it out.
+   */
+  sync?(runId: string, options?: RunStoreCallOptions): Promise<void>;
+}

@@ -1,0 +1,345 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { LeaseLostError } from './errors/LeaseLostError.js';
+import type { Lease } from './RunStore.js';
+
+export const LEASE_FILE = 'lease.json';
+
+/** A claim or temporary file older than this was left by a process that died mid-change. */
+const LITTER_STALE_MS = 10_000;
+const ACQUIRE_ATTEMPTS = 5;
+
+/** What `lease.json` holds. */
+interface LeaseRecord {
+  readonly owner: string;
+  readonly pid: number;
+  readonly host: string;
+  /** Changes at every renewal: names this version of the lease. */
+  readonly token: string;
+  readonly acquiredAt: string;
+  readonly expiresAt: string;
+}
+
+interface CurrentLease {
+  /** The record's token, or a hash of the content when it is not a lease record. */
+  readonly key: string;
+  readonly record?: LeaseRecord;
+}
+
+interface Clock {
+  readonly now: () => number;
+}
+
+/** Seams for tests of the protocol's races; the store passes none. */
+export interface LeaseTestHooks {
+  /** Awaited after reading a lease that may be taken over, before claiming it. */
+  readonly beforeClaim?: () => Promise<void>;
+}
+
+/*
+ * The protocol. `lease.json` is only ever created with link() (which fails when it exists) or
+ * replaced with rename(), both from a complete temporary file, so a reader sees a whole lease or
+ * none. Every change to an existing lease (take-over, renewal, release) first creates the claim
+ * file `lease.json.<key>.claim` with link(), where <key> names the version being changed: of
+ * several processes changing the same version, exactly one gets the claim. The claimant then
+ * reads `lease.json` again and goes on only if it still holds that version (versions never come
+ * back: a renewal makes a new token), so a process acting on what it read earlier cannot undo a
+ * newer lease. A claim left by a process that died between its two steps is cleared once its
+ * process is gone or it is older than LITTER_STALE_MS.
+ */
+
+/** Takes the lease in `dir` for `owner`, or `undefined` when another owner holds a live one. */
+export async function acquireFileLease(
+  dir: string,
+  runId: string,
+  owner: string,
+  ttlMs: number,
+  clock: Clock,
+  hooks: LeaseTestHooks = {},
+): Promise<Lease | undefined> {
+  for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
+    if (attempt > 0) await pause(5 * attempt);
+    const current = await readLease(dir);
+    const mine = newRecord(owner, ttlMs, clock.now());
+    if (current === undefined) {
+      if (await linkExclusive(dir, LEASE_FILE, JSON.stringify(mine), true)) {
+        await syncDir(dir);
+        await sweepLitter(dir);
+        return new FileLease(dir, runId, mine, ttlMs, clock);
+      }
+      continue; // created meanwhile: look at it
+    }
+    if (!canTake(current, owner, clock.now())) return undefined;
+    await hooks.beforeClaim?.();
+    const taken = await withClaim(dir, current.key, async () => {
+      const again = await readLease(dir);
+      if (again?.key !== current.key || !canTake(again, owner, clock.now())) return false;
+      await replace(dir, mine);
+      return true;
+    });
+    if (taken === true) {
+      await sweepLitter(dir);
+      return new FileLease(dir, runId, mine, ttlMs, clock);
+    }
+    // Someone else is changing this lease right now, or just did: look again.
+  }
+  return undefined;
+}
+
+class FileLease implements Lease {
+  private released = false;
+
+  constructor(
+    private readonly dir: string,
+    readonly runId: string,
+    private record: LeaseRecord,
+    private readonly ttlMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  get owner(): string {
+    return this.record.owner;
+  }
+
+  get expiresAt(): number {
+    return Date.parse(this.record.expiresAt);
+  }
+
+  async renew(): Promise<void> {
+    const renewed = this.released
+      ? undefined
+      : await withClaim(this.dir, this.record.token, async () => {
+          if ((await readLease(this.dir))?.key !== this.record.token) return undefined;
+          const next: LeaseRecord = {
+            ...this.record,
+            token: randomUUID(),
+            expiresAt: new Date(this.clock.now() + this.ttlMs).toISOString(),
+          };
+          await replace(this.dir, next);
+          return next;
+        });
+    // No claim: another process is taking the lapsed lease over.
+    if (renewed === undefined || renewed === false)
+      throw new LeaseLostError(this.runId, this.owner);
+    this.record = renewed;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await withClaim(this.dir, this.record.token, async () => {
+      if ((await readLease(this.dir))?.key === this.record.token)
+        await unlinkIfPresent(join(this.dir, LEASE_FILE));
+    });
+  }
+}
+
+function newRecord(owner: string, ttlMs: number, now: number): LeaseRecord {
+  return {
+    owner,
+    pid: process.pid,
+    host: hostname(),
+    token: randomUUID(),
+    acquiredAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + ttlMs).toISOString(),
+  };
+}
+
+/** A lease may be taken when it lapsed, its process is gone, or it is this process's own. */
+function canTake(current: CurrentLease, owner: string, now: number): boolean {
+  const record = current.record;
+  if (record === undefined) return true; // not a lease: left by hand, or damaged
+  if (record.host === hostname() && record.pid === process.pid && record.owner === owner)
+    return true;
+  return !(Date.parse(record.expiresAt) > now) || !processLives(record.host, record.pid);
+}
+
+/** Whether a process lives; true for another host's, which only the expiry can end. */
+function processLives(host: string, pid: number): boolean {
+  if (host !== hostname()) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readLease(dir: string): Promise<CurrentLease | undefined> {
+  let raw: string;
+  try {
+    raw = await readFile(join(dir, LEASE_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const record = parseRecord(raw);
+  if (record !== undefined) return { key: record.token, record };
+  return { key: `damaged-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}` };
+}
+
+function parseRecord(raw: string): LeaseRecord | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<LeaseRecord> | null;
+    if (
+      typeof value?.owner === 'string' &&
+      typeof value.pid === 'number' &&
+      typeof value.host === 'string' &&
+      typeof value.token === 'string' &&
+      /^[A-Za-z0-9-]{1,64}$/.test(value.token) &&
+      typeof value.acquiredAt === 'string' &&
+      typeof value.expiresAt === 'string' &&
+      !Number.isNaN(Date.parse(value.expiresAt))
+    )
+      return value as LeaseRecord;
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+/**
+ * Runs `change` holding the claim on version `key` of the lease; `false` without running it when
+ * another process holds that claim.
+ */
+async function withClaim<T>(
+  dir: string,
+  key: string,
+  change: () => Promise<T>,
+): Promise<T | false> {
+  const name = `${LEASE_FILE}.${key}.claim`;
+  const content = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() });
+  let claimed = await linkExclusive(dir, name, content, false);
+  if (!claimed && (await clearStaleClaim(join(dir, name))))
+    claimed = await linkExclusive(dir, name, content, false);
+  if (!claimed) return false;
+  try {
+    return await change();
+  } finally {
+    await unlinkIfPresent(join(dir, name));
+  }
+}
+
+/** Removes a claim whose process died; true when it did. */
+async function clearStaleClaim(path: string): Promise<boolean> {
+  let seen: string;
+  try {
+    seen = await readFile(path, 'utf8');
+    if (!(await isStale(path, seen))) return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+  // Move it aside, then make sure it was the claim judged stale and not a fresh one made since.
+  const aside = `${path}.${randomUUID()}.stale`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+  const moved = await readFile(aside, 'utf8');
+  if (moved !== seen) {
+    await link(aside, path).catch(() => undefined);
+    await unlinkIfPresent(aside);
+    return false;
+  }
+  await unlinkIfPresent(aside);
+  return true;
+}
+
+async function isStale(path: string, content: string): Promise<boolean> {
+  try {
+    const { pid, host } = JSON.parse(content) as { pid?: unknown; host?: unknown };
+    if (typeof pid === 'number' && typeof host === 'string' && !processLives(host, pid))
+      return true;
+  } catch {
+    // judged by age alone
+  }
+  return Date.now() - (await stat(path)).mtimeMs > LITTER_STALE_MS;
+}
+
+/** Creates `dir/name` holding `content`, whole, unless it exists; false when it does. */
+async function linkExclusive(
+  dir: string,
+  name: string,
+  content: string,
+  durable: boolean,
+): Promise<boolean> {
+  const temp = await writeTemp(dir, name, content, durable);
+  try {
+    await link(temp, join(dir, name));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlinkIfPresent(temp);
+  }
+}
+
+/** Replaces `lease.json` atomically and durably. */
+async function replace(dir: string, record: LeaseRecord): Promise<void> {
+  const temp = await writeTemp(dir, LEASE_FILE, JSON.stringify(record), true);
+  try {
+    await rename(temp, join(dir, LEASE_FILE));
+  } catch (error) {
+    await unlinkIfPresent(temp);
+    throw error;
+  }
+  await syncDir(dir);
+}
+
+async function writeTemp(
+  dir: string,
+  name: string,
+  content: string,
+  durable: boolean,
+): Promise<string> {
+  const temp = join(dir, `${name}.${randomUUID()}.tmp`);
+  const handle = await open(temp, 'wx');
+  try {
+    await handle.writeFile(`${content}\n`);
+    if (durable) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return temp;
+}
+
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Best effort: removes temporary, claim and set-aside files that dead processes left. */
+async function sweepLitter(dir: string): Promise<void> {
+  try {
+    for (const name of await readdir(dir)) {
+      if (!name.startsWith(`${LEASE_FILE}.`)) continue;
+      const path = join(dir, name);
+      const { mtimeMs } = await stat(path);
+      if (Date.now() - mtimeMs > LITTER_STALE_MS) await unlinkIfPresent(path);
+    }
+  } catch {
+    // litter is harmless; a failure to sweep it is not worth failing the lease
+  }
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,61 @@
+import { RunLogCorruptError } from './errors/RunLogCorruptError.js';
+import { type RunEvent, RunEventSchema } from './RunEvent.js';
+
+/**
+ * The events of a run log (JSON lines), checked line by line.
+ *
+ * A crash can tear the line being written: a final line without its newline that is not JSON is
+ * ignored, and once the next append has started a new line after it, the fragment stays in the
+ * file (the log is never rewritten) and is skipped as well. That is safe because `seq` must run
+ * 1, 2, 3… without gap or repeat: a torn event was never acknowledged, so its `seq` is given
+ * again to the next event, whereas a lost or duplicated event breaks the sequence and is reported
+ * as corruption, as is a line that is JSON but not a valid event of this run.
+ */
+export function parseRunLog(text: string, file: string, runId: string): RunEvent[] {
+  const events: RunEvent[] = [];
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (line.trim() === '') continue;
+    const lineNo = index + 1;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      continue; // a torn write: see above
+    }
+    const parsed = RunEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`)
+        .join('; ');
+      throw new RunLogCorruptError(file, lineNo, `not a valid run event (${problems})`);
+    }
+    const event = parsed.data;
+    if (event.runId !== runId)
+      throw new RunLogCorruptError(
+        file,
+        lineNo,
+        `an event of run "${event.runId}", not "${runId}"`,
+      );
+    const expected = events.length + 1;
+    if (event.seq !== expected)
+      throw new RunLogCorruptError(
+        file,
+        lineNo,
+        event.seq < expected
+          ? `seq ${event.seq} comes again (two writers without a lease?)`
+          : `seq jumps from ${expected - 1} to ${event.seq}: an event is missing`,
+      );
+    if ((expected === 1) !== (event.type === 'run_started'))
+      throw new RunLogCorruptError(
+        file,
+        lineNo,
+        expected === 1
+          ? `the first event is ${event.type}, not run_started`
+          : 'run_started comes again',
+      );
+    events.push(event);
+  }
+  return events;
+}
