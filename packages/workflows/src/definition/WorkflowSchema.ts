@@ -145,7 +145,11 @@ export type Step =
   | WithKind<'memory', z.output<typeof MemoryFields>>
   | WithKind<'journal', z.output<typeof JournalFields>>;
 
-const gateOptions = { id, name: z.string().optional() };
+const gateOptions = {
+  id,
+  name: z.string().optional(),
+  when: z.string().optional().describe('Check the gate only when this expression is true'),
+};
 
 /** A quality gate: a command's exit code, a number against bounds, or an expression. */
 export const GateSchema = z.union([

@@ -121,6 +121,7 @@ export class WorkflowEngine {
   ): Promise<RunResult> {
     const events = await this.options.store.read(runId);
     const progress = replay(events);
+    restoreMemory(workflow, progress);
     const started = Date.parse(events[0]?.time ?? new Date().toISOString());
     const currentPersona =
       (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
@@ -424,6 +425,19 @@ export class WorkflowEngine {
         `run "${runId}" is being driven by another process; wait for it, or for its lease to lapse`,
       );
     return lease;
+  }
+}
+
+/** The run memory as the recorded outputs left it: `saveAs` outputs and `memory` steps, in order. */
+function restoreMemory(workflow: WorkflowDefinition, progress: Progress): void {
+  for (const stage of workflow.stages) {
+    for (const step of stage.steps) {
+      if (!progress.outputs.has(step.id)) continue;
+      const output = progress.outputs.get(step.id);
+      if (step.kind === 'memory' && typeof output === 'object' && output !== null)
+        Object.assign(progress.memory, output);
+      if (step.saveAs !== undefined) progress.memory[step.saveAs] = output;
+    }
   }
 }
 

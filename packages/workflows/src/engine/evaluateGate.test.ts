@@ -39,6 +39,11 @@ describe('evaluateGate', () => {
     [{ id: 'g', value: '${{ steps.missing.output }}', min: 1 }, false, /is not a number/],
     [{ id: 'g', expression: '${{ steps.tests.output.exitCode == 0 }}' }, true, /is true/],
     [{ id: 'g', expression: '${{ inputs.threshold > 90 }}' }, false, /is false/],
+    [
+      { id: 'g', when: '${{ inputs.threshold > 90 }}', command: 'false' },
+      true,
+      /not checked: .* is false/,
+    ],
   ])('%j → %s', async (raw, passed, reason) => {
     const result = await evaluateGate(gate(raw), context);
     expect(result.passed).toBe(passed);

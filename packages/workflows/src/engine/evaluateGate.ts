@@ -17,6 +17,9 @@ export interface GateContext {
  * why, with what was measured.
  */
 export async function evaluateGate(gate: Gate, context: GateContext): Promise<GateResult> {
+  if (gate.when !== undefined && !renderTemplate(gate.when, context.scope)) {
+    return { passed: true, reason: `not checked: ${gate.when.trim()} is false`, metrics: {} };
+  }
   if ('command' in gate) {
     const command = String(renderTemplate(gate.command, context.scope));
     const result = await runCommand(command, {

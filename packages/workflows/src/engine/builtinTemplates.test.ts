@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadWorkflowFile } from '../definition/loadWorkflowFile.js';
+import { FileRunStore } from '../runs/FileRunStore.js';
+import { detectProject } from './detectProject.js';
+import { createSampleProject, SAMPLE_GIT_ENV } from './sampleProject.js';
+import { WorkflowEngine } from './WorkflowEngine.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tta-templates-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+/** Runs a built-in template on the sample package, completing each agent step as a person would. */
+async function runToEnd(name: string, inputs: Record<string, unknown>) {
+  const project = join(dir, 'project');
+  await createSampleProject(project);
+  const registry = await PersonaRegistry.load({ home: join(dir, 'home'), cwd: project });
+  const workflow = await loadWorkflowFile(
+    new URL(`../../templates/${name}.workflow.yaml`, import.meta.url).pathname,
+    { registry },
+  );
+  const engine = new WorkflowEngine({
+    store: new FileRunStore({ cwd: project }),
+    registry,
+    personaStore: new PersonaStore({ home: join(dir, 'home') }),
+    cwd: project,
+    env: { ...process.env, ...SAMPLE_GIT_ENV, npm_config_cache: join(dir, 'npm-cache') },
+    project: detectProject(project),
+  });
+  const completed: string[] = [];
+  let result = await engine.start(workflow, inputs, name);
+  while (result.status === 'suspended') {
+    const waiting = [...result.events].reverse().find((e) => e.type === 'step_suspended');
+    if (waiting?.type !== 'step_suspended') throw new Error('suspended without a waiting step');
+    completed.push(waiting.step);
+    await engine.complete(name, waiting.step, `done: ${waiting.step}`, { by: 'test' });
+    result = await engine.resume(name, workflow);
+  }
+  return { result, completed, project };
+}
+
+describe('the built-in templates, end to end on a sample package', () => {
+  it('feature-development: branch, contract into memory, tests, build, skipped e2e/a11y, PR', async () => {
+    const { result, completed, project } = await runToEnd('feature-development', {
+      feature: 'user-profile',
+    });
+    expect(result.status).toBe('completed');
+    expect(completed).toEqual(['contract', 'endpoints', 'types', 'components', 'pull-request']);
+    expect(
+      execFileSync('git', ['branch', '--show-current'], { cwd: project, encoding: 'utf8' }).trim(),
+    ).toBe('feature/user-profile');
+    const types = result.events.find((e) => e.type === 'step_suspended' && e.step === 'types');
+    expect(types?.type === 'step_suspended' && types.instructions).toContain('done: contract');
+    expect(result.events.find((e) => e.type === 'learning')).toMatchObject({
+      text: 'Feature user-profile built contract-first; pull request done: pull-request',
+    });
+    expect(result.events.filter((e) => e.type === 'gate_passed')).toHaveLength(6);
+  });
+
+  it('incident-response: routes by severity, hotfix branch and commit, post-mortem', async () => {
+    const { result, completed, project } = await runToEnd('incident-response', {
+      title: 'API 500s on /checkout',
+      severity: 'p1',
+      slug: 'checkout-500',
+    });
+    expect(result.status).toBe('completed');
+    expect(completed).toEqual([
+      'diagnosis',
+      'reproduce-and-fix',
+      'deploy',
+      'recovery',
+      'post-mortem',
+    ]);
+    const diagnosis = result.events.find(
+      (e) => e.type === 'step_suspended' && e.step === 'diagnosis',
+    );
+    expect(diagnosis?.type === 'step_suspended' && diagnosis.instructions).toContain(
+      'Escalation: page on-call and the service owner.',
+    );
+    expect(
+      execFileSync('git', ['log', '-1', '--format=%s'], { cwd: project, encoding: 'utf8' }).trim(),
+    ).toBe('fix: API 500s on /checkout');
+    expect(
+      result.events.find((e) => e.type === 'gate_passed' && e.gate === 'recovered'),
+    ).toMatchObject({ reason: expect.stringContaining('not checked') });
+  });
+
+  it('package-release: the release-notes step is the only one for a person', async () => {
+    const { result, completed } = await runToEnd('package-release', { bump: 'patch' });
+    expect(result.status).toBe('completed');
+    expect(completed).toEqual(['release-notes']);
+  });
+});
