@@ -1,12 +1,12 @@
 // The public API of @tta-dev/workflows, listed by name.
 
+// Definitions: workflow files
 export type { WorkflowFileRef } from './definition/discoverWorkflows.js';
 export {
   discoverWorkflows,
   findProjectWorkflows,
   WORKFLOW_FILE_SUFFIX,
 } from './definition/discoverWorkflows.js';
-// Definitions: workflow files
 export { BUILTIN_TEMPLATES_DIR, loadWorkflowFile } from './definition/loadWorkflowFile.js';
 export type { ParseWorkflowOptions } from './definition/parseWorkflow.js';
 export { parseWorkflow } from './definition/parseWorkflow.js';
@@ -29,10 +29,11 @@ export {
   StepSchema,
   WorkflowSchema,
 } from './definition/WorkflowSchema.js';
+
+// Engine
 export type { ProjectFacts } from './engine/detectProject.js';
 export { detectProject } from './engine/detectProject.js';
 export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
-// Engine
 export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
 export { runMetrics, WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';
@@ -43,16 +44,63 @@ export type { BinaryOp, Expr } from './expressions/parseExpression.js';
 export { parseExpression } from './expressions/parseExpression.js';
 export type { TemplateExpression } from './expressions/template.js';
 export { renderDeep, renderTemplate, templateExpressions } from './expressions/template.js';
-export type { FileRunStoreOptions } from './runs/FileRunStore.js';
-export { DEFAULT_RUNS_DIR, FileRunStore } from './runs/FileRunStore.js';
-export { InMemoryRunStore } from './runs/InMemoryRunStore.js';
+
 // Runs: events and stores
-export type { JsonValue, RunEvent, RunEventInput, RunEventType } from './runs/RunEvent.js';
-export { RUN_EVENT_TYPES, RunEventInputSchema } from './runs/RunEvent.js';
-export type { Lease, LeaseOptions, RunStore, RunStoreOptions } from './runs/RunStore.js';
+export type { RunEventIssue } from './runs/errors/InvalidRunEventError.js';
+export {
+  InvalidRunEventError,
+  isInvalidRunEventError,
+} from './runs/errors/InvalidRunEventError.js';
+export { InvalidRunIdError, isInvalidRunIdError } from './runs/errors/InvalidRunIdError.js';
+export { isLeaseLostError, LeaseLostError } from './runs/errors/LeaseLostError.js';
+export { isRunLogCorruptError, RunLogCorruptError } from './runs/errors/RunLogCorruptError.js';
+export type { FileRunStoreOptions } from './runs/FileRunStore.js';
+export {
+  DEFAULT_RUNS_DIR,
+  EVENTS_FILE,
+  FileRunStore,
+  LEASE_FILE,
+  SYNCED_EVENT_TYPES,
+} from './runs/FileRunStore.js';
+export { InMemoryRunStore } from './runs/InMemoryRunStore.js';
+export type {
+  ErrorInfo,
+  JsonValue,
+  RunEvent,
+  RunEventEnvelope,
+  RunEventInput,
+  RunEventInputOf,
+  RunEventOf,
+  RunEventType,
+} from './runs/RunEvent.js';
+export {
+  ErrorInfoSchema,
+  JsonValueSchema,
+  RUN_EVENT_TYPES,
+  RUN_ID_PATTERN,
+  RunEventEnvelopeSchema,
+  RunEventInputSchema,
+  RunEventSchema,
+  RunIdSchema,
+} from './runs/RunEvent.js';
+export type {
+  Lease,
+  LeaseOptions,
+  RunStore,
+  RunStoreCallOptions,
+  RunStoreOptions,
+} from './runs/RunStore.js';
 export { DEFAULT_LEASE_TTL_MS } from './runs/RunStore.js';
 export type { RunSummary } from './runs/RunSummary.js';
 export { summarizeRun } from './runs/RunSummary.js';
-export { redactSecrets, secretValuesFromEnv } from './runs/redactSecrets.js';
+export type { RedactOptions } from './runs/redactSecrets.js';
+export {
+  isSecretKey,
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  redactSecrets,
+  redactString,
+  secretValuesFromEnv,
+} from './runs/redactSecrets.js';
 export type { RunStatus } from './runs/runStatus.js';
-export { runStatus } from './runs/runStatus.js';
+export { RUN_STATUSES, runStatus } from './runs/runStatus.js';

@@ -1,7 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { acquireFileLease, LEASE_FILE, syncDir } from './_fileLease.js';
+import { syncDir } from './_atomicFile.js';
+import { acquireFileLease, LEASE_FILE } from './_fileLease.js';
 import { KeyedMutex } from './_KeyedMutex.js';
 import { parseRunLog } from './_parseRunLog.js';
 import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { linkExclusive, syncDir, unlinkIfPresent, writeTemp } from './_atomicFile.js';
 import { LeaseLostError } from './errors/LeaseLostError.js';
 import type { Lease } from './RunStore.js';
 
@@ -261,25 +262,6 @@ async function isStale(path: string, content: string): Promise<boolean> {
   return Date.now() - (await stat(path)).mtimeMs > LITTER_STALE_MS;
 }
 
-/** Creates `dir/name` holding `content`, whole, unless it exists; false when it does. */
-async function linkExclusive(
-  dir: string,
-  name: string,
-  content: string,
-  durable: boolean,
-): Promise<boolean> {
-  const temp = await writeTemp(dir, name, content, durable);
-  try {
-    await link(temp, join(dir, name));
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlinkIfPresent(temp);
-  }
-}
-
 /** Replaces `lease.json` atomically and durably. */
 async function replace(dir: string, record: LeaseRecord): Promise<void> {
   const temp = await writeTemp(dir, LEASE_FILE, JSON.stringify(record), true);
@@ -290,32 +272,6 @@ async function replace(dir: string, record: LeaseRecord): Promise<void> {
     throw error;
   }
   await syncDir(dir);
-}
-
-async function writeTemp(
-  dir: string,
-  name: string,
-  content: string,
-  durable: boolean,
-): Promise<string> {
-  const temp = join(dir, `${name}.${randomUUID()}.tmp`);
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(`${content}\n`);
-    if (durable) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return temp;
-}
-
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Best effort: removes temporary, claim and set-aside files that dead processes left. */
@@ -329,14 +285,6 @@ async function sweepLitter(dir: string): Promise<void> {
     }
   } catch {
     // litter is harmless; a failure to sweep it is not worth failing the lease
-  }
-}
-
-async function unlinkIfPresent(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 
