@@ -76,6 +76,8 @@ describe('tta workflow', () => {
     expect(listed.out).toMatch(/broken\s+invalid: 2 problem\(s\)/);
     const unknown = await run(['show', 'nope']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('unknown workflow "nope"; known: broken, package-release');
+    expect(unknown.err).toContain(
+      'unknown workflow "nope"; known: broken, feature-development, incident-response, package-release',
+    );
   });
 });
