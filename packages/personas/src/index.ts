@@ -29,6 +29,8 @@ export {
 } from './registry/PersonaRegistry.js';
 export type { FieldPosition } from './schema/fieldPosition.js';
 export { fieldPosition, offsetPosition } from './schema/fieldPosition.js';
+export type { FileIssue } from './schema/fileIssues.js';
+export { describeZodIssue, formatFileIssues, locateZodIssue } from './schema/fileIssues.js';
 export type { PersonaFileIssue } from './schema/PersonaFileError.js';
 export { isPersonaFileError, PersonaFileError } from './schema/PersonaFileError.js';
 export type { Persona, PersonaInput } from './schema/PersonaSchema.js';

@@ -1,12 +1,7 @@
-/** One problem in a persona file, located as precisely as the file allows. */
-export interface PersonaFileIssue {
-  /** Dotted path of the field, e.g. `security.blockList.2`; empty for the whole document. */
-  readonly path: string;
-  /** 1-based line and column, when the field (or its nearest parent) is in the file. */
-  readonly line?: number;
-  readonly column?: number;
-  readonly message: string;
-}
+import { type FileIssue, formatFileIssues } from './fileIssues.js';
+
+/** One problem in a persona file. */
+export type PersonaFileIssue = FileIssue;
 
 /** A persona file that cannot be read, parsed or validated. */
 export class PersonaFileError extends Error {
@@ -17,14 +12,7 @@ export class PersonaFileError extends Error {
     readonly file: string,
     readonly issues: readonly PersonaFileIssue[],
   ) {
-    super(
-      `invalid persona file ${file}:\n${issues
-        .map(
-          (i) =>
-            `  ${file}${i.line === undefined ? '' : `:${i.line}:${i.column ?? 1}`} ${i.path || '(document)'}: ${i.message}`,
-        )
-        .join('\n')}`,
-    );
+    super(`invalid persona file ${file}:\n${formatFileIssues(file, issues)}`);
   }
 }
 

@@ -1,7 +1,6 @@
-import { type Document, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { fieldPosition } from './fieldPosition.js';
-import { PersonaFileError, type PersonaFileIssue } from './PersonaFileError.js';
+import { LineCounter, parseDocument } from 'yaml';
+import { locateZodIssue } from './fileIssues.js';
+import { PersonaFileError } from './PersonaFileError.js';
 import { type Persona, PersonaSchema } from './PersonaSchema.js';
 
 /**
@@ -30,24 +29,6 @@ export function parsePersona(file: string, text: string): Persona {
   if (result.success) return result.data;
   throw new PersonaFileError(
     file,
-    result.error.issues.flatMap((issue) => locate(doc, lineCounter, issue)),
+    result.error.issues.flatMap((issue) => locateZodIssue(doc, lineCounter, issue)),
   );
-}
-
-function locate(doc: Document, lines: LineCounter, issue: z.core.$ZodIssue): PersonaFileIssue[] {
-  const path = issue.path.map((p) => (typeof p === 'symbol' ? p.toString() : p));
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      path: [...path, key].join('.'),
-      ...fieldPosition(doc, lines, path, key),
-      message: `unknown field "${key}"`,
-    }));
-  }
-  return [{ path: path.join('.'), ...fieldPosition(doc, lines, path), message: describe(issue) }];
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined)
-    return `required field is missing (expected ${issue.expected})`;
-  return issue.message;
 }

@@ -1,10 +1,7 @@
-/** One problem in a workflow file: dotted field path, 1-based line and column where known. */
-export interface WorkflowFileIssue {
-  readonly path: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly message: string;
-}
+import { type FileIssue, formatFileIssues } from '@tta-dev/personas';
+
+/** One problem in a workflow file. */
+export type WorkflowFileIssue = FileIssue;
 
 /** A workflow file that cannot be read, parsed or validated; names every problem's place. */
 export class WorkflowFileError extends Error {
@@ -15,14 +12,7 @@ export class WorkflowFileError extends Error {
     readonly file: string,
     readonly issues: readonly WorkflowFileIssue[],
   ) {
-    super(
-      `invalid workflow file ${file}:\n${issues
-        .map(
-          (i) =>
-            `  ${file}${i.line === undefined ? '' : `:${i.line}:${i.column ?? 1}`} ${i.path || '(document)'}: ${i.message}`,
-        )
-        .join('\n')}`,
-    );
+    super(`invalid workflow file ${file}:\n${formatFileIssues(file, issues)}`);
   }
 }
 

@@ -1,6 +1,10 @@
-import { fieldPosition, offsetPosition, type PersonaRegistry } from '@tta-dev/personas';
+import {
+  fieldPosition,
+  locateZodIssue,
+  offsetPosition,
+  type PersonaRegistry,
+} from '@tta-dev/personas';
 import { type Document, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { isExpressionError } from '../expressions/ExpressionError.js';
 import { templateExpressions } from '../expressions/template.js';
 import { WorkflowFileError, type WorkflowFileIssue } from './WorkflowFileError.js';
@@ -39,7 +43,7 @@ export function parseWorkflow(
   const issues: WorkflowFileIssue[] = [...expressionIssues(doc, lines, data, [])];
   const result = WorkflowSchema.safeParse(data);
   if (!result.success)
-    issues.push(...result.error.issues.flatMap((issue) => schemaIssue(doc, lines, issue)));
+    issues.push(...result.error.issues.flatMap((issue) => locateZodIssue(doc, lines, issue)));
   if (result.success && options.registry !== undefined) {
     result.data.stages.forEach((stage, s) => {
       if (options.registry!.resolve(stage.persona) !== undefined) return;
@@ -53,26 +57,6 @@ export function parseWorkflow(
   }
   if (issues.length > 0) throw new WorkflowFileError(file, issues);
   return result.data!;
-}
-
-function schemaIssue(
-  doc: Document,
-  lines: LineCounter,
-  issue: z.core.$ZodIssue,
-): WorkflowFileIssue[] {
-  const path = issue.path.map((p) => (typeof p === 'symbol' ? p.toString() : p));
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      path: [...path, key].join('.'),
-      ...fieldPosition(doc, lines, path, key),
-      message: `unknown field "${key}"`,
-    }));
-  }
-  const message =
-    issue.code === 'invalid_type' && issue.input === undefined
-      ? `required field is missing (expected ${issue.expected})`
-      : issue.message;
-  return [{ path: path.join('.'), ...fieldPosition(doc, lines, path), message }];
 }
 
 /** Every `${{ }}` in every string of the file must parse; reported where it is written. */

@@ -1,12 +1,7 @@
-/** One problem in an MCP servers file, located as precisely as the file allows. */
-export interface McpConfigIssue {
-  /** Dotted path of the field, e.g. `mcpServers.github.env.TOKEN`; empty for the whole file. */
-  readonly path: string;
-  /** 1-based line and column, when the field (or its nearest parent) is in the file. */
-  readonly line?: number;
-  readonly column?: number;
-  readonly message: string;
-}
+import { type FileIssue, formatFileIssues } from '@tta-dev/personas';
+
+/** One problem in an MCP servers file. */
+export type McpConfigIssue = FileIssue;
 
 /**
  * `not_found`: no file where it was looked for (or the file named does not exist);
@@ -27,12 +22,7 @@ export class McpConfigError extends Error {
   ) {
     super(
       reason === 'invalid'
-        ? `invalid MCP servers file ${file}:\n${issues
-            .map(
-              (i) =>
-                `  ${file}${i.line === undefined ? '' : `:${i.line}:${i.column ?? 1}`} ${i.path || '(document)'}: ${i.message}`,
-            )
-            .join('\n')}`
+        ? `invalid MCP servers file ${file}:\n${formatFileIssues(file, issues)}`
         : issues.map((i) => i.message).join('\n'),
     );
   }

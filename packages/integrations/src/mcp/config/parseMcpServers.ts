@@ -1,6 +1,6 @@
-import { fieldPosition, offsetPosition } from '@tta-dev/personas';
+import { fieldPosition, locateZodIssue, offsetPosition } from '@tta-dev/personas';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type EnvSource, expandEnv } from './expandEnv.js';
 import { McpConfigError, type McpConfigIssue } from './McpConfigError.js';
@@ -53,7 +53,11 @@ export function parseMcpServers(
 
   const result = McpServersConfigSchema.safeParse(data);
   if (!result.success)
-    fail(result.error.issues.flatMap((issue) => locate(doc, lines, data, issue)));
+    fail(
+      result.error.issues.flatMap((issue) =>
+        locateZodIssue(doc, lines, issue, (i, path) => describe(i, valueAt(data, path))),
+      ),
+    );
 
   const issues: McpConfigIssue[] = [];
   const at = (path: Path, message: string) =>
@@ -154,29 +158,6 @@ function syntaxMessage(code: string, char: string): string {
     default:
       return `unexpected ${char === '' ? 'end of file' : `character ${JSON.stringify(char)}`}`;
   }
-}
-
-function locate(
-  doc: Document,
-  lines: LineCounter,
-  data: unknown,
-  issue: z.core.$ZodIssue,
-): McpConfigIssue[] {
-  const path = issue.path.map((p) => (typeof p === 'symbol' ? p.toString() : p));
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      path: [...path, key].join('.'),
-      ...fieldPosition(doc, lines, path, key),
-      message: `unknown field "${key}"`,
-    }));
-  }
-  return [
-    {
-      path: path.join('.'),
-      ...fieldPosition(doc, lines, path),
-      message: describe(issue, valueAt(data, path)),
-    },
-  ];
 }
 
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
