@@ -90,6 +90,19 @@ describe('tta workflow run, status, complete, resume', () => {
     expect(gated.code).toBe(1);
     expect(gated.err).toContain('gate coverage-threshold FAILED: 92.5 is not ≥ 99');
     expect((await run(['complete', 'r3', 'release-notes'])).code).toBe(2);
+
+    const logs = await run(['logs', 'r3', '--json']);
+    expect(
+      logs.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type),
+    ).toContain('gate_failed');
+    expect((await run(['logs', 'r3'])).err).toContain('gate coverage-threshold FAILED');
+    expect((await run(['cancel', 'r3', '--reason', 'coverage too low'])).code).toBe(0);
+    expect((await run(['status'])).out).toMatch(/r3\s+package-release\s+cancelled/);
+    expect((await run(['cancel', 'r3'])).err).toContain('already cancelled');
+    expect((await run(['logs', 'nope'])).code).toBe(2);
   });
 
   it('releases the sample package end to end with demo', async () => {

@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./status.js')).status,
   resume: async () => (await import('./resume.js')).resume,
   complete: async () => (await import('./complete.js')).complete,
+  logs: async () => (await import('./logs.js')).logs,
+  cancel: async () => (await import('./cancel.js')).cancel,
   demo: async () => (await import('./demo.js')).demo,
 };
 
@@ -24,6 +26,8 @@ Commands:
   status [run]             runs of this folder, or one run's steps and gates
   resume <run>             continue a run after a failure, a crash or a completed agent step
   complete <run> <step>    complete an agent step the run waits for
+  logs <run> [--json]      every recorded event of a run
+  cancel <run>             end a waiting or stopped run
   demo                     release a sample package with package-release, end to end
 Run "tta workflow <command> --help" for a command's options.`;
 
