@@ -29,6 +29,7 @@ export {
   StepSchema,
   WorkflowSchema,
 } from './definition/WorkflowSchema.js';
+export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
 
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';

@@ -110,6 +110,9 @@ const BY_KIND = {
   journal: JournalFields,
 };
 
+/** The step of each kind as written in a file, for the JSON Schema (the parser uses `StepSchema`). */
+export const STEP_FILE_SCHEMAS = Object.values(BY_KIND);
+
 /**
  * A step names its kind by its one key among run, tool, code, agent, memory and journal (as in
  * GitHub Actions' `run`/`uses`); the parsed step carries `kind`.
