@@ -38,7 +38,8 @@ interface Progress {
   readonly memory: Record<string, unknown>;
   readonly completedStages: Set<string>;
   readonly started: Set<string>;
-  readonly suspended: Set<string>;
+  /** Agent steps waiting to be completed, with their stage. */
+  readonly suspended: Map<string, string>;
 }
 
 const toJson = (value: unknown): JsonValue =>
@@ -97,15 +98,12 @@ export class WorkflowEngine {
     output: unknown,
     options: { note?: string; by?: string } = {},
   ): Promise<RunEvent> {
-    const progress = replay(await this.options.store.read(runId));
-    if (!progress.suspended.has(stepId))
+    const stage = replay(await this.options.store.read(runId)).suspended.get(stepId);
+    if (stage === undefined)
       throw new Error(`step "${stepId}" of run "${runId}" is not waiting to be completed`);
-    const stage = [...(await this.options.store.read(runId))]
-      .reverse()
-      .find((e) => e.type === 'step_suspended' && e.step === stepId);
     return this.append(runId, {
       type: 'step_completed',
-      stage: stage?.type === 'step_suspended' ? stage.stage : 'unknown',
+      stage,
       step: stepId,
       output: toJson(output),
       ...(options.note === undefined ? {} : { note: options.note }),
@@ -151,7 +149,7 @@ export class WorkflowEngine {
         if (progress.outputs.has(step.id)) continue;
         await lease.renew();
         const outcome = await this.runStep(runId, stage, step, progress, scope);
-        if (outcome !== 'done') return this.finish(runId, outcome, previousPersona);
+        if (outcome !== 'done') return this.finish(runId, previousPersona);
       }
       for (const gate of stage.gates) {
         const result = await evaluateGate(gate, {
@@ -177,7 +175,7 @@ export class WorkflowEngine {
             reason: result.reason,
             metrics,
           });
-          return this.finish(runId, 'stopped', previousPersona);
+          return this.finish(runId, previousPersona);
         }
       }
       await this.append(runId, {
@@ -192,7 +190,7 @@ export class WorkflowEngine {
       durationMs: Date.now() - started,
       metrics: runMetrics(await this.options.store.read(runId)),
     });
-    return this.finish(runId, 'completed', previousPersona);
+    return this.finish(runId, previousPersona);
   }
 
   /** Runs one step; 'done' to go on, 'suspended' for an agent step, 'stopped' on failure. */
@@ -375,11 +373,7 @@ export class WorkflowEngine {
     }
   }
 
-  private async finish(
-    runId: string,
-    _how: 'completed' | 'suspended' | 'stopped',
-    previousPersona: string | null,
-  ): Promise<RunResult> {
+  private async finish(runId: string, previousPersona: string | null): Promise<RunResult> {
     const current =
       (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
     if (current !== previousPersona) {
@@ -447,14 +441,14 @@ function replay(events: readonly RunEvent[]): Progress {
     memory: {},
     completedStages: new Set(),
     started: new Set(),
-    suspended: new Set(),
+    suspended: new Map(),
   };
   for (const e of events) {
     if (e.type === 'step_started') progress.started.add(e.step);
     else if (e.type === 'step_succeeded' || e.type === 'step_completed') {
       progress.outputs.set(e.step, e.output);
       progress.suspended.delete(e.step);
-    } else if (e.type === 'step_suspended') progress.suspended.add(e.step);
+    } else if (e.type === 'step_suspended') progress.suspended.set(e.step, e.stage);
     else if (e.type === 'stage_completed') progress.completedStages.add(e.stage);
   }
   return progress;
