@@ -42,8 +42,21 @@ export async function runTta(argv: readonly string[], io: Io, version: string): 
 }
 
 /**
- * Runs a command, turning a `CliError` into its message and exit code, and anything else into
- * "internal error" with the stack (exit 1).
+ * Error codes of the libraries that mean the user's input is bad (a corrupt config.json, an
+ * invalid persona, workflow or MCP servers file): exit 2 with their message, which names the
+ * file, line and field. Checked by code, so no command needs to import the error classes.
+ */
+const BAD_INPUT_CODES = new Set([
+  'TTA_CONFIG_CORRUPT',
+  'TTA_PERSONA_FILE',
+  'TTA_WORKFLOW_FILE',
+  'TTA_MCP_CONFIG',
+]);
+
+/**
+ * Runs a command, turning a `CliError` into its message and exit code, a library's bad-input
+ * error into its message and exit 2, and anything else into "internal error" with the stack
+ * (exit 1).
  */
 export async function runSafely(io: Io, run: () => Promise<number>): Promise<number> {
   try {
@@ -52,6 +65,10 @@ export async function runSafely(io: Io, run: () => Promise<number>): Promise<num
     if (error instanceof CliError) {
       eprintln(io, error.message);
       return error.exitCode;
+    }
+    if (BAD_INPUT_CODES.has(String((error as { code?: unknown } | null)?.code))) {
+      eprintln(io, (error as Error).message);
+      return 2;
     }
     eprintln(
       io,

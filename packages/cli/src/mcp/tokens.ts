@@ -1,11 +1,5 @@
-import {
-  isMcpConfigError,
-  listAllTools,
-  loadMcpServers,
-  personaToolCosts,
-} from '@tta-dev/integrations';
+import { listAllTools, loadMcpServers, personaToolCosts } from '@tta-dev/integrations';
 import { parse } from '../args.js';
-import { CliError } from '../CliError.js';
 import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { homeOf, loadRegistry } from '../persona/_registry.js';
 import { table } from '../table.js';
@@ -30,18 +24,12 @@ export async function tokens(argv: readonly string[], io: Io): Promise<number> {
     println(io, tokensHelp);
     return 0;
   }
-  let servers: Awaited<ReturnType<typeof loadMcpServers>>;
-  try {
-    servers = await loadMcpServers({
-      cwd: io.cwd,
-      home: homeOf(io),
-      env: io.env,
-      ...(values.config === undefined ? {} : { file: values.config }),
-    });
-  } catch (error) {
-    if (isMcpConfigError(error)) throw new CliError(error.message, 2);
-    throw error;
-  }
+  const servers = await loadMcpServers({
+    cwd: io.cwd,
+    home: homeOf(io),
+    env: io.env,
+    ...(values.config === undefined ? {} : { file: values.config }),
+  });
   const registry = await loadRegistry(io);
   const personas = registry.list().map((l) => l.persona);
   // Listing needs no secrets: servers get only their own env from the file (and the SDK's

@@ -1,7 +1,6 @@
 // Kept to the light store entry point: shells and prompts call this on every prompt.
-import { isConfigCorruptError, PersonaStore, ttaHome } from '@tta-dev/personas/store';
+import { PersonaStore, ttaHome } from '@tta-dev/personas/store';
 import { parse } from '../args.js';
-import { CliError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 
 export const currentHelp = `Usage: tta-persona current [--json]
@@ -19,13 +18,7 @@ export async function current(argv: readonly string[], io: Io): Promise<number> 
     return 0;
   }
   const store = new PersonaStore({ home: ttaHome(io.env) });
-  let config: Awaited<ReturnType<PersonaStore['read']>>;
-  try {
-    config = await store.read();
-  } catch (error) {
-    if (isConfigCorruptError(error)) throw new CliError(error.message, 2);
-    throw error;
-  }
+  const config = await store.read();
   const active = config?.activePersona;
   if (values.json) {
     printJson(io, active ?? null);

@@ -1,6 +1,6 @@
-import { isConfigCorruptError, PersonaStore } from '@tta-dev/personas';
+import { PersonaStore } from '@tta-dev/personas';
 import { parse } from '../args.js';
-import { CliError, usageError } from '../CliError.js';
+import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { table } from '../table.js';
 import { homeOf } from './_registry.js';
@@ -29,13 +29,7 @@ export async function history(argv: readonly string[], io: Io): Promise<number> 
     throw usageError(
       `tta-persona history: --limit must be a positive whole number, got "${values.limit}"`,
     );
-  let switches: Awaited<ReturnType<PersonaStore['history']>>;
-  try {
-    switches = (await new PersonaStore({ home: homeOf(io) }).history()).slice(-limit);
-  } catch (error) {
-    if (isConfigCorruptError(error)) throw new CliError(error.message, 2);
-    throw error;
-  }
+  const switches = (await new PersonaStore({ home: homeOf(io) }).history()).slice(-limit);
   if (values.json) {
     printJson(io, switches);
     return 0;

@@ -1,6 +1,6 @@
-import { isConfigCorruptError, PersonaStore } from '@tta-dev/personas';
+import { PersonaStore } from '@tta-dev/personas';
 import { parse } from '../args.js';
-import { CliError, usageError } from '../CliError.js';
+import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { homeOf, loadRegistry, resolveOrFail, sourceLabel } from './_registry.js';
 
@@ -26,18 +26,12 @@ export async function use(argv: readonly string[], io: Io): Promise<number> {
   const loaded = resolveOrFail(registry, positionals[0]!);
   const { persona } = loaded;
   const store = new PersonaStore({ home: homeOf(io) });
-  let change: Awaited<ReturnType<PersonaStore['activate']>>;
-  try {
-    change = await store.activate({
-      name: persona.name,
-      displayName: persona.displayName,
-      icon: persona.icon,
-      source: loaded.source.file ?? 'builtin',
-    });
-  } catch (error) {
-    if (isConfigCorruptError(error)) throw new CliError(error.message, 2);
-    throw error;
-  }
+  const change = await store.activate({
+    name: persona.name,
+    displayName: persona.displayName,
+    icon: persona.icon,
+    source: loaded.source.file ?? 'builtin',
+  });
   if (values.json) {
     printJson(io, {
       ...change,

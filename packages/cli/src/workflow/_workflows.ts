@@ -1,12 +1,11 @@
 import type { PersonaRegistry } from '@tta-dev/personas';
 import {
   discoverWorkflows,
-  isWorkflowFileError,
   loadWorkflowFile,
   type WorkflowDefinition,
   type WorkflowFileRef,
 } from '@tta-dev/workflows';
-import { CliError, usageError } from '../CliError.js';
+import { usageError } from '../CliError.js';
 import type { Io } from '../Io.js';
 
 /** Finds a workflow by name (or as a file path) and loads it; bad files exit 2 with file:line. */
@@ -26,10 +25,5 @@ export async function loadNamedWorkflow(
       `unknown workflow "${query}"; known: ${refs.map((r) => r.name).join(', ')}\nRun "tta workflow list" to see them.`,
     );
   }
-  try {
-    return { ref, workflow: await loadWorkflowFile(ref.file, { registry }) };
-  } catch (error) {
-    if (isWorkflowFileError(error)) throw new CliError(error.message, 2);
-    throw error;
-  }
+  return { ref, workflow: await loadWorkflowFile(ref.file, { registry }) };
 }
