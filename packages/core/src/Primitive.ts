@@ -103,7 +103,7 @@ export abstract class BasePrimitive<I, O> implements Primitive<I, O> {
         };
         if (ctx.persona !== undefined) attributes['tta.persona'] = ctx.persona;
         this.#spanName ??= `tta.${this.kind}`;
-        const started = coreTracer.startSpan(this.#spanName, { attributes });
+        const started = coreTracer().startSpan(this.#spanName, { attributes });
         span = started;
         running = context.with(trace.setSpan(context.active(), started), () =>
           this.execute(input, ctx),

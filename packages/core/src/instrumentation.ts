@@ -16,7 +16,6 @@ import {
 /** Instrumentation scope of every span and metric recorded by this package. */
 export const INSTRUMENTATION_SCOPE = '@tta-dev/core';
 
-const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
 const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
 const NOOP_METER = createNoopMeter();
 
@@ -120,7 +119,7 @@ export function inSpan<T>(
   fn: (span: Span | undefined) => Promise<T>,
 ): Promise<T> {
   if (!tracingEnabled()) return fn(undefined);
-  const span = tracer.startSpan(name, { attributes: attributes() });
+  const span = coreTracer().startSpan(name, { attributes: attributes() });
   return context
     .with(trace.setSpan(context.active(), span), () => fn(span))
     .then(
@@ -135,4 +134,11 @@ export function inSpan<T>(
     );
 }
 
-export { tracer as coreTracer };
+/**
+ * The tracer of the provider registered now. Asked for at every span rather than kept from load
+ * time: a kept proxy tracer is tied to the copy of `@opentelemetry/api` that made it (ESM or
+ * CJS), and an SDK registered through the other copy would never reach it.
+ */
+export function coreTracer() {
+  return trace.getTracer(INSTRUMENTATION_SCOPE);
+}
