@@ -1,5 +1,7 @@
 import { CliError } from './CliError.js';
+import { takeGlobalOptions } from './globalOptions.js';
 import { eprintln, type Io, println } from './Io.js';
+import { withTelemetry } from './telemetry/withTelemetry.js';
 
 export const ttaHelp = `Usage: tta <command> [options]
 
@@ -7,13 +9,27 @@ Commands:
   persona     list, inspect, validate and switch personas (also: tta-persona)
   mcp         the MCP persona gateway: serve, tokens, install
   workflow    multi-persona workflows: list, show, validate
+  serve       serve the project's workflow runs over HTTP (the Logseq plugin's server)
 
 Options:
-  -h, --help     this help; "tta <command> --help" for a command's
-  -v, --version  print the version`;
+  --trace-file <path>  append the command's OpenTelemetry spans to <path> as JSON lines
+                       (also TTA_TRACE_FILE; OTEL_EXPORTER_OTLP_* send them to a collector)
+  -h, --help           this help; "tta <command> --help" for a command's
+  -v, --version        print the version`;
 
-/** Runs `tta <argv>`; resolves to the exit code. */
+/**
+ * Runs `tta <argv>` with the telemetry its global options and environment ask for (`tta serve`
+ * also keeps metrics for Prometheus); resolves to the exit code.
+ */
 export async function runTta(argv: readonly string[], io: Io, version: string): Promise<number> {
+  const { options, rest } = takeGlobalOptions(argv);
+  const prometheus = rest[0] === 'serve';
+  return withTelemetry(io, { ...options, prometheus }, version, () =>
+    runCommand(rest, io, version),
+  );
+}
+
+async function runCommand(argv: readonly string[], io: Io, version: string): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'persona':
@@ -26,6 +42,8 @@ export async function runTta(argv: readonly string[], io: Io, version: string): 
       return (await import('./workflow/workflowCommand.js')).runWorkflowCommand(rest, io);
     case 'mcp':
       return (await import('./mcp/mcpCommand.js')).runMcpCommand(rest, io);
+    case 'serve':
+      return (await import('./serve/serveCommand.js')).runServeCommand(rest, io, version);
     case '-v':
     case '--version':
       println(io, version);

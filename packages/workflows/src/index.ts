@@ -34,6 +34,10 @@ export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
 export { detectProject } from './engine/detectProject.js';
+export type { PlannedStep, RunPlan } from './engine/planRun.js';
+export { planRun } from './engine/planRun.js';
+export { resolveInputs } from './engine/resolveInputs.js';
+export type { StepRunContext, StepRunner, StepRunners } from './engine/StepRunner.js';
 export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
 export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
 export { runMetrics, WorkflowEngine } from './engine/WorkflowEngine.js';
@@ -63,6 +67,13 @@ export {
   LEASE_FILE,
   SYNCED_EVENT_TYPES,
 } from './runs/FileRunStore.js';
+export type {
+  FollowableRunStore,
+  FollowRunOptions,
+  RunAppeared,
+  WatchOptions,
+} from './runs/followRun.js';
+export { followRun, watchRuns } from './runs/followRun.js';
 export { InMemoryRunStore } from './runs/InMemoryRunStore.js';
 export type {
   ErrorInfo,
@@ -73,6 +84,7 @@ export type {
   RunEventInputOf,
   RunEventOf,
   RunEventType,
+  TraceRef,
 } from './runs/RunEvent.js';
 export {
   ErrorInfoSchema,
@@ -83,6 +95,7 @@ export {
   RunEventInputSchema,
   RunEventSchema,
   RunIdSchema,
+  TraceRefSchema,
 } from './runs/RunEvent.js';
 export type {
   Lease,

@@ -1,3 +1,4 @@
+import { createStepRunners, loadMcpServers, toolStepRunner } from '@tta-dev/integrations';
 import type { PersonaRegistry } from '@tta-dev/personas';
 import { PersonaStore } from '@tta-dev/personas';
 import {
@@ -16,21 +17,45 @@ import { homeOf } from '../persona/_registry.js';
 export const runStoreOf = (io: Io) =>
   new FileRunStore({ cwd: io.cwd, secrets: secretValuesFromEnv(io.env) });
 
-export function engineFor(
+/**
+ * Gives `work` an engine for the project in `io.cwd` with integrations' step runners, and stops
+ * the MCP servers that `tool` steps started (from the project's mcp_servers.json, read at the
+ * first tool step) when the work is done.
+ */
+export async function withEngine<T>(
   io: Io,
   registry: PersonaRegistry,
   onEvent: (event: RunEvent) => void,
-): WorkflowEngine {
-  return new WorkflowEngine({
-    store: runStoreOf(io),
+  work: (engine: WorkflowEngine) => Promise<T>,
+  /** The run store; `tta serve` passes its own, so that its writes and the engine's stay in order. */
+  store: FileRunStore = runStoreOf(io),
+): Promise<T> {
+  const tools = toolStepRunner({
+    servers: async () =>
+      (await loadMcpServers({ cwd: io.cwd, home: homeOf(io), env: io.env })).mcpServers,
+    registry,
+    env: io.env,
+    cwd: io.cwd,
+    log: (level, message) => {
+      if (level !== 'debug') eprintln(io, `[tta mcp] ${level}: ${message}`);
+    },
+  });
+  const engine = new WorkflowEngine({
+    store,
     registry,
     personaStore: new PersonaStore({ home: homeOf(io) }),
     cwd: io.cwd,
     env: io.env,
     project: detectProject(io.cwd),
+    runners: createStepRunners({ env: io.env, tool: tools.run }),
     onEvent,
     ...(io.signal === undefined ? {} : { signal: io.signal }),
   });
+  try {
+    return await work(engine);
+  } finally {
+    await tools.close();
+  }
 }
 
 /** Exit code of a finished drive: 0 completed or suspended (waiting is not failing), 1 otherwise. */

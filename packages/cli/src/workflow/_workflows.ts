@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { PersonaRegistry } from '@tta-dev/personas';
 import {
   discoverWorkflows,
@@ -18,7 +19,7 @@ export async function loadNamedWorkflow(
   const ref =
     refs.find((r) => r.name === query) ??
     (query.endsWith('.yaml') || query.includes('/')
-      ? { name: query, file: query, source: 'project' as const }
+      ? { name: query, file: resolve(io.cwd, query), source: 'project' as const }
       : undefined);
   if (ref === undefined) {
     throw usageError(

@@ -5,8 +5,9 @@ import { createSampleProject, SAMPLE_GIT_ENV } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { colors, eprintln, type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { engineFor } from './_engine.js';
+import { withEngine } from './_engine.js';
 import { loadNamedWorkflow } from './_workflows.js';
+import { formatMetrics } from './formatMetrics.js';
 import { progressPrinter } from './progress.js';
 
 export const demoHelp = `Usage: tta workflow demo [--keep] [--coverage N] [--json]
@@ -55,35 +56,38 @@ export async function demo(argv: readonly string[], io: Io): Promise<number> {
     };
     const registry = await loadRegistry(demoIo);
     const { workflow } = await loadNamedWorkflow(demoIo, 'package-release', registry);
-    const engine = engineFor(demoIo, registry, progressPrinter(io, values.json === true));
-    let result = await engine.start(workflow, { bump: 'minor' }, 'demo-release');
-    if (result.status === 'suspended') {
-      eprintln(
-        io,
-        c.dim(
-          '→ completing the release notes as a person would: tta workflow complete demo-release release-notes',
-        ),
-      );
-      await engine.complete(
-        'demo-release',
-        'release-notes',
-        '## v1.1.0\n\n- `double(n)` joins `widget(name)`.\n\nThanks to everyone who tested it.',
-        {
-          by: 'demo',
-        },
-      );
-      result = await engine.resume('demo-release', workflow);
-    }
+    const result = await withEngine(
+      demoIo,
+      registry,
+      progressPrinter(io, values.json === true),
+      async (engine) => {
+        const first = await engine.start(workflow, { bump: 'minor' }, 'demo-release');
+        if (first.status !== 'suspended') return first;
+        eprintln(
+          io,
+          c.dim(
+            '→ completing the release notes as a person would: tta workflow complete demo-release release-notes',
+          ),
+        );
+        await engine.complete(
+          'demo-release',
+          'release-notes',
+          '## v1.1.0\n\n- `double(n)` joins `widget(name)`.\n\nThanks to everyone who tested it.',
+          {
+            by: 'demo',
+          },
+        );
+        return engine.resume('demo-release', workflow);
+      },
+    );
     if (!values.json) {
       const done = result.events.find((e) => e.type === 'run_completed');
-      if (done?.type === 'run_completed') {
-        println(
-          io,
-          `package-release ${result.status}: ${Object.entries(done.metrics)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ')}, ${done.durationMs} ms`,
-        );
-      } else println(io, `package-release ${result.status}`);
+      println(
+        io,
+        done?.type === 'run_completed'
+          ? `package-release ${result.status} in ${done.durationMs} ms: ${formatMetrics(done.metrics)}`
+          : `package-release ${result.status}`,
+      );
     }
     return result.status === 'completed' ? 0 : 1;
   } finally {

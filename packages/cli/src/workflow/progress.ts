@@ -1,49 +1,71 @@
 import type { RunEvent } from '@tta-dev/workflows';
 import { colors, eprintln, type Io } from '../Io.js';
+import { formatMetrics } from './formatMetrics.js';
+import { Spinner } from './spinner.js';
 
-/** Prints run events as they happen: to stderr for people, or as JSON lines on stdout (--json). */
+/**
+ * Prints run events as they happen: to stderr for people — with a spinner line showing the step
+ * at work when stderr is a terminal — or as JSON lines on stdout (--json).
+ */
 export function progressPrinter(io: Io, json: boolean): (event: RunEvent) => void {
   if (json) return (event) => io.stdout.write(`${JSON.stringify(event)}\n`);
+  const line = eventLine(io);
+  if (io.stderr.isTTY !== true)
+    return (event) => {
+      const text = line(event);
+      if (text !== undefined) eprintln(io, text);
+    };
+  const spinner = new Spinner(io.stderr);
+  let persona = '';
+  return (event) => {
+    if (ENDS_WORK.has(event.type)) spinner.stop();
+    const text = line(event);
+    if (text !== undefined) spinner.print(text);
+    if (event.type === 'stage_started') persona = event.persona.replace(/^tta-/, '');
+    if (event.type === 'step_started') spinner.start(`${event.stage} › ${event.step} (${persona})`);
+  };
+}
+
+/** Events after which nothing runs until the next step starts. */
+const ENDS_WORK = new Set<RunEvent['type']>([
+  'step_succeeded',
+  'step_failed',
+  'step_suspended',
+  'run_completed',
+  'run_failed',
+  'run_cancelled',
+]);
+
+/** The line a person reads for an event, or undefined for events shown otherwise. */
+function eventLine(io: Io): (event: RunEvent) => string | undefined {
   const c = colors(io, io.stderr);
   return (event) => {
     switch (event.type) {
       case 'run_started':
-        return eprintln(io, `${c.bold(event.workflow)} ${c.dim(`run ${event.runId}`)}`);
+        return `${c.bold(event.workflow)} ${c.dim(`run ${event.runId}`)}`;
       case 'persona_switched':
-        return eprintln(io, c.cyan(`⇄ persona ${event.from ?? 'none'} → ${event.to ?? 'none'}`));
+        return c.cyan(`⇄ persona ${event.from ?? 'none'} → ${event.to ?? 'none'}`);
       case 'stage_started':
-        return eprintln(io, `${c.bold(`▶ ${event.stage}`)} ${c.dim(`(${event.persona})`)}`);
+        return `${c.bold(`▶ ${event.stage}`)} ${c.dim(`(${event.persona})`)}`;
       case 'step_succeeded':
-        return eprintln(io, `  ${c.green('✓')} ${event.step} ${c.dim(`${event.durationMs} ms`)}`);
+        return `  ${c.green('✓')} ${event.step} ${c.dim(`${event.durationMs} ms`)}`;
       case 'step_failed':
-        return eprintln(
-          io,
-          `  ${c.red('✗')} ${event.step} ${c.dim(`attempt ${event.attempt}`)}: ${event.error.message.split('\n')[0]}`,
-        );
+        return `  ${c.red('✗')} ${event.step} ${c.dim(`attempt ${event.attempt}`)}: ${event.error.message.split('\n')[0]}`;
       case 'step_suspended':
-        return eprintln(
-          io,
-          `  ${c.yellow('⏸')} ${event.step} waits for an assistant or a person:\n${indent(event.instructions)}`,
-        );
+        return `  ${c.yellow('⏸')} ${event.step} waits for an assistant or a person:\n${indent(event.instructions)}`;
       case 'step_completed':
-        return eprintln(io, `  ${c.green('✓')} ${event.step} ${c.dim(`completed by ${event.by}`)}`);
+        return `  ${c.green('✓')} ${event.step} ${c.dim(`completed by ${event.by}`)}`;
       case 'gate_passed':
-        return eprintln(io, `  ${c.green('◆')} gate ${event.gate}: ${event.reason}`);
+        return `  ${c.green('◆')} gate ${event.gate}: ${event.reason}`;
       case 'gate_failed':
-        return eprintln(io, `  ${c.red('◆')} gate ${event.gate} FAILED: ${event.reason}`);
+        return `  ${c.red('◆')} gate ${event.gate} FAILED: ${event.reason}`;
       case 'decision':
       case 'learning':
-        return eprintln(io, `  ${c.dim(`${event.type}:`)} ${event.text}`);
+        return `  ${c.dim(`${event.type}:`)} ${event.text}`;
       case 'run_completed':
-        return eprintln(
-          io,
-          `${c.green('✓ completed')} ${c.dim(`in ${event.durationMs} ms`)} ${c.dim(JSON.stringify(event.metrics))}`,
-        );
+        return `${c.green('✓ completed')} ${c.dim(`in ${event.durationMs} ms: ${formatMetrics(event.metrics)}`)}`;
       case 'run_failed':
-        return eprintln(
-          io,
-          `${c.red('✗ failed')}${event.step ? ` at ${event.step}` : ''}: ${event.error.message}`,
-        );
+        return `${c.red('✗ failed')}${event.step ? ` at ${event.step}` : ''}: ${event.error.message}`;
       default:
         return undefined;
     }

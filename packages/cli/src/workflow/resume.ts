@@ -2,7 +2,8 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { asCliError, engineFor, reportResult, runStoreOf } from './_engine.js';
+import { asCliError, reportResult, runStoreOf, withEngine } from './_engine.js';
+import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
 
@@ -13,11 +14,17 @@ completed with "tta workflow complete". Completed steps are not run again; the s
 or was interrupted runs again (a step marked idempotent: false is not re-run: complete it by hand).
 
 Options:
+  --journal[=graph|api]
+           write the run's Logseq pages as it goes, after each stage and at the end
+           (default: $TTA_JOURNAL); see "tta workflow journal --help"
   --json   print the events as JSON lines on stdout
   -h, --help`;
 
 export async function resume(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse('tta workflow resume', argv, { json: { type: 'boolean' } });
+  const { values, positionals } = parse('tta workflow resume', withJournalDefault(argv), {
+    journal: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   if (values.help) {
     println(io, resumeHelp);
     return 0;
@@ -25,12 +32,23 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
   if (positionals.length !== 1)
     throw usageError(`tta workflow resume: expected one run id\n\n${resumeHelp}`);
   const runId = positionals[0]!;
+  const journal = autoJournal(io, values.journal);
   const events = await runStoreOf(io).read(runId);
   const started = events.find((e) => e.type === 'run_started');
   if (started?.type !== 'run_started')
     throw usageError(`no run "${runId}" in ${io.cwd}/.tta/runs; see "tta workflow status"`);
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, started.workflow, registry);
-  const engine = engineFor(io, registry, progressPrinter(io, values.json === true));
-  return reportResult(io, await asCliError(() => engine.resume(runId, workflow)));
+  const progress = progressPrinter(io, values.json === true);
+  const result = await withEngine(
+    io,
+    registry,
+    (event) => {
+      progress(event);
+      journal?.onEvent(event);
+    },
+    (engine) => asCliError(() => engine.resume(runId, workflow)),
+  );
+  await journal?.flush();
+  return reportResult(io, result);
 }

@@ -1,12 +1,14 @@
+import { detectProject, planRun, type RunPlan } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
-import { type Io, println } from '../Io.js';
+import { colors, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { asCliError, engineFor, reportResult } from './_engine.js';
+import { asCliError, reportResult, withEngine } from './_engine.js';
+import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
 
-export const runHelp = `Usage: tta workflow run <name|file> [--input key=value]... [--run-id ID] [--json]
+export const runHelp = `Usage: tta workflow run <name|file> [--input key=value]... [--run-id ID] [--dry-run] [--json]
 
 Runs a workflow in the current folder: each stage under its persona (the MCP gateway follows),
 steps, quality gates. Every transition is recorded in .tta/runs/<run>/events.jsonl, so a run can
@@ -17,13 +19,19 @@ gate failed, 2 for bad input.
 Options:
   --input k=v   a workflow input (repeatable); see "tta workflow show <name>"
   --run-id ID   the run's id (default: <workflow>-<time>-<random>)
+  --dry-run     check the inputs and print the plan (stages, personas, steps, gates); run nothing
+  --journal[=graph|api]
+                write the run's Logseq pages as it goes, after each stage and at the end
+                (default: $TTA_JOURNAL); see "tta workflow journal --help"
   --json        print the events as JSON lines on stdout
   -h, --help`;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse('tta workflow run', argv, {
+  const { values, positionals } = parse('tta workflow run', withJournalDefault(argv), {
+    journal: { type: 'string' },
     input: { type: 'string', short: 'i', multiple: true as const },
     'run-id': { type: 'string' },
+    'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) {
@@ -38,11 +46,66 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (eq <= 0) throw usageError(`tta workflow run: --input takes key=value, got "${pair}"`);
     inputs[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
+  const journal = values['dry-run'] ? undefined : autoJournal(io, values.journal);
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, positionals[0]!, registry);
-  const engine = engineFor(io, registry, progressPrinter(io, values.json === true));
-  const result = await asCliError(() =>
-    engine.start(workflow, inputs, ...(values['run-id'] === undefined ? [] : [values['run-id']])),
+  if (values['dry-run']) {
+    const plan = await asCliError(async () =>
+      planRun(workflow, inputs, {
+        project: detectProject(io.cwd),
+        personaName: (query) => registry.resolve(query)?.persona.name ?? query,
+      }),
+    );
+    if (values.json) printJson(io, plan);
+    else println(io, formatPlan(io, plan));
+    return 0;
+  }
+  const progress = progressPrinter(io, values.json === true);
+  const result = await withEngine(
+    io,
+    registry,
+    (event) => {
+      progress(event);
+      journal?.onEvent(event);
+    },
+    (engine) =>
+      asCliError(() =>
+        engine.start(
+          workflow,
+          inputs,
+          ...(values['run-id'] === undefined ? [] : [values['run-id']]),
+        ),
+      ),
   );
+  await journal?.flush();
   return reportResult(io, result);
+}
+
+function formatPlan(io: Io, plan: RunPlan): string {
+  const c = colors(io);
+  const lines = [
+    `${c.bold(plan.workflow)} ${c.dim(`dry run, inputs ${JSON.stringify(plan.inputs)}`)}`,
+  ];
+  plan.stages.forEach((stage, i) => {
+    lines.push(
+      `${c.bold(`${i + 1}. ${stage.title}`)} ${c.dim(`[${stage.id}] as ${stage.persona}`)}`,
+    );
+    for (const step of stage.steps) {
+      const extra = [
+        step.when && `when ${step.when}`,
+        step.fallbacks > 0 && `${step.fallbacks} fallback(s)`,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      lines.push(
+        `   · ${step.id} ${c.dim(`(${step.kind})`)} ${step.action}${extra ? c.dim(` — ${extra}`) : ''}`,
+      );
+    }
+    for (const gate of stage.gates)
+      lines.push(
+        `   ${c.cyan('◆')} gate ${gate.name}${gate.when ? c.dim(` — when ${gate.when}`) : ''}`,
+      );
+  });
+  lines.push(c.dim('Nothing was run.'));
+  return lines.join('\n');
 }

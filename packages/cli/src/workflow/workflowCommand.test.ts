@@ -55,6 +55,17 @@ describe('tta workflow', () => {
     );
   });
 
+  it('reads a workflow named by a path relative to the project, not to the process', async () => {
+    await mkdir(join(project, 'flows'), { recursive: true });
+    await writeFile(
+      join(project, 'flows', 'mine.workflow.yaml'),
+      'name: mine\ndescription: Mine.\nstages:\n  - id: s\n    title: S\n    persona: backend\n    steps:\n      - { id: hi, run: echo hi }\n',
+    );
+    const { code, out } = await run(['show', 'flows/mine.workflow.yaml']);
+    expect(code).toBe(0);
+    expect(out).toContain('mine');
+  });
+
   it('validates, exiting 2 with file, line and field for each problem', async () => {
     expect((await run(['validate'])).code).toBe(0);
     await writeFile(join(project, 'broken.workflow.yaml'), badWorkflow);

@@ -13,6 +13,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   complete: async () => (await import('./complete.js')).complete,
   logs: async () => (await import('./logs.js')).logs,
   cancel: async () => (await import('./cancel.js')).cancel,
+  journal: async () => (await import('./journal.js')).journal,
+  note: async () => (await import('./note.js')).note,
+  report: async () => (await import('./report.js')).report,
   demo: async () => (await import('./demo.js')).demo,
 };
 
@@ -28,6 +31,9 @@ Commands:
   complete <run> <step>    complete an agent step the run waits for
   logs <run> [--json]      every recorded event of a run
   cancel <run>             end a waiting or stopped run
+  journal <run> [--api]    write a run's pages to a Logseq graph (or the app), or rewrite them
+  note <run> --decision T  record a decision (or --learning) in a run, for its journal
+  report <run> [--html f]  a run's metrics per stage, and its timeline as HTML or SVG
   demo                     release a sample package with package-release, end to end
 Run "tta workflow <command> --help" for a command's options.`;
 

@@ -34,6 +34,12 @@ const stepOptions = {
     .boolean()
     .default(true)
     .describe('Safe to run again when a run resumes after being interrupted in this step'),
+  fallback: z
+    .array(z.lazy((): z.ZodType<unknown> => StepSchema))
+    .optional()
+    .describe(
+      'Steps tried in order when this one fails (after its retries); the first to succeed gives the output',
+    ),
 };
 
 const RunFields = z
@@ -62,6 +68,26 @@ const CodeFields = z
     ...stepOptions,
     code: z.string().min(1).describe('Source code run in the sandbox'),
     language: z.enum(['javascript', 'typescript', 'python']).default('javascript'),
+    env: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Variables the code sees; nothing else of the environment reaches it'),
+    files: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Text files written into its working folder first (relative path → text)'),
+    memoryMb: z.number().int().min(32).optional().describe('Memory limit; default 256'),
+    timeLimitMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Kill the code after this long (default 30000, and within timeoutMs)'),
+    expectExitCode: z.number().int().default(0),
+    allowFailure: z
+      .boolean()
+      .default(false)
+      .describe('Output the result even when the code fails, times out or runs out of memory'),
   })
   .strict();
 
@@ -89,16 +115,209 @@ const JournalFields = z
   .object({
     ...stepOptions,
     journal: z
-      .object({ decision: z.string().optional(), learning: z.string().optional() })
+      .object({
+        decision: z.string().optional(),
+        learning: z.string().optional(),
+        page: z
+          .object({
+            title: z.string().min(1).describe('The page title; it goes under the run page'),
+            content: z.string().describe('Markdown; e.g. "${{ steps.notes.output }}"'),
+          })
+          .strict()
+          .optional()
+          .describe('A page of its own under the run page (release notes, post-mortem…)'),
+      })
       .strict()
       .refine(
-        (j) => j.decision !== undefined || j.learning !== undefined,
-        'give a decision or a learning',
+        (j) => j.decision !== undefined || j.learning !== undefined || j.page !== undefined,
+        'give a decision, a learning or a page',
       ),
   })
   .strict();
 
-export const STEP_KINDS = ['run', 'tool', 'code', 'agent', 'memory', 'journal'] as const;
+/** `range` of a query step: a range query over the last while instead of an instant one. */
+const QueryRangeFields = z
+  .object({
+    last: z.string().min(1).describe('How far back from now, a duration: "30m", "1h", "2d"'),
+    step: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Resolution, a duration ("1m"); default: about 60 points over `last`'),
+  })
+  .strict()
+  .describe('Query the samples over a while; without it the query is instant');
+
+const PromqlFields = z
+  .object({
+    ...stepOptions,
+    promql: z
+      .string()
+      .min(1)
+      .describe('A PromQL query; output.value is the number of its first series'),
+    url: z
+      .string()
+      .optional()
+      .describe('Prometheus base URL; when missing or empty: the PROMETHEUS_URL variable'),
+    range: QueryRangeFields.optional(),
+  })
+  .strict();
+
+const LogqlFields = z
+  .object({
+    ...stepOptions,
+    logql: z
+      .string()
+      .min(1)
+      .describe('A LogQL query: log lines (output.count, output.lines) or a metric (output.value)'),
+    url: z
+      .string()
+      .optional()
+      .describe('Loki base URL; when missing or empty: the LOKI_URL variable'),
+    range: QueryRangeFields.optional(),
+    limit: z.number().int().min(1).max(5000).default(100).describe('Most log lines to fetch'),
+  })
+  .strict();
+
+/** A boolean, or an expression giving one. */
+const flag = z.union([z.boolean(), z.string()]);
+/** Names, or an expression giving a list. */
+const names = z.union([z.array(z.string()), z.string()]);
+
+/**
+ * Checks the `with` of an action step (git, github): the fields each action requires, and no
+ * field another action uses (a typo in a release step should fail at load, not on GitHub).
+ */
+function actionWith<A extends string>(
+  kind: string,
+  actions: Record<A, { required: readonly string[]; allowed: readonly string[] }>,
+) {
+  return (
+    step: { with: Record<string, unknown> } & Record<string, unknown>,
+    ctx: z.RefinementCtx,
+  ) => {
+    const action = step[kind] as A;
+    const { required, allowed } = actions[action];
+    for (const field of required)
+      if (step.with[field] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['with', field],
+          message: `${kind} ${action} needs with.${field}`,
+        });
+    for (const field of Object.keys(step.with))
+      if (!allowed.includes(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['with', field],
+          message: `with.${field} is not used by ${kind} ${action} (it takes ${allowed.join(', ')})`,
+        });
+  };
+}
+
+const GIT_ACTIONS = {
+  branch: { required: ['name'], allowed: ['name', 'from', 'checkout'] },
+  commit: { required: ['message'], allowed: ['message', 'files', 'allowEmpty'] },
+  tag: { required: ['name'], allowed: ['name', 'message', 'ref'] },
+  push: { required: [], allowed: ['remote', 'branch', 'tags'] },
+} as const;
+
+const GitFields = z
+  .object({
+    ...stepOptions,
+    git: z
+      .enum(['branch', 'commit', 'tag', 'push'])
+      .describe('What to do with the local git, in the run folder'),
+    with: z
+      .object({
+        name: z.string().optional().describe('branch, tag: its name'),
+        from: z.string().optional().describe('branch: where it starts (default: HEAD)'),
+        checkout: flag.optional().describe('branch: switch to it (default: true)'),
+        message: z.string().optional().describe('commit: the message; tag: annotates it'),
+        files: names.optional().describe('commit: paths to commit (default: every change)'),
+        allowEmpty: flag.optional().describe('commit: commit even with no change'),
+        ref: z.string().optional().describe('tag: what to tag (default: HEAD)'),
+        remote: z.string().optional().describe('push: the remote (default: origin)'),
+        branch: z
+          .union([z.string(), z.literal(false)])
+          .optional()
+          .describe('push: the branch (default: the current one; false: tags only)'),
+        tags: names.optional().describe('push: tags to push too'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine(actionWith('git', GIT_ACTIONS));
+
+const repoFields = ['repo', 'remote'] as const;
+const GITHUB_ACTIONS = {
+  pull_request: {
+    required: ['title'],
+    allowed: [...repoFields, 'title', 'body', 'head', 'base', 'draft'],
+  },
+  release: {
+    required: ['tag'],
+    allowed: [...repoFields, 'tag', 'name', 'body', 'target', 'draft', 'prerelease'],
+  },
+  ci_status: { required: [], allowed: [...repoFields, 'ref', 'wait', 'waitMinutes'] },
+} as const;
+
+const GithubFields = z
+  .object({
+    ...stepOptions,
+    github: z
+      .enum(['pull_request', 'release', 'ci_status'])
+      .describe(
+        'What to do on GitHub (needs GITHUB_TOKEN or GH_TOKEN; else a "not configured" output)',
+      ),
+    with: z
+      .object({
+        repo: z.string().optional().describe('owner/name (default: from the git remote)'),
+        remote: z
+          .string()
+          .optional()
+          .describe('The git remote naming the repository (default: origin)'),
+        title: z.string().optional().describe('pull_request: its title'),
+        body: z.string().optional().describe('pull_request, release: Markdown'),
+        head: z.string().optional().describe('pull_request: the branch (default: the current one)'),
+        base: z
+          .string()
+          .optional()
+          .describe("pull_request: the target (default: the repository's default branch)"),
+        draft: flag.optional().describe('pull_request, release: as a draft'),
+        tag: z.string().optional().describe('release: the tag'),
+        name: z.string().optional().describe('release: its title (default: the tag)'),
+        target: z
+          .string()
+          .optional()
+          .describe('release: the commit or branch a new tag is made at'),
+        prerelease: flag.optional().describe('release: marked as a pre-release'),
+        ref: z.string().optional().describe('ci_status: commit, branch or tag (default: HEAD)'),
+        wait: flag.optional().describe('ci_status: wait until no check is pending'),
+        waitMinutes: z
+          .union([z.number().positive(), z.string()])
+          .optional()
+          .describe('ci_status: how long to wait at most (default: 30)'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine(actionWith('github', GITHUB_ACTIONS));
+
+export const STEP_KINDS = [
+  'run',
+  'tool',
+  'code',
+  'agent',
+  'memory',
+  'journal',
+  'promql',
+  'logql',
+  'git',
+  'github',
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 const BY_KIND = {
@@ -108,14 +327,18 @@ const BY_KIND = {
   agent: AgentFields,
   memory: MemoryFields,
   journal: JournalFields,
+  promql: PromqlFields,
+  logql: LogqlFields,
+  git: GitFields,
+  github: GithubFields,
 };
 
 /** The step of each kind as written in a file, for the JSON Schema (the parser uses `StepSchema`). */
 export const STEP_FILE_SCHEMAS = Object.values(BY_KIND);
 
 /**
- * A step names its kind by its one key among run, tool, code, agent, memory and journal (as in
- * GitHub Actions' `run`/`uses`); the parsed step carries `kind`.
+ * A step names its kind by its one key among `STEP_KINDS` (as in GitHub Actions' `run`/`uses`);
+ * the parsed step carries `kind`.
  */
 export const StepSchema = z.unknown().transform((raw, ctx) => {
   const kinds = typeof raw === 'object' && raw !== null ? STEP_KINDS.filter((k) => k in raw) : [];
@@ -139,14 +362,22 @@ export const StepSchema = z.unknown().transform((raw, ctx) => {
   return { kind, ...parsed.data } as Step;
 });
 
-type WithKind<K extends StepKind, T> = T & { readonly kind: K };
+/** An interface, so that the step type may name itself (a fallback is a step). */
+interface StepFallback {
+  readonly fallback?: readonly Step[];
+}
+type WithKind<K extends StepKind, T> = Omit<T, 'fallback'> & StepFallback & { readonly kind: K };
 export type Step =
   | WithKind<'run', z.output<typeof RunFields>>
   | WithKind<'tool', z.output<typeof ToolFields>>
   | WithKind<'code', z.output<typeof CodeFields>>
   | WithKind<'agent', z.output<typeof AgentFields>>
   | WithKind<'memory', z.output<typeof MemoryFields>>
-  | WithKind<'journal', z.output<typeof JournalFields>>;
+  | WithKind<'journal', z.output<typeof JournalFields>>
+  | WithKind<'promql', z.output<typeof PromqlFields>>
+  | WithKind<'logql', z.output<typeof LogqlFields>>
+  | WithKind<'git', z.output<typeof GitFields>>
+  | WithKind<'github', z.output<typeof GithubFields>>;
 
 const gateOptions = {
   id,

@@ -24,4 +24,19 @@ describe('workflowJsonSchema', () => {
     expect(validate(wf)).toBe(false);
     expect(validate({ name: 'x', description: 'd' })).toBe(false);
   });
+
+  it('knows the query, git and github steps and their fields', async () => {
+    const wf = await template('package-release');
+    const withStep = (step: object) => {
+      wf.stages[0].steps[0] = { id: 'x', ...step };
+      return validate(wf);
+    };
+    expect(withStep({ promql: 'up', range: { last: '30m', step: '1m' } })).toBe(true);
+    expect(withStep({ logql: '{app="api"}', limit: 10 })).toBe(true);
+    expect(withStep({ git: 'tag', with: { name: 'v1', message: 'Release' } })).toBe(true);
+    expect(withStep({ github: 'ci_status', with: { wait: true, waitMinutes: 5 } })).toBe(true);
+    expect(withStep({ promql: 'up', range: { since: '30m' } })).toBe(false);
+    expect(withStep({ git: 'rebase' })).toBe(false);
+    expect(withStep({ github: 'release', with: { tag: 'v1', colour: 'red' } })).toBe(false);
+  });
 });

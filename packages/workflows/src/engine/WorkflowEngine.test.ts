@@ -196,4 +196,143 @@ stages:
       error: { name: 'InterruptedStepError' },
     });
   });
+
+  it('tries fallback steps in order when a step fails, and records every attempt', async () => {
+    const { engine } = engineWith();
+    const result = await engine.start(
+      workflow(`name: fallbacks
+description: d
+stages:
+  - id: s
+    title: S
+    persona: backend
+    steps:
+      - id: fetch
+        run: exit 3
+        fallback:
+          - { id: mirror, run: exit 5 }
+          - { id: cache, memory: { source: cached } }
+      - id: after
+        run: echo \${{ steps.fetch.output.source }}
+`),
+      {},
+      'run-5',
+    );
+    expect(result.status).toBe('completed');
+    const started = result.events.filter((e) => e.type === 'step_started');
+    expect(started.map((e) => e.type === 'step_started' && [e.step, e.kind, e.attempt])).toEqual([
+      ['fetch', 'run', 1],
+      ['fetch', 'run', 2],
+      ['fetch', 'memory', 3],
+      ['after', 'run', 1],
+    ]);
+    const after = result.events.find((e) => e.type === 'step_succeeded' && e.step === 'after');
+    expect(after?.type === 'step_succeeded' && (after.output as { stdout: string }).stdout).toBe(
+      'cached',
+    );
+  });
+
+  it('hands other kinds to their runner with templates rendered, and counts tokens', async () => {
+    const seen: unknown[] = [];
+    const store = new InMemoryRunStore();
+    const engine = new WorkflowEngine({
+      store,
+      registry,
+      personaStore,
+      cwd: home,
+      env: process.env,
+      runners: {
+        tool: async (step, context) => {
+          seen.push({ step, persona: context.persona, stage: context.stage.id });
+          context.reportTokens?.(42);
+          return { echoed: step.kind === 'tool' ? step.with : null };
+        },
+      },
+    });
+    const result = await engine.start(
+      workflow(`name: tools
+description: d
+inputs:
+  word: { type: string, default: hello }
+stages:
+  - id: s
+    title: S
+    persona: backend
+    instructions: Keep the API stable.
+    steps:
+      - id: call
+        tool: fx__echo
+        with: { text: "\${{ inputs.word }}" }
+      - id: review
+        agent: Review \${{ steps.call.output.echoed.text }}.
+`),
+      {},
+      'run-6',
+    );
+    expect(seen).toEqual([
+      {
+        step: expect.objectContaining({ id: 'call', kind: 'tool', with: { text: 'hello' } }),
+        persona: 'tta-backend-engineer',
+        stage: 's',
+      },
+    ]);
+    expect(result.status).toBe('suspended');
+    const suspended = result.events.find((e) => e.type === 'step_suspended');
+    expect(suspended).toMatchObject({ instructions: 'Review hello.', tokens: expect.any(Number) });
+    await engine.complete('run-6', 'review', 'fine', { by: 'assistant', tokens: 100 });
+    const done = await engine.resume(
+      'run-6',
+      workflow(`name: tools
+description: d
+inputs:
+  word: { type: string, default: hello }
+stages:
+  - id: s
+    title: S
+    persona: backend
+    instructions: Keep the API stable.
+    steps:
+      - id: call
+        tool: fx__echo
+        with: { text: "\${{ inputs.word }}" }
+      - id: review
+        agent: Review \${{ steps.call.output.echoed.text }}.
+`),
+    );
+    const completed = done.events.find((e) => e.type === 'run_completed');
+    const stageTokens = done.events.find((e) => e.type === 'stage_started');
+    const instructionTokens =
+      (stageTokens?.type === 'stage_started' ? (stageTokens.tokens ?? 0) : 0) +
+      (suspended?.type === 'step_suspended' ? (suspended.tokens ?? 0) : 0);
+    expect(instructionTokens).toBeGreaterThan(4);
+    expect(completed).toMatchObject({
+      metrics: {
+        tokens: instructionTokens + 42 + 100,
+        tokensByPersona: { 'tta-backend-engineer': instructionTokens + 142 },
+        personaTimeMs: { 'tta-backend-engineer': expect.any(Number) },
+        stageDurationMs: { s: expect.any(Number) },
+      },
+    });
+  });
+
+  it('fails a step of a kind it has no runner for, clearly', async () => {
+    const { engine } = engineWith();
+    const result = await engine.start(
+      workflow(`name: no-runner
+description: d
+stages:
+  - id: s
+    title: S
+    persona: backend
+    steps:
+      - id: call
+        tool: fx__echo
+`),
+      {},
+      'run-7',
+    );
+    expect(result.events.find((e) => e.type === 'run_failed')).toMatchObject({
+      error: { name: 'NotAvailableError', message: expect.stringContaining('tool steps') },
+    });
+  });
 });

@@ -1,14 +1,26 @@
 import { hostname } from 'node:os';
-import { step as coreStep, createContext, type Primitive, retry, timeout } from '@tta-dev/core';
+import {
+  step as coreStep,
+  createContext,
+  fallback,
+  type Primitive,
+  retry,
+  timeout,
+} from '@tta-dev/core';
 import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
 import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
 import type { JsonValue, RunEvent, RunEventInput } from '../runs/RunEvent.js';
 import type { Lease, RunStore } from '../runs/RunStore.js';
+import { isSecretKey } from '../runs/redactSecrets.js';
 import { type RunStatus, runStatus } from '../runs/runStatus.js';
+import { countTokensOf } from './countTokens.js';
 import { evaluateGate } from './evaluateGate.js';
+import { RunTelemetry } from './RunTelemetry.js';
+import { resolveInputs } from './resolveInputs.js';
 import { runCommand } from './runCommand.js';
+import type { StepRunners } from './StepRunner.js';
 
 export interface EngineOptions {
   store: RunStore;
@@ -21,6 +33,11 @@ export interface EngineOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The `project` scope of expressions (detected commands and facts). */
   project?: object;
+  /**
+   * Runners of the step kinds the engine does not run itself (`tool`, `code`, `promql`…), by
+   * kind; the CLI gives integrations' runners. A step of a kind with no runner fails clearly.
+   */
+  runners?: StepRunners;
   /** Sees every event as it is stored, for progress views. */
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
@@ -37,6 +54,8 @@ interface Progress {
   readonly outputs: Map<string, unknown>;
   readonly memory: Record<string, unknown>;
   readonly completedStages: Set<string>;
+  /** Stages entered before (a resumed run enters its stage again). */
+  readonly startedStages: Set<string>;
   readonly started: Set<string>;
   /** Agent steps waiting to be completed, with their stage. */
   readonly suspended: Map<string, string>;
@@ -52,6 +71,9 @@ const toJson = (value: unknown): JsonValue =>
  * run from its events without running a completed step again.
  */
 export class WorkflowEngine {
+  /** Spans and metrics of the runs this engine drives (no-ops without an OpenTelemetry SDK). */
+  private readonly telemetry = new RunTelemetry();
+
   constructor(private readonly options: EngineOptions) {}
 
   /** Starts a new run; resolves when it completes, suspends, or stops at a gate or failure. */
@@ -63,13 +85,16 @@ export class WorkflowEngine {
     const resolved = resolveInputs(workflow, inputs);
     const lease = await this.lease(runId);
     try {
-      await this.append(runId, {
-        type: 'run_started',
-        workflow: workflow.name,
-        inputs: toJson(resolved) as Record<string, JsonValue>,
-        personas: workflow.stages.map((s) => this.personaName(s.persona)),
+      return await this.telemetry.drive(runId, workflow.name, undefined, async () => {
+        await this.append(runId, {
+          type: 'run_started',
+          workflow: workflow.name,
+          inputs: toJson(resolved) as Record<string, JsonValue>,
+          personas: workflow.stages.map((s) => this.personaName(s.persona)),
+          ...this.telemetry.traceField(runId),
+        });
+        return this.drive(runId, workflow, resolved, lease);
       });
-      return await this.drive(runId, workflow, resolved, lease);
     } finally {
       await lease.release();
     }
@@ -85,7 +110,9 @@ export class WorkflowEngine {
     if (status === 'completed' || status === 'cancelled') return { runId, status, events };
     const lease = await this.lease(runId);
     try {
-      return await this.drive(runId, workflow, started.inputs, lease);
+      return await this.telemetry.drive(runId, started.workflow, started, () =>
+        this.drive(runId, workflow, started.inputs, lease),
+      );
     } finally {
       await lease.release();
     }
@@ -96,7 +123,7 @@ export class WorkflowEngine {
     runId: string,
     stepId: string,
     output: unknown,
-    options: { note?: string; by?: string } = {},
+    options: { note?: string; by?: string; tokens?: number } = {},
   ): Promise<RunEvent> {
     const stage = replay(await this.options.store.read(runId)).suspended.get(stepId);
     if (stage === undefined)
@@ -108,6 +135,7 @@ export class WorkflowEngine {
       output: toJson(output),
       ...(options.note === undefined ? {} : { note: options.note }),
       by: options.by ?? 'person',
+      ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
     });
   }
 
@@ -133,6 +161,8 @@ export class WorkflowEngine {
       memory: progress.memory,
       steps: Object.fromEntries([...progress.outputs].map(([id, output]) => [id, { output }])),
       project: this.options.project ?? {},
+      // So that `when` can see configuration (PROMETHEUS_URL); secrets stay out of expressions.
+      env: Object.fromEntries(Object.entries(this.env()).filter(([name]) => !isSecretKey(name))),
     });
 
     for (const stage of workflow.stages) {
@@ -144,7 +174,17 @@ export class WorkflowEngine {
         await this.append(runId, { type: 'persona_switched', from: activePersona, to: persona });
         activePersona = persona;
       }
-      await this.append(runId, { type: 'stage_started', stage: stage.id, persona });
+      // Instructions are delivered (and counted) when the stage is first entered.
+      const tokens = progress.startedStages.has(stage.id)
+        ? undefined
+        : await countTokensOf(String(renderTemplate(stage.instructions, scope())));
+      progress.startedStages.add(stage.id);
+      await this.append(runId, {
+        type: 'stage_started',
+        stage: stage.id,
+        persona,
+        ...(tokens === undefined ? {} : { tokens }),
+      });
       for (const step of stage.steps) {
         if (progress.outputs.has(step.id)) continue;
         await lease.renew();
@@ -227,56 +267,74 @@ export class WorkflowEngine {
     }
     if (step.kind === 'agent') {
       if (!progress.suspended.has(step.id)) {
+        const instructions = String(renderTemplate(step.agent, scope()));
+        const expected =
+          step.expected === undefined ? null : String(renderTemplate(step.expected, scope()));
+        const tokens = await countTokensOf(`${instructions}\n${expected ?? ''}`);
         await this.append(runId, {
           type: 'step_suspended',
           stage: stage.id,
           step: step.id,
-          instructions: String(renderTemplate(step.agent, scope())),
-          expected:
-            step.expected === undefined ? null : String(renderTemplate(step.expected, scope())),
+          instructions,
+          expected,
+          ...(tokens === undefined ? {} : { tokens }),
         });
       }
       return 'suspended';
     }
     let attempt = 0;
+    let tokens = 0;
+    const reportTokens = (count: number) => {
+      tokens += count;
+    };
     const startedAt = Date.now();
-    const body = coreStep(
-      async () => {
-        attempt++;
-        await this.append(runId, {
-          type: 'step_started',
-          stage: stage.id,
-          step: step.id,
-          kind: step.kind,
-          attempt,
-        });
-        progress.started.add(step.id);
-        try {
-          return await this.execute(runId, stage, step, scope());
-        } catch (error) {
+    // Every attempt, of the step or of one of its fallbacks, is recorded under the step's id.
+    const attempts = (definition: Step): Primitive<undefined, unknown> => {
+      let primitive: Primitive<undefined, unknown> = coreStep(
+        async () => {
+          attempt++;
           await this.append(runId, {
-            type: 'step_failed',
+            type: 'step_started',
             stage: stage.id,
             step: step.id,
-            error: errorInfo(error),
+            kind: definition.kind,
             attempt,
           });
-          throw error;
-        }
-      },
-      { name: step.id },
-    );
-    let primitive: Primitive<undefined, unknown> = body;
-    if (step.timeoutMs !== undefined) primitive = timeout(primitive, step.timeoutMs);
-    if (step.retry !== undefined) primitive = retry(primitive, { ...step.retry, jitter: 'full' });
+          progress.started.add(step.id);
+          try {
+            return await this.execute(runId, stage, definition, scope(), reportTokens);
+          } catch (error) {
+            await this.append(runId, {
+              type: 'step_failed',
+              stage: stage.id,
+              step: step.id,
+              error: errorInfo(error),
+              attempt,
+            });
+            throw error;
+          }
+        },
+        { name: definition.id },
+      );
+      if (definition.timeoutMs !== undefined) primitive = timeout(primitive, definition.timeoutMs);
+      if (definition.retry !== undefined)
+        primitive = retry(primitive, { ...definition.retry, jitter: 'full' });
+      return primitive;
+    };
+    const primitive =
+      step.fallback === undefined || step.fallback.length === 0
+        ? attempts(step)
+        : fallback(attempts(step), step.fallback.map(attempts), { name: step.id });
     try {
-      const output = await primitive.run(
-        undefined,
-        createContext({
-          workflowId: runId,
-          runId,
-          ...(this.options.signal ? { signal: this.options.signal } : {}),
-        }),
+      const output = await this.telemetry.inStep(runId, step, () =>
+        primitive.run(
+          undefined,
+          createContext({
+            workflowId: runId,
+            runId,
+            ...(this.options.signal ? { signal: this.options.signal } : {}),
+          }),
+        ),
       );
       await this.append(runId, {
         type: 'step_succeeded',
@@ -285,6 +343,7 @@ export class WorkflowEngine {
         output: toJson(output),
         durationMs: Date.now() - startedAt,
         automated: true,
+        ...(tokens === 0 ? {} : { tokens }),
       });
       progress.outputs.set(step.id, output);
       if (step.saveAs !== undefined) progress.memory[step.saveAs] = output;
@@ -311,6 +370,7 @@ export class WorkflowEngine {
     stage: Stage,
     step: Step,
     scope: ExpressionScope,
+    reportTokens: (tokens: number) => void,
   ): Promise<unknown> {
     switch (step.kind) {
       case 'run': {
@@ -355,22 +415,59 @@ export class WorkflowEngine {
             text: learning,
             by: 'workflow',
           });
-        return { decision: decision ?? null, learning: learning ?? null };
+        const page = step.journal.page;
+        const title = page === undefined ? undefined : text(page.title)!.trim();
+        if (page !== undefined && title) {
+          // Text as is; anything else (a command's result…) as a JSON block.
+          const content = renderTemplate(page.content, scope) ?? '';
+          await this.append(runId, {
+            type: 'journal_page',
+            stage: stage.id,
+            step: step.id,
+            title,
+            content:
+              typeof content === 'string'
+                ? content
+                : `\`\`\`json\n${JSON.stringify(content, null, 2)}\n\`\`\``,
+          });
+        }
+        return { decision: decision ?? null, learning: learning ?? null, page: title ?? null };
       }
-      case 'tool':
-        throw Object.assign(
-          new Error(
-            `tool steps (${step.tool}) need the MCP gateway's servers, which this engine was not given`,
-          ),
-          { name: 'NotAvailableError' },
-        );
-      case 'code':
-        throw Object.assign(new Error('code steps need the sandbox, which is not available yet'), {
-          name: 'NotAvailableError',
-        });
       case 'agent':
         throw new Error('agent steps suspend the run; they are not executed');
+      default:
+        return this.runElsewhere(runId, stage, step, scope, reportTokens);
     }
+  }
+
+  /** A step of a kind run by an injected runner, given the step with its templates rendered. */
+  private runElsewhere(
+    runId: string,
+    stage: Stage,
+    step: Step,
+    scope: ExpressionScope,
+    reportTokens: (tokens: number) => void,
+  ): Promise<unknown> {
+    const runner = this.options.runners?.[step.kind];
+    if (runner === undefined)
+      throw Object.assign(
+        new Error(
+          `${step.kind} steps (step "${step.id}") need a runner this engine was not given; the tta CLI provides them`,
+        ),
+        { name: 'NotAvailableError' },
+      );
+    const { id, when, saveAs, ...fields } = step as Step & { when?: unknown; saveAs?: unknown };
+    const rendered = { ...(renderDeep(fields, scope) as object), id, when, saveAs } as Step;
+    return runner(rendered, {
+      runId,
+      stage,
+      persona: this.personaName(stage.persona),
+      cwd: this.options.cwd,
+      env: this.env(),
+      scope,
+      reportTokens,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    });
   }
 
   private async finish(runId: string, previousPersona: string | null): Promise<RunResult> {
@@ -408,6 +505,7 @@ export class WorkflowEngine {
 
   private async append(runId: string, event: RunEventInput): Promise<RunEvent> {
     const stored = await this.options.store.append(runId, event);
+    this.telemetry.observe(stored);
     this.options.onEvent?.(stored);
     return stored;
   }
@@ -440,6 +538,7 @@ function replay(events: readonly RunEvent[]): Progress {
     outputs: new Map(),
     memory: {},
     completedStages: new Set(),
+    startedStages: new Set(),
     started: new Set(),
     suspended: new Map(),
   };
@@ -450,16 +549,40 @@ function replay(events: readonly RunEvent[]): Progress {
       progress.suspended.delete(e.step);
     } else if (e.type === 'step_suspended') progress.suspended.set(e.step, e.stage);
     else if (e.type === 'stage_completed') progress.completedStages.add(e.stage);
+    else if (e.type === 'stage_started') progress.startedStages.add(e.stage);
   }
   return progress;
 }
 
-/** Metrics of a run from its events: steps, automation ratio, gates. */
+/**
+ * Metrics of a run from its events: steps, automation ratio, gates, tokens (instructions
+ * delivered, tool results, what the gateway counted for agent steps) and time, each also per
+ * persona and per stage.
+ */
 export function runMetrics(events: readonly RunEvent[]): Record<string, JsonValue> {
   const succeeded = events.filter((e) => e.type === 'step_succeeded');
   const completedByHand = events.filter((e) => e.type === 'step_completed').length;
   const automated = succeeded.filter((e) => e.type === 'step_succeeded' && e.automated).length;
   const steps = succeeded.length + completedByHand;
+  const personaOf = new Map<string, string>();
+  const tokensByPersona: Record<string, number> = {};
+  const personaTimeMs: Record<string, number> = {};
+  const stageDurationMs: Record<string, number> = {};
+  let tokens = 0;
+  const add = (into: Record<string, number>, key: string | undefined, value: number) => {
+    if (key !== undefined) into[key] = (into[key] ?? 0) + value;
+  };
+  for (const e of events) {
+    if (e.type === 'stage_started') personaOf.set(e.stage, e.persona);
+    if (e.type === 'stage_completed') {
+      stageDurationMs[e.stage] = (stageDurationMs[e.stage] ?? 0) + e.durationMs;
+      add(personaTimeMs, personaOf.get(e.stage), e.durationMs);
+    }
+    if ('tokens' in e && e.tokens !== undefined) {
+      tokens += e.tokens;
+      add(tokensByPersona, personaOf.get(e.stage), e.tokens);
+    }
+  }
   return {
     steps,
     automatedSteps: automated,
@@ -468,42 +591,11 @@ export function runMetrics(events: readonly RunEvent[]): Record<string, JsonValu
     gatesFailed: events.filter((e) => e.type === 'gate_failed').length,
     stages: events.filter((e) => e.type === 'stage_completed').length,
     personaSwitches: events.filter((e) => e.type === 'persona_switched').length,
+    tokens,
+    tokensByPersona,
+    personaTimeMs,
+    stageDurationMs,
   };
-}
-
-function resolveInputs(
-  workflow: WorkflowDefinition,
-  given: Record<string, unknown>,
-): Record<string, unknown> {
-  const resolved: Record<string, unknown> = {};
-  for (const [name, input] of Object.entries(workflow.inputs)) {
-    const raw = given[name] ?? input.default;
-    if (raw === undefined) {
-      if (input.required)
-        throw new Error(
-          `input "${name}" is required${input.description ? ` (${input.description})` : ''}`,
-        );
-      continue;
-    }
-    const value =
-      input.type === 'number'
-        ? Number(raw)
-        : input.type === 'boolean'
-          ? raw === true || raw === 'true'
-          : String(raw);
-    if (input.type === 'number' && Number.isNaN(value))
-      throw new Error(`input "${name}" must be a number, got "${raw}"`);
-    if (input.enum !== undefined && !input.enum.includes(value as string | number)) {
-      throw new Error(`input "${name}" must be one of ${input.enum.join(', ')}, got "${raw}"`);
-    }
-    resolved[name] = value;
-  }
-  for (const name of Object.keys(given))
-    if (!(name in workflow.inputs))
-      throw new Error(
-        `unknown input "${name}"; known: ${Object.keys(workflow.inputs).join(', ') || 'none'}`,
-      );
-  return resolved;
 }
 
 function errorInfo(error: unknown): { name: string; message: string } {

@@ -64,6 +64,13 @@ const examples: readonly RunEventInput[] = [
   },
   { type: 'decision', stage: 'devops', text: 'Publish as next', by: 'claude-code' },
   { type: 'learning', text: 'Run the slow suite nightly', by: 'bob' },
+  {
+    type: 'journal_page',
+    stage: 'devops',
+    step: 'notes-page',
+    title: 'Release notes',
+    content: '## 1.2.0\n\n- Faster builds',
+  },
   { type: 'stage_completed', stage: 'devops', durationMs: 0 },
   {
     type: 'run_completed',

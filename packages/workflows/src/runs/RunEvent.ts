@@ -37,6 +37,8 @@ const Name = z.string().min(1);
 const DurationMs = z.number().nonnegative();
 const Attempt = z.int().min(1);
 const Metrics = z.record(z.string(), z.number());
+/** Tokens a model read for this event: instructions delivered, tool results (o200k count). */
+const Tokens = z.int().min(0).optional();
 
 /** What is kept of an error: enough to show it and to tell kinds apart, never a stack. */
 export const ErrorInfoSchema = z.strictObject({
@@ -51,13 +53,22 @@ const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape });
 
 // The payloads, as `append` takes them: without seq, time and runId, which the store assigns.
+/** Where a run's OpenTelemetry trace is: its trace id and the id of the run's span (W3C hex). */
+export const TraceRefSchema = z.strictObject({
+  traceId: z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 lowercase hex digits'),
+  spanId: z.string().regex(/^[0-9a-f]{16}$/, 'a span id is 16 lowercase hex digits'),
+});
+export type TraceRef = z.infer<typeof TraceRefSchema>;
+
 const RunStarted = event('run_started', {
   workflow: Name,
   inputs: z.record(z.string(), JsonValueSchema),
   /** Every persona the workflow uses, in stage order. */
   personas: z.array(Name),
+  /** The run's trace, when telemetry was on: a resumed run continues it, the journal links to it. */
+  trace: TraceRefSchema.optional(),
 });
-const StageStarted = event('stage_started', { stage: Name, persona: Name });
+const StageStarted = event('stage_started', { stage: Name, persona: Name, tokens: Tokens });
 /** `null` is "no active persona" (before the first stage, or after the run when none was). */
 const PersonaSwitched = event('persona_switched', {
   from: Name.nullable(),
@@ -80,6 +91,7 @@ const StepSucceeded = event('step_succeeded', {
   durationMs: DurationMs,
   /** Done by the engine itself, not by an assistant or a person: counts towards the automation ratio. */
   automated: z.boolean(),
+  tokens: Tokens,
 });
 const StepFailed = event('step_failed', {
   stage: Name,
@@ -93,6 +105,7 @@ const StepSuspended = event('step_suspended', {
   step: Name,
   instructions: z.string(),
   expected: JsonValueSchema,
+  tokens: Tokens,
 });
 /** A suspended step completed from outside (`tta workflow complete`, the gateway, the plugin). */
 const StepCompleted = event('step_completed', {
@@ -102,6 +115,8 @@ const StepCompleted = event('step_completed', {
   note: z.string().optional(),
   /** Who completed it: an assistant, a person, a tool. */
   by: Name,
+  /** What the assistant spent on it, as the gateway counted. */
+  tokens: Tokens,
 });
 const GatePassed = event('gate_passed', {
   stage: Name,
@@ -117,6 +132,17 @@ const GateFailed = event('gate_failed', {
 });
 const Decision = event('decision', { stage: Name.optional(), text: z.string().min(1), by: Name });
 const Learning = event('learning', { stage: Name.optional(), text: z.string().min(1), by: Name });
+/**
+ * A page the workflow asks for (release notes, an incident, a post-mortem), written by a `journal`
+ * step with `page:`; the journal puts it under the run's page.
+ */
+const JournalPage = event('journal_page', {
+  stage: Name,
+  step: Name,
+  title: z.string().trim().min(1),
+  /** Markdown. */
+  content: z.string(),
+});
 const StageCompleted = event('stage_completed', { stage: Name, durationMs: DurationMs });
 const RunCompleted = event('run_completed', {
   durationMs: DurationMs,
@@ -143,6 +169,7 @@ const payloads = [
   GateFailed,
   Decision,
   Learning,
+  JournalPage,
   StageCompleted,
   RunCompleted,
   RunFailed,

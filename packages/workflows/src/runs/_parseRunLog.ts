@@ -12,18 +12,42 @@ import { type RunEvent, RunEventSchema } from './RunEvent.js';
  * as corruption, as is a line that is JSON but not a valid event of this run.
  */
 export function parseRunLog(text: string, file: string, runId: string): RunEvent[] {
+  const parser = new RunLogParser(file, runId);
   const events: RunEvent[] = [];
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
-    if (line.trim() === '') continue;
-    const lineNo = index + 1;
+    const event = parser.line(lines[index]!, index + 1);
+    if (event !== undefined) events.push(event);
+  }
+  return events;
+}
+
+/**
+ * Checks the lines of one run log in order, remembering how many events it has accepted: what
+ * `parseRunLog` does for a whole file, and `followRun` for a file that grows.
+ */
+export class RunLogParser {
+  /** Events accepted so far: the `seq` of the last one. */
+  count = 0;
+
+  constructor(
+    readonly file: string,
+    readonly runId: string,
+  ) {}
+
+  /**
+   * The event of one line (1-based `lineNo`, for errors), or `undefined` for a blank line or a
+   * torn write. Throws `RunLogCorruptError` for anything a crash cannot leave behind.
+   */
+  line(line: string, lineNo: number): RunEvent | undefined {
+    if (line.trim() === '') return undefined;
     let raw: unknown;
     try {
       raw = JSON.parse(line);
     } catch {
-      continue; // a torn write: see above
+      return undefined; // a torn write: see parseRunLog
     }
+    const { file, runId } = this;
     const parsed = RunEventSchema.safeParse(raw);
     if (!parsed.success) {
       const problems = parsed.error.issues
@@ -38,7 +62,7 @@ export function parseRunLog(text: string, file: string, runId: string): RunEvent
         lineNo,
         `an event of run "${event.runId}", not "${runId}"`,
       );
-    const expected = events.length + 1;
+    const expected = this.count + 1;
     if (event.seq !== expected)
       throw new RunLogCorruptError(
         file,
@@ -55,7 +79,7 @@ export function parseRunLog(text: string, file: string, runId: string): RunEvent
           ? `the first event is ${event.type}, not run_started`
           : 'run_started comes again',
       );
-    events.push(event);
+    this.count = expected;
+    return event;
   }
-  return events;
 }

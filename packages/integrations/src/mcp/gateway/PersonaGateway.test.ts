@@ -21,6 +21,9 @@ const BUILTINS = [
   'memory_add',
   'memory_get',
   'memory_search',
+  'workflow_runs',
+  'workflow_complete_step',
+  'journal_record',
 ];
 
 describe('PersonaGateway with real MCP servers', () => {

@@ -13,12 +13,15 @@ import {
   toolName,
   toolNeedsApproval,
 } from '@tta-dev/personas';
+import { FileRunStore, type RunStore } from '@tta-dev/workflows';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { argumentPaths } from './argumentPaths.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
 import { Downstream } from './Downstream.js';
 import type { GatewayLog } from './GatewayLog.js';
+import { traceToolCall } from './gatewayTelemetry.js';
 import { TokenLedger, type TokenUsage } from './TokenLedger.js';
+import { callWorkflowTool, WORKFLOW_TOOL_NAMES, WORKFLOW_TOOLS } from './workflowTools.js';
 
 export interface GatewayOptions {
   /** The downstream servers, by name (from mcp_servers.json). */
@@ -35,6 +38,8 @@ export interface GatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Folder that relative restricted paths are taken from. Default: `process.cwd()`. */
   cwd?: string;
+  /** Workflow runs the workflow_* and journal_record tools see. Default: the project's (`cwd`). */
+  runs?: RunStore;
   /** Memory behind the memory_* tools. Default: an in-memory one, namespace `gateway`. */
   memory?: Memory;
   log?: GatewayLog;
@@ -72,6 +77,7 @@ export class PersonaGateway {
   private unwatch: (() => void) | undefined;
   private applying: Promise<void> = Promise.resolve();
   private readonly ledger = new TokenLedger();
+  private runs: RunStore | undefined;
   /**
    * The tool list in force, built on first demand and dropped whenever it may change: at a
    * switch and at every `notify` (a server came up, went down or changed its tools). With a
@@ -137,7 +143,7 @@ export class PersonaGateway {
   }
 
   private collectTools(): readonly Tool[] {
-    const tools = [...BUILTIN_TOOLS];
+    const tools = [...BUILTIN_TOOLS, ...WORKFLOW_TOOLS];
     const persona = this.active;
     if (persona === undefined) return tools;
     for (const server of persona.allowedServers) {
@@ -157,6 +163,14 @@ export class PersonaGateway {
   ): Promise<CallToolResult> {
     try {
       if (BUILTIN_NAMES.has(name)) return await this.callBuiltin(name, args ?? {});
+      if (WORKFLOW_TOOL_NAMES.has(name))
+        return await callWorkflowTool(name, args ?? {}, {
+          runs: this.runStore(),
+          registry: this.options.registry,
+          cwd: this.options.cwd ?? process.cwd(),
+          persona: this.active?.name,
+          tokens: () => this.ledger.usage().total,
+        });
       const split = name.indexOf(TOOL_SEPARATOR);
       if (split <= 0)
         return text(
@@ -199,10 +213,8 @@ export class PersonaGateway {
       const downstream = this.downstreams.get(server);
       if (downstream === undefined)
         return text(`server "${server}" is not configured in mcp_servers.json`, true);
-      const result = await downstream.call(
-        tool,
-        args,
-        this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      const result = await traceToolCall(persona.name, server, tool, () =>
+        downstream.call(tool, args, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
       );
       const overBudget = this.ledger.passed(result);
       if (overBudget === undefined) return result;
@@ -214,6 +226,12 @@ export class PersonaGateway {
         true,
       );
     }
+  }
+
+  /** The runs the workflow tools see, opened at their first call. */
+  private runStore(): RunStore {
+    this.runs ??= this.options.runs ?? new FileRunStore({ cwd: this.options.cwd ?? process.cwd() });
+    return this.runs;
   }
 
   /** Switches the persona through the store (so every process follows) and applies it here. */
@@ -238,6 +256,17 @@ export class PersonaGateway {
     });
     await this.apply(persona);
     return persona;
+  }
+
+  /**
+   * Applies a persona in this gateway only, without writing the store: for a gateway driven by
+   * its owner (the workflow engine's tool steps, which switch the store themselves).
+   */
+  async usePersona(query: string): Promise<Persona> {
+    const found = this.options.registry.resolve(query);
+    if (found === undefined) throw new Error(`unknown persona "${query}"`);
+    await this.apply(found.persona);
+    return found.persona;
   }
 
   async close(): Promise<void> {

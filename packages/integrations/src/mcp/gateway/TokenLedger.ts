@@ -33,6 +33,7 @@ export class TokenLedger {
     this.budget = budget;
     this.definitions = 0;
     this.results = 0;
+    this.recordUsage();
   }
 
   /**
@@ -48,6 +49,7 @@ export class TokenLedger {
         unit: '{token}',
       })
       .record(this.definitions, { 'tta.persona': this.persona || 'none' });
+    this.recordUsage();
     return this.definitions;
   }
 
@@ -67,6 +69,7 @@ export class TokenLedger {
         unit: '{token}',
       })
       .add(tokens, { 'tta.persona': this.persona || 'none' });
+    this.recordUsage();
     if (this.persona === '' || this.definitions + this.results <= this.budget) return undefined;
     meter()
       .createCounter('tta.gateway.budget_exceeded', {
@@ -74,6 +77,25 @@ export class TokenLedger {
       })
       .add(1, { 'tta.persona': this.persona });
     return `Note: persona "${this.persona}" has used ${this.definitions + this.results} tokens of tools and results, over its budget of ${this.budget}.`;
+  }
+
+  /** The persona's spending against its budget, as two gauges a dashboard can divide. */
+  private recordUsage(): void {
+    if (this.persona === '') return;
+    const attributes = { 'tta.persona': this.persona };
+    meter()
+      .createGauge('tta.gateway.persona_tokens', {
+        description:
+          'Tokens of tools and results the active persona has used since it became active',
+        unit: '{token}',
+      })
+      .record(this.definitions + this.results, attributes);
+    meter()
+      .createGauge('tta.gateway.persona_token_budget', {
+        description: 'The token budget of the active persona',
+        unit: '{token}',
+      })
+      .record(this.budget, attributes);
   }
 
   usage(): TokenUsage {

@@ -67,6 +67,7 @@ export const TEST_PERSONAS = {
 export interface Harness {
   readonly home: string;
   readonly gateway: PersonaGateway;
+  readonly registry: PersonaRegistry;
   readonly client: Client;
   /** Another process's view of the store, to switch as `tta-persona` would. */
   readonly store: PersonaStore;
@@ -120,6 +121,7 @@ export async function startHarness(
   return {
     home,
     gateway,
+    registry,
     client,
     store,
     toolNames: async () => (await client.listTools()).tools.map((t) => t.name),

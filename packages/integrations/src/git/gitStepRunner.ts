@@ -1,0 +1,74 @@
+import type { StepRunner } from '@tta-dev/workflows';
+import { z } from 'zod';
+import { InvalidStepError, stepFields, toFlag } from '../steps/stepFields.js';
+import { GitRepository } from './GitRepository.js';
+
+const text = z.string().min(1, 'must not be empty');
+/** A list of names, also as rendered from an expression (a JSON list or one name). */
+const nameList = z
+  .union([z.array(z.string()), z.string()])
+  .transform((v) => (Array.isArray(v) ? v : v.trim() === '' ? [] : [v]));
+
+const GitStep = z.object({
+  id: z.string(),
+  git: z.enum(['branch', 'commit', 'tag', 'push']),
+  with: z
+    .object({
+      name: text.optional(),
+      from: text.optional(),
+      checkout: z.unknown().optional(),
+      message: z.string().optional(),
+      files: nameList.optional(),
+      allowEmpty: z.unknown().optional(),
+      ref: text.optional(),
+      remote: text.optional(),
+      branch: z.union([text, z.literal(false)]).optional(),
+      tags: nameList.optional(),
+    })
+    .default({}),
+});
+
+/**
+ * Runs `git` steps with the local git in the run's folder: `branch` (created, or switched to when
+ * it exists), `commit` (stages `files` or every change), `tag` (annotated when given a message;
+ * kept when already at the commit) and `push` (branch and tags, to `remote` or origin).
+ */
+export const gitStepRunner: StepRunner = async (step, context) => {
+  const { git: action, with: w, id } = stepFields(step, 'git', GitStep);
+  const repo = new GitRepository({
+    cwd: context.cwd,
+    env: context.env,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  const need = (field: 'name' | 'message', value: string | undefined): string => {
+    if (value === undefined || value.trim() === '')
+      throw new InvalidStepError(`git ${action} step "${id}" needs with.${field}`);
+    return value;
+  };
+  switch (action) {
+    case 'branch':
+      return repo.branch({
+        name: need('name', w.name),
+        ...(w.from ? { from: w.from } : {}),
+        checkout: w.checkout === undefined ? true : toFlag(w.checkout),
+      });
+    case 'commit':
+      return repo.commit({
+        message: need('message', w.message),
+        ...(w.files ? { files: w.files } : {}),
+        allowEmpty: toFlag(w.allowEmpty),
+      });
+    case 'tag':
+      return repo.tag({
+        name: need('name', w.name),
+        ...(w.message ? { message: w.message } : {}),
+        ...(w.ref ? { ref: w.ref } : {}),
+      });
+    case 'push':
+      return repo.push({
+        ...(w.remote ? { remote: w.remote } : {}),
+        ...(w.branch === undefined ? {} : { branch: w.branch }),
+        ...(w.tags ? { tags: w.tags } : {}),
+      });
+  }
+};

@@ -1,0 +1,156 @@
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { PersonaRegistry } from '@tta-dev/personas';
+import { type RunEvent, type RunStore, runStatus, WorkflowEngine } from '@tta-dev/workflows';
+
+/**
+ * Tools that let an assistant take part in workflow runs of the project: see what waits for it,
+ * complete an `agent` step, and record a decision or learning in the run's journal.
+ */
+export const WORKFLOW_TOOLS: readonly Tool[] = [
+  {
+    name: 'workflow_runs',
+    description:
+      'Workflow runs of this project: status, current stage, and the agent steps waiting for an assistant with their instructions. Pass "run" for one run\'s step outputs too.',
+    inputSchema: {
+      type: 'object',
+      properties: { run: { type: 'string', description: 'A run id' } },
+    },
+  },
+  {
+    name: 'workflow_complete_step',
+    description:
+      'Complete an agent step of a workflow run with its result; the run continues with "tta workflow resume <run>".',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        run: { type: 'string' },
+        step: { type: 'string' },
+        output: { description: 'The result the step asked for (any JSON value)' },
+        note: { type: 'string', description: 'How it was done, for the journal' },
+      },
+      required: ['run', 'step', 'output'],
+    },
+  },
+  {
+    name: 'journal_record',
+    description:
+      "Record a decision or a learning in a workflow run's journal (it becomes a #decision or #learning block on the run's Logseq pages).",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        run: { type: 'string' },
+        kind: { type: 'string', enum: ['decision', 'learning'] },
+        text: { type: 'string' },
+        stage: { type: 'string', description: 'The stage it belongs to; default: the current one' },
+      },
+      required: ['run', 'kind', 'text'],
+    },
+  },
+];
+
+export const WORKFLOW_TOOL_NAMES = new Set(WORKFLOW_TOOLS.map((t) => t.name));
+
+export interface WorkflowToolContext {
+  readonly runs: RunStore;
+  readonly registry: PersonaRegistry;
+  readonly cwd: string;
+  /** The active persona, who completes steps and records notes. */
+  readonly persona: string | undefined;
+  /** Tokens the gateway counted for the active persona, recorded with a completed step. */
+  readonly tokens: () => number;
+}
+
+const json = (value: unknown): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(value, null, 2) }],
+});
+const refuse = (message: string): CallToolResult => ({
+  content: [{ type: 'text', text: message }],
+  isError: true,
+});
+const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+export async function callWorkflowTool(
+  name: string,
+  args: Record<string, unknown>,
+  context: WorkflowToolContext,
+): Promise<CallToolResult> {
+  const by = context.persona ?? 'assistant';
+  switch (name) {
+    case 'workflow_runs': {
+      const run = str(args.run);
+      if (run !== undefined) {
+        const events = await context.runs.read(run);
+        if (events.length === 0) return refuse(`no run "${run}" in ${context.cwd}`);
+        return json({ ...describeRun(events), outputs: outputsOf(events) });
+      }
+      const runs = await context.runs.list();
+      return json(
+        await Promise.all(runs.map(async (r) => describeRun(await context.runs.read(r.runId)))),
+      );
+    }
+    case 'workflow_complete_step': {
+      const run = str(args.run);
+      const step = str(args.step);
+      if (run === undefined || step === undefined || !('output' in args))
+        return refuse('workflow_complete_step needs "run", "step" and "output"');
+      const engine = new WorkflowEngine({
+        store: context.runs,
+        registry: context.registry,
+        cwd: context.cwd,
+      });
+      const note = str(args.note);
+      await engine.complete(run, step, args.output, {
+        by,
+        tokens: context.tokens(),
+        ...(note === undefined ? {} : { note }),
+      });
+      return json({ completed: step, run, next: `tta workflow resume ${run}` });
+    }
+    case 'journal_record': {
+      const run = str(args.run);
+      const text = str(args.text);
+      const kind = args.kind;
+      if (run === undefined || text === undefined || (kind !== 'decision' && kind !== 'learning'))
+        return refuse('journal_record needs "run", "kind" (decision or learning) and "text"');
+      const events = await context.runs.read(run);
+      if (events.length === 0) return refuse(`no run "${run}" in ${context.cwd}`);
+      const stage = str(args.stage) ?? describeRun(events).stage;
+      const event = await context.runs.append(run, {
+        type: kind,
+        text,
+        by,
+        ...(stage === undefined ? {} : { stage }),
+      });
+      return json({ recorded: kind, run, seq: event.seq });
+    }
+    default:
+      return refuse(`unknown tool "${name}"`);
+  }
+}
+
+/** A run as an assistant needs it: where it is and what waits for it. */
+function describeRun(events: readonly RunEvent[]) {
+  const first = events[0];
+  let stage: string | undefined;
+  const waiting = new Map<string, { step: string; instructions: string; expected: unknown }>();
+  for (const e of events) {
+    if (e.type === 'stage_started') stage = e.stage;
+    if (e.type === 'step_suspended')
+      waiting.set(e.step, { step: e.step, instructions: e.instructions, expected: e.expected });
+    if (e.type === 'step_completed') waiting.delete(e.step);
+  }
+  return {
+    run: first?.runId,
+    workflow: first?.type === 'run_started' ? first.workflow : undefined,
+    status: runStatus(events),
+    stage,
+    waiting: [...waiting.values()],
+  };
+}
+
+function outputsOf(events: readonly RunEvent[]): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  for (const e of events)
+    if (e.type === 'step_succeeded' || e.type === 'step_completed') outputs[e.step] = e.output;
+  return outputs;
+}

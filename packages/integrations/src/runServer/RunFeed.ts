@@ -1,0 +1,93 @@
+import {
+  type FollowableRunStore,
+  followRun,
+  type RunEvent,
+  type RunStore,
+  watchRuns,
+} from '@tta-dev/workflows';
+
+/** Who listens to the feed. */
+export interface FeedListener {
+  /** The feed is following every run: each event appended from now on will come. */
+  ready(): void;
+  event(event: RunEvent): void;
+}
+
+export interface RunFeedOptions {
+  readonly store: RunStore & FollowableRunStore;
+  readonly pollMs?: number;
+  /** Problems following a run (a corrupt log): the feed goes on with the others. */
+  readonly log: (message: string) => void;
+}
+
+/**
+ * The new events of every run, shared by all listeners: it follows each run (and notices new
+ * runs) only while someone listens, however many listen.
+ */
+export class RunFeed {
+  private readonly listeners = new Set<FeedListener>();
+  private running: { stop: AbortController; ready: boolean } | undefined;
+
+  constructor(private readonly options: RunFeedOptions) {}
+
+  /** Starts listening; the returned function stops. */
+  subscribe(listener: FeedListener): () => void {
+    this.listeners.add(listener);
+    if (this.running === undefined) this.start();
+    else if (this.running.ready) listener.ready();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.stop();
+    };
+  }
+
+  stop(): void {
+    this.running?.stop.abort();
+    this.running = undefined;
+  }
+
+  private start(): void {
+    const running = { stop: new AbortController(), ready: false };
+    this.running = running;
+    void this.follow(running).catch((error: unknown) => {
+      this.options.log(`the all-runs feed stopped: ${(error as Error).message}`);
+    });
+  }
+
+  private async follow(running: { stop: AbortController; ready: boolean }): Promise<void> {
+    const { store, pollMs } = this.options;
+    const { signal } = running.stop;
+    // Where each run ends now: events after that are new. A run created after this is new whole.
+    let ends: Map<string, number> | undefined;
+    try {
+      ends = new Map((await store.list({ signal })).map((s) => [s.runId, s.events]));
+    } catch (error) {
+      if (signal.aborted) return;
+      this.options.log(
+        `listing the runs failed (${(error as Error).message}); following from now on`,
+      );
+    }
+    if (signal.aborted) return;
+    running.ready = true;
+    for (const listener of this.listeners) listener.ready();
+    const watching = { signal, ...(pollMs === undefined ? {} : { pollMs }) };
+    for await (const { runId, existed } of watchRuns(store, watching)) {
+      // Without the list, a run already there is followed from where it is when first read.
+      const after = ends === undefined ? (existed ? 'end' : 0) : (ends.get(runId) ?? 0);
+      void this.followOne(runId, after, watching);
+    }
+  }
+
+  private async followOne(
+    runId: string,
+    after: number | 'end',
+    watching: { signal: AbortSignal; pollMs?: number },
+  ): Promise<void> {
+    try {
+      for await (const event of followRun(this.options.store, runId, { ...watching, after }))
+        for (const listener of this.listeners) listener.event(event);
+    } catch (error) {
+      this.options.log(`stopped following run ${runId}: ${(error as Error).message}`);
+    }
+  }
+}

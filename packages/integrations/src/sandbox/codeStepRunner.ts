@@ -1,0 +1,78 @@
+import { createContext } from '@tta-dev/core';
+import type { StepRunner } from '@tta-dev/workflows';
+import { z } from 'zod';
+import { stepFields } from '../steps/stepFields.js';
+import { codeExecution } from './CodeExecution.js';
+import {
+  CODE_LANGUAGES,
+  type CodeResult,
+  type CodeSandbox,
+  codeResultProblem,
+  DEFAULT_TIME_LIMIT_MS,
+  MIN_MEMORY_MB,
+} from './CodeSandbox.js';
+
+/** The fields of a rendered `code` step that its runner reads. */
+const CodeStepFields = z.object({
+  code: z.string().min(1),
+  language: z.enum(CODE_LANGUAGES).default('javascript'),
+  env: z.record(z.string(), z.string()).default({}),
+  files: z.record(z.string(), z.string()).default({}),
+  memoryMb: z.number().int().min(MIN_MEMORY_MB).optional(),
+  timeLimitMs: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  expectExitCode: z.number().int().default(0),
+  allowFailure: z.boolean().default(false),
+});
+
+/** A code step that failed: its message says how, `result` holds the whole result. */
+export class CodeStepFailedError extends Error {
+  override readonly name = 'CodeStepFailedError';
+  constructor(
+    message: string,
+    readonly result: CodeResult,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs `code` steps in `sandbox` through the `CodeExecution` primitive. The step's output is the
+ * `CodeResult`. A non-zero exit (other than `expectExitCode`), a time-out, running out of memory
+ * or code that never ran fails the step, with the result's summary as the message — as a `run`
+ * step fails — unless `allowFailure` is set, when the result is the output whatever it says.
+ * The sandbox's time limit is `timeLimitMs` (default 30 s), held within the step's `timeoutMs`
+ * so that the code never outlives its step.
+ */
+export function codeStepRunner(sandbox: CodeSandbox): StepRunner {
+  const execution = codeExecution(sandbox);
+  return async (step, context) => {
+    const fields = stepFields(step, 'code', CodeStepFields);
+    const timeLimitMs = Math.min(
+      fields.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
+      fields.timeoutMs ?? Number.POSITIVE_INFINITY,
+    );
+    const result = await execution.run(
+      {
+        language: fields.language,
+        code: fields.code,
+        env: fields.env,
+        files: fields.files,
+        timeLimitMs,
+        ...(fields.memoryMb === undefined ? {} : { memoryMb: fields.memoryMb }),
+      },
+      createContext({
+        workflowId: context.runId,
+        runId: context.runId,
+        persona: context.persona,
+        ...(context.signal ? { signal: context.signal } : {}),
+      }),
+    );
+    const problem = fields.allowFailure
+      ? undefined
+      : codeResultProblem(result, fields.expectExitCode);
+    if (problem !== undefined)
+      throw new CodeStepFailedError(`code step "${step.id}": ${problem}`, result);
+    return result;
+  };
+}

@@ -1,0 +1,45 @@
+import type { Step, StepKind } from '@tta-dev/workflows';
+import type { z } from 'zod';
+
+/** A step whose fields, once its `${{ }}` were rendered, are not what its runner needs. */
+export class InvalidStepError extends Error {
+  override readonly name = 'InvalidStepError';
+}
+
+/**
+ * The fields of a rendered step, checked with `schema`: a field whose expression gave the wrong
+ * type (or a step of another kind) is an `InvalidStepError` naming the step and the field.
+ */
+export function stepFields<K extends StepKind, T>(step: Step, kind: K, schema: z.ZodType<T>): T {
+  if (step.kind !== kind)
+    throw new InvalidStepError(
+      `the ${kind} runner was given step "${step.id}" of kind ${step.kind}`,
+    );
+  const parsed = schema.safeParse(step);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(step)'}: ${issue.message}`,
+  );
+  throw new InvalidStepError(`${kind} step "${step.id}": ${problems.join('; ')}`);
+}
+
+/** A boolean field that may have been written as text ("true", "false") or rendered from one. */
+export const toFlag = (value: unknown): boolean =>
+  value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+
+/** The base URL of a service: the step's field when given and not empty, else the variable. */
+export function serviceUrl(
+  step: { readonly id: string; readonly url?: string | undefined },
+  kind: string,
+  service: string,
+  variable: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  const url = step.url?.trim() || env[variable]?.trim();
+  if (!url)
+    throw Object.assign(
+      new Error(`${kind} step "${step.id}" has no ${service} URL: give it url: or set ${variable}`),
+      { name: 'NotConfiguredError' },
+    );
+  return url;
+}
