@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages the tests run for real, when missing: chromium (the Logseq plugin
-# in a headless browser), prometheus and loki (query steps), zip (the plugin's release archive).
+# in a headless browser), prometheus (query steps, against a real server), git.
+# (Debian's `loki` is an unrelated genetics program: Loki steps are tested against a stand-in.)
 set -eu
 missing=""
-for pair in chromium:chromium prometheus:prometheus loki:loki zip:zip; do
+for pair in chromium:chromium prometheus:prometheus git:git; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 [ -z "$missing" ] && exit 0

@@ -3,7 +3,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
-# The tests run real chromium, prometheus and loki: installed when missing (needs root).
+# The tests run real chromium, prometheus and git: installed when missing (needs root).
 sh scripts/ensure-debian-packages.sh
 status=0
 TURBO_TELEMETRY_DISABLED=1 pnpm turbo run test --continue || status=$?

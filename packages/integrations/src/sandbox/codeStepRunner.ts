@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { createContext } from '@tta-dev/core';
 import type { StepRunner } from '@tta-dev/workflows';
 import { z } from 'zod';
@@ -11,11 +12,12 @@ import {
   DEFAULT_TIME_LIMIT_MS,
   MIN_MEMORY_MB,
 } from './CodeSandbox.js';
+import { runReadmeExamples } from './readmeExamples.js';
 
 /** The fields of a rendered `code` step that its runner reads. */
 const CodeStepFields = z.object({
   code: z.string().min(1),
-  language: z.enum(CODE_LANGUAGES).default('javascript'),
+  language: z.enum([...CODE_LANGUAGES, 'markdown']).default('javascript'),
   env: z.record(z.string(), z.string()).default({}),
   files: z.record(z.string(), z.string()).default({}),
   memoryMb: z.number().int().min(MIN_MEMORY_MB).optional(),
@@ -44,7 +46,13 @@ export class CodeStepFailedError extends Error {
  * The sandbox's time limit is `timeLimitMs` (default 30 s), held within the step's `timeoutMs`
  * so that the code never outlives its step.
  */
-export function codeStepRunner(sandbox: CodeSandbox): StepRunner {
+export function codeStepRunner(
+  sandbox: CodeSandbox,
+  options: {
+    /** The sandbox Markdown examples run in, with its folders inside the project at `cwd`. */
+    examplesSandbox?: (cwd: string) => Promise<CodeSandbox>;
+  } = {},
+): StepRunner {
   const execution = codeExecution(sandbox);
   return async (step, context) => {
     const fields = stepFields(step, 'code', CodeStepFields);
@@ -52,6 +60,22 @@ export function codeStepRunner(sandbox: CodeSandbox): StepRunner {
       fields.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
       fields.timeoutMs ?? Number.POSITIVE_INFINITY,
     );
+    if (fields.language === 'markdown') {
+      const report = await runReadmeExamples(resolve(context.cwd, fields.code), {
+        sandbox: (await options.examplesSandbox?.(context.cwd)) ?? sandbox,
+        timeLimitMs,
+        env: fields.env,
+        ...(fields.memoryMb === undefined ? {} : { memoryMb: fields.memoryMb }),
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
+      if (!report.ok && !fields.allowFailure)
+        throw new Error(
+          `code step "${step.id}": ${report.failed} of ${report.examples.length} examples failed:\n${report.examples
+            .flatMap((e) => (e.problem === undefined ? [] : [e.problem]))
+            .join('\n')}`,
+        );
+      return report;
+    }
     const result = await execution.run(
       {
         language: fields.language,

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +126,40 @@ describe('package-release with the git and github steps', () => {
     ).toBeDefined();
   });
 
+  it("runs the README's examples in the sandbox, importing the package, and gates on them", async () => {
+    const passing = await runToEnd('package-release', {});
+    expect(stepOutput(passing.result.events, 'readme-examples')).toMatchObject({
+      file: join(passing.project, 'README.md'),
+      ok: true,
+      passed: 1,
+      failed: 0,
+    });
+    await rm(dir, { recursive: true, force: true });
+    const { result } = await runToEnd(
+      'package-release',
+      {},
+      {
+        prepare: (project) => {
+          appendFileSync(
+            join(project, 'README.md'),
+            "\n```js\nimport { double } from 'tta-sample-widgets';\nif (double(2) !== 5) process.exit(3);\n```\n",
+          );
+          execFileSync('git', ['commit', '-qam', 'A wrong example'], {
+            cwd: project,
+            env: { ...process.env, ...SAMPLE_GIT_ENV },
+          });
+        },
+      },
+    );
+    expect(runError(result.events)).toBeUndefined();
+    expect(result.status).toBe('gate_failed');
+    expect(result.events.find((e) => e.type === 'gate_failed')).toMatchObject({
+      gate: 'readme-examples-pass',
+      reason: '1 is not ≤ 0',
+    });
+    expect(result.events.some((e) => e.type === 'stage_started' && e.stage === 'ship')).toBe(false);
+  });
+
   describe('with a token, against a stand-in for the GitHub API', () => {
     let github: FakeGitHub;
     beforeEach(async () => {
@@ -237,6 +272,7 @@ describe('incident-response with a real Prometheus and a Loki', () => {
 
   it('stops at the recovery gate while the error rate is over the limit', async () => {
     const { result } = await incident(0.05);
+    expect(runError(result.events)).toBeUndefined();
     expect(result.status).toBe('gate_failed');
     const failed = result.events.find((e) => e.type === 'gate_failed');
     expect(failed).toMatchObject({

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { StepRunner, StepRunners } from '@tta-dev/workflows';
 import { gitStepRunner } from '../git/gitStepRunner.js';
 import { githubStepRunner } from '../github/githubStepRunner.js';
@@ -27,6 +29,13 @@ export function createStepRunners(options: StepRunnersOptions): StepRunners {
     git: gitStepRunner,
     github: githubStepRunner,
     // E2B when E2B_API_KEY is set, else the local child-process sandbox.
-    code: codeStepRunner(codeSandboxFor(options.env)),
+    code: codeStepRunner(codeSandboxFor(options.env), {
+      // README examples import the package they document: run them from inside the project.
+      examplesSandbox: async (cwd) => {
+        const tempRoot = join(cwd, '.tta', 'sandbox');
+        await mkdir(tempRoot, { recursive: true });
+        return codeSandboxFor(options.env, { local: { tempRoot } });
+      },
+    }),
   };
 }

@@ -66,8 +66,16 @@ const ToolFields = z
 const CodeFields = z
   .object({
     ...stepOptions,
-    code: z.string().min(1).describe('Source code run in the sandbox'),
-    language: z.enum(['javascript', 'typescript', 'python']).default('javascript'),
+    code: z
+      .string()
+      .min(1)
+      .describe('Source code run in the sandbox; with language markdown, a Markdown file path'),
+    language: z
+      .enum(['javascript', 'typescript', 'python', 'markdown'])
+      .default('javascript')
+      .describe(
+        "markdown runs every fenced javascript, typescript and python example of the file `code` names (a README), each on its own, from a folder inside the project so the project's own package resolves",
+      ),
     env: z
       .record(z.string(), z.string())
       .default({})

@@ -22,6 +22,9 @@ describe('detectProject', () => {
       commands: { test: 'npm run test', build: 'npm run build' },
     });
     expect(detectProject(dir).commands.version).toContain('npm version');
+    expect(detectProject(dir).readme).toBe('');
+    await writeFile(join(dir, 'README.md'), '# x\n');
+    expect(detectProject(dir).readme).toBe('README.md');
     await writeFile(join(dir, 'pnpm-lock.yaml'), '');
     await mkdir(join(dir, '.changeset'));
     expect(detectProject(dir)).toMatchObject({
@@ -45,6 +48,7 @@ describe('detectProject', () => {
       ecosystem: 'unknown',
       packageManager: 'none',
       commands: {},
+      readme: '',
     });
   });
 });

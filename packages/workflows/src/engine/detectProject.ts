@@ -7,6 +7,8 @@ export interface ProjectFacts {
   readonly packageManager: string;
   /** Commands the templates use as `${{ project.commands.<name> }}`. */
   readonly commands: Readonly<Record<string, string>>;
+  /** The project's README (README.md), whose examples package-release runs; '' when none. */
+  readonly readme: string;
 }
 
 // Prints the line coverage (percent) from a coverage summary, or fails when there is none.
@@ -18,6 +20,7 @@ const READ_JS_COVERAGE = `node -e "const s=require('./coverage/coverage-summary.
  * workflows run there. The version is raised by $BUMP (patch, minor, major).
  */
 export function detectProject(cwd: string): ProjectFacts {
+  const readme = existsSync(join(cwd, 'README.md')) ? 'README.md' : '';
   if (existsSync(join(cwd, 'package.json'))) {
     const manifest = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as {
       scripts?: Record<string, string>;
@@ -32,6 +35,7 @@ export function detectProject(cwd: string): ProjectFacts {
     return {
       ecosystem: 'javascript',
       packageManager: pm,
+      readme,
       commands: {
         version: existsSync(join(cwd, '.changeset'))
           ? `${pm === 'npm' ? 'npx' : pm} changeset version`
@@ -56,6 +60,7 @@ export function detectProject(cwd: string): ProjectFacts {
     return {
       ecosystem: 'python',
       packageManager: uv ? 'uv' : 'pip',
+      readme,
       commands: {
         version: uv ? 'uv version --bump "$BUMP"' : 'hatch version "$BUMP"',
         readVersion: uv ? 'uv version --short' : 'hatch version',
@@ -68,5 +73,5 @@ export function detectProject(cwd: string): ProjectFacts {
       },
     };
   }
-  return { ecosystem: 'unknown', packageManager: 'none', commands: {} };
+  return { ecosystem: 'unknown', packageManager: 'none', commands: {}, readme };
 }

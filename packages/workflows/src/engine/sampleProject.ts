@@ -12,8 +12,8 @@ export const SAMPLE_GIT_ENV = {
 
 /**
  * Creates a small but real npm package in `dir`: a function, a test that measures its own line
- * coverage into coverage/coverage-summary.json, and a git repository with one commit. The main
- * job of the README releases it with the package-release workflow.
+ * coverage into coverage/coverage-summary.json, a README with a runnable example, and a git
+ * repository with one commit. The main job of the README releases it with package-release.
  */
 export async function createSampleProject(
   dir: string,
@@ -29,6 +29,7 @@ export async function createSampleProject(
         description: 'A sample package released by the TTA package-release workflow',
         type: 'module',
         main: 'src/index.js',
+        exports: './src/index.js',
         files: ['src'],
         license: 'MIT',
         scripts: { test: 'node test.js', build: 'node --check src/index.js' },
@@ -53,6 +54,21 @@ console.log('2 tests passed');
 // A stand-in for a coverage tool's json-summary reporter.
 mkdirSync('coverage', { recursive: true });
 writeFileSync('coverage/coverage-summary.json', JSON.stringify({ total: { lines: { pct: ${options.coverage ?? 92.5} } } }));
+`,
+  );
+  await writeFile(
+    join(dir, 'README.md'),
+    `# tta-sample-widgets
+
+Widgets and doubling, released by the TTA package-release workflow.
+
+\`\`\`js
+import assert from 'node:assert/strict';
+import { double, widget } from 'tta-sample-widgets';
+
+assert.equal(widget('bolt'), 'widget:bolt');
+assert.equal(double(21), 42);
+\`\`\`
 `,
   );
   await writeFile(join(dir, '.gitignore'), 'coverage/\nnode_modules/\n.tta/\n');
