@@ -112,6 +112,32 @@ describe('WorkflowEngine', () => {
     expect((await personaStore.active())?.name).toBe('tta-data-scientist');
   });
 
+  it("counts a paused stage's work before the pause in its duration, not the wait", async () => {
+    const { engine, store } = engineWith();
+    const paced = workflow(`name: paced
+description: d
+stages:
+  - id: s
+    title: S
+    persona: backend
+    steps:
+      - { id: slow, run: sleep 1 }
+      - { id: ask, agent: Check it. }
+      - { id: quick, run: "true" }
+`);
+    await engine.start(paced, {}, 'run-8');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await engine.complete('run-8', 'ask', 'ok');
+    await engine.resume('run-8', paced);
+    const all = await store.read('run-8');
+    const entered = all.find((e) => e.type === 'stage_started')!;
+    const paused = all.find((e) => e.type === 'step_suspended')!;
+    const done = all.find((e) => e.type === 'stage_completed');
+    const before = Date.parse(paused.time) - Date.parse(entered.time);
+    expect(before).toBeGreaterThanOrEqual(1000);
+    expect(done?.type === 'stage_completed' && done.durationMs).toBeGreaterThanOrEqual(before);
+  });
+
   it('stops at a failed gate with the reason', async () => {
     const { engine } = engineWith();
     const result = await engine.start(release, { threshold: 95 }, 'run-2');

@@ -56,6 +56,8 @@ interface Progress {
   readonly completedStages: Set<string>;
   /** Stages entered before (a resumed run enters its stage again). */
   readonly startedStages: Set<string>;
+  /** Time an unfinished stage was worked on by earlier drives (not the wait for a person). */
+  readonly stageActiveMs: Map<string, number>;
   readonly started: Set<string>;
   /** Agent steps waiting to be completed, with their stage. */
   readonly suspended: Map<string, string>;
@@ -221,7 +223,7 @@ export class WorkflowEngine {
       await this.append(runId, {
         type: 'stage_completed',
         stage: stage.id,
-        durationMs: Date.now() - stageStarted,
+        durationMs: Date.now() - stageStarted + (progress.stageActiveMs.get(stage.id) ?? 0),
       });
       progress.completedStages.add(stage.id);
     }
@@ -539,20 +541,53 @@ function replay(events: readonly RunEvent[]): Progress {
     memory: {},
     completedStages: new Set(),
     startedStages: new Set(),
+    stageActiveMs: new Map(),
     started: new Set(),
     suspended: new Map(),
   };
+  // The stage a drive worked on: from its stage_started to the last work recorded in it.
+  let open: { stage: string; from: number; to: number } | undefined;
+  const close = () => {
+    if (open !== undefined && !progress.completedStages.has(open.stage))
+      progress.stageActiveMs.set(
+        open.stage,
+        (progress.stageActiveMs.get(open.stage) ?? 0) + (open.to - open.from),
+      );
+    open = undefined;
+  };
   for (const e of events) {
+    if (e.type === 'stage_started') {
+      close();
+      open = { stage: e.stage, from: Date.parse(e.time), to: Date.parse(e.time) };
+    } else if (
+      open !== undefined &&
+      STAGE_WORK.has(e.type) &&
+      'stage' in e &&
+      e.stage === open.stage
+    )
+      open.to = Date.parse(e.time);
+    else if (e.type === 'stage_completed') open = undefined;
     if (e.type === 'step_started') progress.started.add(e.step);
     else if (e.type === 'step_succeeded' || e.type === 'step_completed') {
       progress.outputs.set(e.step, e.output);
       progress.suspended.delete(e.step);
     } else if (e.type === 'step_suspended') progress.suspended.set(e.step, e.stage);
     else if (e.type === 'stage_completed') progress.completedStages.add(e.stage);
-    else if (e.type === 'stage_started') progress.startedStages.add(e.stage);
+    if (e.type === 'stage_started') progress.startedStages.add(e.stage);
   }
+  close();
   return progress;
 }
+
+/** Events of a stage's own work (a step completed by a person later is not). */
+const STAGE_WORK = new Set<RunEvent['type']>([
+  'step_started',
+  'step_succeeded',
+  'step_failed',
+  'step_suspended',
+  'gate_passed',
+  'gate_failed',
+]);
 
 /**
  * Metrics of a run from its events: steps, automation ratio, gates, tokens (instructions
