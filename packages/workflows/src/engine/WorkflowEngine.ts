@@ -52,6 +52,8 @@ export interface RunResult {
 /** What a run has done so far, rebuilt from its events (so a resumed run continues where it was). */
 interface Progress {
   readonly outputs: Map<string, unknown>;
+  /** The same outputs as the `steps` scope of expressions, kept up to date as they are added. */
+  readonly steps: Record<string, { output: unknown }>;
   readonly memory: Record<string, unknown>;
   readonly completedStages: Set<string>;
   /** Stages entered before (a resumed run enters its stage again). */
@@ -158,13 +160,16 @@ export class WorkflowEngine {
     const previousPersona =
       firstSwitch?.type === 'persona_switched' ? firstSwitch.from : currentPersona;
     let activePersona = currentPersona;
+    // So that `when` can see configuration (PROMETHEUS_URL); secrets stay out of expressions.
+    const env = Object.fromEntries(
+      Object.entries(this.env()).filter(([name]) => !isSecretKey(name)),
+    );
     const scope = (): ExpressionScope => ({
       inputs,
       memory: progress.memory,
-      steps: Object.fromEntries([...progress.outputs].map(([id, output]) => [id, { output }])),
+      steps: progress.steps,
       project: this.options.project ?? {},
-      // So that `when` can see configuration (PROMETHEUS_URL); secrets stay out of expressions.
-      env: Object.fromEntries(Object.entries(this.env()).filter(([name]) => !isSecretKey(name))),
+      env,
     });
 
     for (const stage of workflow.stages) {
@@ -264,7 +269,7 @@ export class WorkflowEngine {
         durationMs: 0,
         automated: true,
       });
-      progress.outputs.set(step.id, { skipped: true });
+      recordOutput(progress, step.id, { skipped: true });
       return 'done';
     }
     if (step.kind === 'agent') {
@@ -347,14 +352,14 @@ export class WorkflowEngine {
         automated: true,
         ...(tokens === 0 ? {} : { tokens }),
       });
-      progress.outputs.set(step.id, output);
+      recordOutput(progress, step.id, output);
       if (step.saveAs !== undefined) progress.memory[step.saveAs] = output;
       if (step.kind === 'memory') Object.assign(progress.memory, output as Record<string, unknown>);
       await this.options.store.sync?.(runId);
       return 'done';
     } catch (error) {
       if (step.continueOnError) {
-        progress.outputs.set(step.id, { failed: true, error: errorInfo(error) });
+        recordOutput(progress, step.id, { failed: true, error: errorInfo(error) });
         return 'done';
       }
       await this.append(runId, {
@@ -535,9 +540,16 @@ function restoreMemory(workflow: WorkflowDefinition, progress: Progress): void {
   }
 }
 
+/** Records a step's output, where resume and expressions (`steps.<id>.output`) read it. */
+function recordOutput(progress: Progress, step: string, output: unknown): void {
+  progress.outputs.set(step, output);
+  progress.steps[step] = { output };
+}
+
 function replay(events: readonly RunEvent[]): Progress {
   const progress: Progress = {
     outputs: new Map(),
+    steps: {},
     memory: {},
     completedStages: new Set(),
     startedStages: new Set(),
@@ -569,7 +581,7 @@ function replay(events: readonly RunEvent[]): Progress {
     else if (e.type === 'stage_completed') open = undefined;
     if (e.type === 'step_started') progress.started.add(e.step);
     else if (e.type === 'step_succeeded' || e.type === 'step_completed') {
-      progress.outputs.set(e.step, e.output);
+      recordOutput(progress, e.step, e.output);
       progress.suspended.delete(e.step);
     } else if (e.type === 'step_suspended') progress.suspended.set(e.step, e.stage);
     else if (e.type === 'stage_completed') progress.completedStages.add(e.stage);
