@@ -84,11 +84,19 @@ export interface LocalPrometheus {
   stop(): Promise<void>;
 }
 
+export interface ScrapeOptions {
+  /** Sent as `Authorization: Bearer <token>` with every scrape (a target that needs a token). */
+  readonly bearerToken?: string;
+}
+
 /**
  * Starts a real Prometheus on loopback, on a free port, with its configuration and storage in a
  * temporary folder, scraping `target` (host:port) every second; resolves once it is ready.
  */
-export async function startPrometheus(target: string): Promise<LocalPrometheus> {
+export async function startPrometheus(
+  target: string,
+  options: ScrapeOptions = {},
+): Promise<LocalPrometheus> {
   const binary = prometheusBinary();
   const dir = await mkdtemp(join(tmpdir(), 'tta-prometheus-'));
   await writeFile(
@@ -100,6 +108,12 @@ export async function startPrometheus(target: string): Promise<LocalPrometheus> 
       '  evaluation_interval: 1s',
       'scrape_configs:',
       '  - job_name: app',
+      // A JSON string is a YAML string too, whatever the token holds.
+      ...(options.bearerToken === undefined
+        ? []
+        : [
+            `    authorization: { type: Bearer, credentials: ${JSON.stringify(options.bearerToken)} }`,
+          ]),
       '    static_configs:',
       `      - targets: ['${target}']`,
       '',
