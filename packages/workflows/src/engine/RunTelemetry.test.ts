@@ -6,11 +6,11 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createContext, retry, step, timeout } from '@tta-dev/core';
 import { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { installTelemetry } from '../../../core/src/tracing.testkit.js';
 import { parseWorkflow } from '../definition/parseWorkflow.js';
 import { InMemoryRunStore } from '../runs/InMemoryRunStore.js';
 import type { RunEventInput } from '../runs/RunEvent.js';
 import { RunTelemetry } from './RunTelemetry.js';
-import { installTelemetry } from './telemetry.testkit.js';
 import { WorkflowEngine } from './WorkflowEngine.js';
 
 const telemetry = installTelemetry();

@@ -259,6 +259,22 @@ stages:
   });
 
   it('hands other kinds to their runner with templates rendered, and counts tokens', async () => {
+    const tools = workflow(`name: tools
+description: d
+inputs:
+  word: { type: string, default: hello }
+stages:
+  - id: s
+    title: S
+    persona: backend
+    instructions: Keep the API stable.
+    steps:
+      - id: call
+        tool: fx__echo
+        with: { text: "\${{ inputs.word }}" }
+      - id: review
+        agent: Review \${{ steps.call.output.echoed.text }}.
+`);
     const seen: unknown[] = [];
     const store = new InMemoryRunStore();
     const engine = new WorkflowEngine({
@@ -275,26 +291,7 @@ stages:
         },
       },
     });
-    const result = await engine.start(
-      workflow(`name: tools
-description: d
-inputs:
-  word: { type: string, default: hello }
-stages:
-  - id: s
-    title: S
-    persona: backend
-    instructions: Keep the API stable.
-    steps:
-      - id: call
-        tool: fx__echo
-        with: { text: "\${{ inputs.word }}" }
-      - id: review
-        agent: Review \${{ steps.call.output.echoed.text }}.
-`),
-      {},
-      'run-6',
-    );
+    const result = await engine.start(tools, {}, 'run-6');
     expect(seen).toEqual([
       {
         step: expect.objectContaining({ id: 'call', kind: 'tool', with: { text: 'hello' } }),
@@ -306,25 +303,7 @@ stages:
     const suspended = result.events.find((e) => e.type === 'step_suspended');
     expect(suspended).toMatchObject({ instructions: 'Review hello.', tokens: expect.any(Number) });
     await engine.complete('run-6', 'review', 'fine', { by: 'assistant', tokens: 100 });
-    const done = await engine.resume(
-      'run-6',
-      workflow(`name: tools
-description: d
-inputs:
-  word: { type: string, default: hello }
-stages:
-  - id: s
-    title: S
-    persona: backend
-    instructions: Keep the API stable.
-    steps:
-      - id: call
-        tool: fx__echo
-        with: { text: "\${{ inputs.word }}" }
-      - id: review
-        agent: Review \${{ steps.call.output.echoed.text }}.
-`),
-    );
+    const done = await engine.resume('run-6', tools);
     const completed = done.events.find((e) => e.type === 'run_completed');
     const stageTokens = done.events.find((e) => e.type === 'stage_started');
     const instructionTokens =

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installTelemetry } from '../../../../core/src/tracing.testkit.js';
 import { fixtureServer, type Harness, resultText, startHarness } from './gateway.testkit.js';
-import { installTelemetry } from './telemetry.testkit.js';
 
 const telemetry = installTelemetry();
 afterAll(() => telemetry.shutdown());
