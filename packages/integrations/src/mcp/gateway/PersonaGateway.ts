@@ -188,15 +188,8 @@ export class PersonaGateway {
           `refused: persona "${persona.name}" may not use ${name} (${verdict.rule})`,
           true,
         );
-      for (const { argument, path } of argumentPaths(args ?? {})) {
-        const pathVerdict = checkPath(persona, path, { cwd: this.options.cwd ?? process.cwd() });
-        if (!pathVerdict.allowed) {
-          return text(
-            `refused: argument "${argument}" names ${path}, a restricted path for persona "${persona.name}" (${pathVerdict.rule})`,
-            true,
-          );
-        }
-      }
+      const refusal = this.pathRefusal(persona, server, args ?? {});
+      if (refusal !== undefined) return text(refusal, true);
       const approval = toolNeedsApproval(persona, server, tool);
       if (approval !== undefined) {
         if (session.approve === undefined) {
@@ -226,6 +219,19 @@ export class PersonaGateway {
         true,
       );
     }
+  }
+
+  /**
+   * Why the paths named in `args` (a tool call's arguments, or a resource URI as `{ uri }`) may
+   * not be touched through `server` under `persona`; undefined when they all may.
+   */
+  private pathRefusal(persona: Persona, server: string, args: unknown): string | undefined {
+    for (const { argument, path } of argumentPaths(args)) {
+      const verdict = checkPath(persona, path, { cwd: this.options.cwd ?? process.cwd() });
+      if (!verdict.allowed)
+        return `refused: argument "${argument}" names ${path}, a restricted path for persona "${persona.name}" (${verdict.rule})`;
+    }
+    return undefined;
   }
 
   /** The runs the workflow tools see, opened at their first call. */
