@@ -6,6 +6,7 @@ export { PUBLISHED_TOOLS } from './catalog/publishedTools.js';
 export type { FilteredEnvironment, PathOptions, Verdict } from './policy/policy.js';
 export {
   BASE_ENVIRONMENT,
+  checkGatewayTool,
   checkPath,
   checkTool,
   filterEnvironment,
@@ -16,7 +17,7 @@ export {
   needsApproval,
   toolNeedsApproval,
 } from './policy/policy.js';
-export { TOOL_SEPARATOR, toolName } from './policy/toolName.js';
+export { GATEWAY_TOOLS_KEY, TOOL_SEPARATOR, toolName } from './policy/toolName.js';
 export type {
   LoadedPersona,
   PersonaRegistryOptions,

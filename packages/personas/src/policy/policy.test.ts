@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { devops } from '../builtins/devops.js';
 import { type PersonaInput, PersonaSchema } from '../schema/PersonaSchema.js';
 import {
+  checkGatewayTool,
   checkPath,
   checkTool,
   filterEnvironment,
@@ -60,6 +61,18 @@ describe('checkTool', () => {
   it('allows nothing of a server the persona does not list, whatever its tools', () => {
     const none = persona({});
     expect(checkTool(none, 'github', 'get_me').allowed).toBe(false);
+  });
+});
+
+describe('checkGatewayTool', () => {
+  it("allows all of the gateway's own tools unless allowedTools.tta limits them", () => {
+    expect(checkGatewayTool(persona({}), 'persona_switch').allowed).toBe(true);
+    const limited = persona({ allowedTools: { tta: ['persona_current', 'memory_*'] } });
+    expect(checkGatewayTool(limited, 'memory_add').allowed).toBe(true);
+    expect(checkGatewayTool(limited, 'persona_switch')).toEqual({
+      allowed: false,
+      rule: '"persona_switch" matches none of allowedTools.tta',
+    });
   });
 });
 
@@ -127,6 +140,31 @@ describe('checkPath', () => {
       allowed: true,
       rule: 'no restricted path matches',
     });
+  });
+
+  it.each([
+    ['.ENV', '**/.env'],
+    ['Infra/Main.tf', 'infra/**'],
+    [`${cwd}/SECRETS/key`, 'secrets'],
+  ])('ignores letter case: restricts %s by %s', (path, rule) => {
+    expect(checkPath(p, path, { cwd, home })).toEqual({ allowed: false, rule });
+  });
+
+  it('matches decomposed (NFD) spellings against composed (NFC) patterns, and back', () => {
+    const accented = persona({ restrictedPaths: ['caf\u00e9/**', 'cre\u0300me/**'] });
+    expect(checkPath(accented, 'cafe\u0301/menu.txt', { cwd, home }).allowed).toBe(false);
+    expect(checkPath(accented, 'cr\u00e8me/recipe.txt', { cwd, home }).allowed).toBe(false);
+    expect(checkPath(accented, 'cafe/menu.txt', { cwd, home }).allowed).toBe(true);
+  });
+
+  it('restricts what alsoRestricted names whatever the persona says', () => {
+    const open = persona({});
+    const options = { cwd, home, alsoRestricted: ['**/.hypertool/**'] };
+    expect(checkPath(open, '.hypertool/mcp_servers.json', options)).toEqual({
+      allowed: false,
+      rule: '**/.hypertool/**',
+    });
+    expect(checkPath(open, 'src/index.ts', options).allowed).toBe(true);
   });
 
   it('takes relative paths from cwd', () => {

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Persona } from '../schema/PersonaSchema.js';
 import { matchesAny } from './matchers.js';
-import { toolName } from './toolName.js';
+import { GATEWAY_TOOLS_KEY, toolName } from './toolName.js';
 
 /** A verdict with the rule that decided it, for messages people can act on. */
 export interface Verdict {
@@ -30,6 +30,16 @@ export function checkTool(persona: Persona, server: string, tool: string): Verdi
     : { allowed: true, rule: match };
 }
 
+/** Whether the persona may use the gateway's own tool `tool`. */
+export function checkGatewayTool(persona: Persona, tool: string): Verdict {
+  const globs = persona.allowedTools[GATEWAY_TOOLS_KEY];
+  if (globs === undefined) return { allowed: true, rule: "all of the gateway's own tools" };
+  const match = matchesAny(globs, tool);
+  return match === undefined
+    ? { allowed: false, rule: `"${tool}" matches none of allowedTools.${GATEWAY_TOOLS_KEY}` }
+    : { allowed: true, rule: match };
+}
+
 export function isToolAllowed(persona: Persona, server: string, tool: string): boolean {
   return checkTool(persona, server, tool).allowed;
 }
@@ -39,25 +49,35 @@ export interface PathOptions {
   cwd?: string;
   /** Expansion of `~` in patterns and paths. Default: the user's home folder. */
   home?: string;
+  /**
+   * Patterns restricted whatever the persona says (the gateway's own configuration, say),
+   * checked after `restrictedPaths` in the same way. Default: none.
+   */
+  alsoRestricted?: readonly string[];
 }
 
 /**
  * Whether the persona may touch `path`. Patterns in `restrictedPaths` starting with `/` or `~/`
  * match absolute paths; others match the path relative to `cwd` (so `**\/.env` and `infra/**`
  * mean what they say within the project) and, for `**\/`-patterns, anywhere.
+ *
+ * Matching ignores letter case and Unicode normalisation (both sides are taken to NFC): on a
+ * case-insensitive or normalising file system `.ENV` and a decomposed `é` name the same file,
+ * and refusing a spelling that names another file on Linux costs nothing worth keeping.
+ * This is a check of names only; links are the caller's to resolve (the gateway does).
  */
 export function checkPath(persona: Persona, path: string, options: PathOptions = {}): Verdict {
-  const cwd = options.cwd ?? process.cwd();
-  const home = options.home ?? homedir();
-  const absolute = resolve(cwd, expandHome(path, home));
+  const cwd = (options.cwd ?? process.cwd()).normalize('NFC');
+  const home = (options.home ?? homedir()).normalize('NFC');
+  const absolute = resolve(cwd, expandHome(path.normalize('NFC'), home));
   const fromCwd = relative(cwd, absolute).split(sep).join('/');
   const inside = fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd);
-  for (const pattern of persona.restrictedPaths) {
-    const expanded = expandHome(pattern, home);
+  const patterns = [...persona.restrictedPaths, ...(options.alsoRestricted ?? [])];
+  for (const pattern of patterns) {
+    const expanded = expandHome(pattern.normalize('NFC'), home);
     const target = isAbsolute(expanded) || !inside ? absolute.split(sep).join('/') : fromCwd;
-    if (matchesAny([expanded], target) !== undefined) return { allowed: false, rule: pattern };
-    // A restricted folder restricts what is inside it.
-    if (matchesAny([`${expanded.replace(/\/+$/, '')}/**`], target) !== undefined)
+    const globs = [expanded, `${expanded.replace(/\/+$/, '')}/**`]; // a folder restricts its insides
+    if (matchesAny(globs, target, { nocase: true }) !== undefined)
       return { allowed: false, rule: pattern };
   }
   return { allowed: true, rule: 'no restricted path matches' };

@@ -5,3 +5,10 @@ export const TOOL_SEPARATOR = '__';
 export function toolName(server: string, tool: string): string {
   return `${server}${TOOL_SEPARATOR}${tool}`;
 }
+
+/**
+ * The key of `allowedTools` that limits the gateway's own tools (`persona_switch`, `memory_*`,
+ * `workflow_*`…): `allowedTools: { tta: ['persona_current', 'memory_*'] }`. Without it, a persona
+ * may use all of them. It needs no entry in `allowedServers`.
+ */
+export const GATEWAY_TOOLS_KEY = 'tta';

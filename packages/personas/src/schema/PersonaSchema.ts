@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GATEWAY_TOOLS_KEY } from '../policy/toolName.js';
 
 const name = z
   .string()
@@ -61,7 +62,7 @@ export const PersonaSchema = z
       .record(z.string(), z.array(glob))
       .default({})
       .describe(
-        'Per server, the tools it may use as globs (e.g. "get_*"); a server of allowedServers without an entry allows all its tools',
+        'Per server, the tools it may use as globs (e.g. "get_*"); a server of allowedServers without an entry allows all its tools; "tta" limits the gateway\'s own tools',
       ),
     restrictedPaths: list(glob).describe('Paths (globs) it must not read or write, e.g. "**/.env"'),
     context: PersonaContextSchema.default({
@@ -79,7 +80,7 @@ export const PersonaSchema = z
   .strict()
   .superRefine((persona, ctx) => {
     for (const server of Object.keys(persona.allowedTools)) {
-      if (!persona.allowedServers.includes(server)) {
+      if (server !== GATEWAY_TOOLS_KEY && !persona.allowedServers.includes(server)) {
         ctx.addIssue({
           code: 'custom',
           path: ['allowedTools', server],

@@ -78,17 +78,25 @@ describe('PersonaGateway with real MCP servers', () => {
     expect(harness.gateway.persona?.name).toBe('reader');
   });
 
-  it('switches through its own persona_switch tool and records it in the store', async () => {
+  it('switches through its own persona_switch tool once a person approves, and records it in the store', async () => {
     harness = await startHarness(
       { fx: fixtureServer('tools'), changing: fixtureServer('changing') },
-      { active: 'reader' },
+      { active: 'reader', clientCapabilities: { capabilities: { elicitation: {} } } },
     );
+    const asked: string[] = [];
+    harness.client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: 'accept', content: { approve: true } };
+    });
     const changed = harness.nextListChanged();
     const result = await harness.client.callTool({
       name: 'persona_switch',
       arguments: { persona: 'b' },
     });
     expect(resultText(result)).toContain('Builder (builder) is now active');
+    expect(asked).toEqual([
+      'The assistant asks to switch from "Reader" to "Builder" (servers: fx, changing). Allow?',
+    ]);
     await changed;
     expect(await harness.toolNames()).toContain('changing__add_tool');
     expect((await harness.store.active())?.name).toBe('builder');
@@ -123,7 +131,7 @@ describe('PersonaGateway with real MCP servers', () => {
       { fx: fixtureServer('tools'), changing: fixtureServer('changing') },
       { active: 'builder' },
     );
-    for (const path of ['.env', 'config/.env', 'secrets/key.txt', `${harness.home}/secrets/x`]) {
+    for (const path of ['.env', 'config/.env', 'secrets/key.txt', `${harness.project}/secrets/x`]) {
       const result = await harness.client.callTool({ name: 'fx__read_file', arguments: { path } });
       expect(result.isError, path).toBe(true);
       expect(resultText(result)).toContain('restricted path');
@@ -308,7 +316,9 @@ describe('PersonaGateway with real MCP servers', () => {
       /persona "reader" has used \d+ tokens .* over its budget of 700/,
     );
     expect(harness.gateway.tokenUsage().results).toBeGreaterThan(700);
-    await harness.client.callTool({ name: 'persona_switch', arguments: { persona: 'builder' } });
+    const switched = harness.nextListChanged();
+    await harness.store.activate({ name: 'builder', displayName: 'Builder', source: 'test' });
+    await switched;
     expect(harness.gateway.tokenUsage()).toMatchObject({ persona: 'builder', results: 0 });
   });
 

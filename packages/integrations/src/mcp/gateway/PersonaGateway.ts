@@ -1,11 +1,14 @@
+import { homedir } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Memory } from '@tta-dev/core';
 import {
   type ActivePersona,
-  checkPath,
+  checkGatewayTool,
   checkTool,
   filterEnvironment,
   isEnvironmentBlocked,
+  needsApproval,
   type Persona,
   type PersonaRegistry,
   PersonaStore,
@@ -15,11 +18,14 @@ import {
 } from '@tta-dev/personas';
 import { FileRunStore, type RunStore } from '@tta-dev/workflows';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
-import { argumentPaths } from './argumentPaths.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
 import { Downstream } from './Downstream.js';
+import { filterListing } from './filterListing.js';
 import type { GatewayLog } from './GatewayLog.js';
 import { traceToolCall } from './gatewayTelemetry.js';
+import { PathGuard } from './PathGuard.js';
+import { protectedPaths } from './protectedPaths.js';
+import { stagePersonas } from './stagePersonas.js';
 import { TokenLedger, type TokenUsage } from './TokenLedger.js';
 import { callWorkflowTool, WORKFLOW_TOOL_NAMES, WORKFLOW_TOOLS } from './workflowTools.js';
 
@@ -38,6 +44,13 @@ export interface GatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Folder that relative restricted paths are taken from. Default: `process.cwd()`. */
   cwd?: string;
+  /** The user's home folder, for `~` in paths. Default: `os.homedir()`. */
+  home?: string;
+  /**
+   * Files that configure this gateway beyond the standard ones (its servers file given with
+   * `--config`, say): no persona may touch them through a proxied tool.
+   */
+  configFiles?: readonly string[];
   /** Workflow runs the workflow_* and journal_record tools see. Default: the project's (`cwd`). */
   runs?: RunStore;
   /** Memory behind the memory_* tools. Default: an in-memory one, namespace `gateway`. */
@@ -78,6 +91,9 @@ export class PersonaGateway {
   private applying: Promise<void> = Promise.resolve();
   private readonly ledger = new TokenLedger();
   private runs: RunStore | undefined;
+  private readonly guard: PathGuard;
+  /** The environment and config each running server was started with, to restart on change. */
+  private readonly started = new Map<string, unknown>();
   /**
    * The tool list in force, built on first demand and dropped whenever it may change: at a
    * switch and at every `notify` (a server came up, went down or changed its tools). With a
@@ -90,6 +106,19 @@ export class PersonaGateway {
     this.store = options.store ?? new PersonaStore();
     this.memory = options.memory ?? new Memory().namespace('gateway');
     this.log = options.log ?? (() => undefined);
+    const home = options.home ?? homedir();
+    this.guard = new PathGuard({
+      project: options.cwd ?? process.cwd(),
+      home,
+      protectedPaths: protectedPaths({
+        home,
+        ttaHome: this.store.home,
+        also: [
+          ...(options.configFiles ?? []),
+          ...options.registry.folders.map((folder) => `${folder.path}/**`),
+        ],
+      }),
+    });
   }
 
   /** Starts the gateway: resolves the persona, starts its servers, and watches for switches. */
@@ -143,9 +172,10 @@ export class PersonaGateway {
   }
 
   private collectTools(): readonly Tool[] {
-    const tools = [...BUILTIN_TOOLS, ...WORKFLOW_TOOLS];
     const persona = this.active;
-    if (persona === undefined) return tools;
+    const own = [...BUILTIN_TOOLS, ...WORKFLOW_TOOLS];
+    if (persona === undefined) return own;
+    const tools = own.filter((tool) => checkGatewayTool(persona, tool.name).allowed);
     for (const server of persona.allowedServers) {
       for (const tool of this.downstreams.get(server)?.tools ?? []) {
         if (checkTool(persona, server, tool.name).allowed)
@@ -162,6 +192,10 @@ export class PersonaGateway {
     session: GatewaySession = {},
   ): Promise<CallToolResult> {
     try {
+      if (BUILTIN_NAMES.has(name) || WORKFLOW_TOOL_NAMES.has(name)) {
+        const refusal = await this.ownToolRefusal(name, args ?? {}, session);
+        if (refusal !== undefined) return text(refusal, true);
+      }
       if (BUILTIN_NAMES.has(name)) return await this.callBuiltin(name, args ?? {});
       if (WORKFLOW_TOOL_NAMES.has(name))
         return await callWorkflowTool(name, args ?? {}, {
@@ -206,8 +240,13 @@ export class PersonaGateway {
       const downstream = this.downstreams.get(server);
       if (downstream === undefined)
         return text(`server "${server}" is not configured in mcp_servers.json`, true);
-      const result = await traceToolCall(persona.name, server, tool, () =>
+      const answer = await traceToolCall(persona.name, server, tool, () =>
         downstream.call(tool, args, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
+      );
+      // A listing of a folder must not name what the persona may not touch inside it.
+      const folders = this.guard.folders(server, this.options.servers[server], args ?? {});
+      const result = filterListing(answer, folders, (path) =>
+        this.guard.isRestricted(persona, path),
       );
       const overBudget = this.ledger.passed(result);
       if (overBudget === undefined) return result;
@@ -226,11 +265,50 @@ export class PersonaGateway {
    * not be touched through `server` under `persona`; undefined when they all may.
    */
   private pathRefusal(persona: Persona, server: string, args: unknown): string | undefined {
-    for (const { argument, path } of argumentPaths(args)) {
-      const verdict = checkPath(persona, path, { cwd: this.options.cwd ?? process.cwd() });
+    const refused = this.guard.refusal(persona, server, this.options.servers[server], args);
+    if (refused === undefined) return undefined;
+    const leads = refused.resolved === refused.path ? '' : `, which leads to ${refused.resolved}`;
+    return refused.protected
+      ? `refused: argument "${refused.argument}" names ${refused.path}${leads}, which configures the gateway or the assistant (${refused.rule}): no persona may touch it`
+      : `refused: argument "${refused.argument}" names ${refused.path}${leads}, a restricted path for persona "${persona.name}" (${refused.rule})`;
+  }
+
+  /**
+   * Why the gateway's own tool `name` may not run now, if it may not: the persona's
+   * `allowedTools.tta` and `requireApprovalFor` hold for these tools too, and a persona switch
+   * the assistant asks for needs a person's yes unless a running workflow stage names the
+   * persona (the assistant behind the gateway may be prompt-injected: it must not widen its own
+   * powers).
+   */
+  private async ownToolRefusal(
+    name: string,
+    args: Record<string, unknown>,
+    session: GatewaySession,
+  ): Promise<string | undefined> {
+    const persona = this.active;
+    if (persona !== undefined) {
+      const verdict = checkGatewayTool(persona, name);
       if (!verdict.allowed)
-        return `refused: argument "${argument}" names ${path}, a restricted path for persona "${persona.name}" (${verdict.rule})`;
+        return `refused: persona "${persona.name}" may not use ${name} (${verdict.rule})`;
     }
+    const reasons: string[] = [];
+    const rule = persona === undefined ? undefined : needsApproval(persona, name);
+    if (rule !== undefined) reasons.push(`requireApprovalFor ${rule}`);
+    let question = `Persona "${persona?.displayName ?? 'none'}" wants to run ${name} with ${JSON.stringify(args)}. Approve?`;
+    if (name === 'persona_switch' && typeof args.persona === 'string') {
+      const target = this.options.registry.resolve(args.persona)?.persona;
+      if (target !== undefined && target.name !== persona?.name) {
+        if (!(await stagePersonas(this.runStore())).has(target.name)) {
+          reasons.push('no running workflow stage names it');
+          question = `The assistant asks to switch from ${persona === undefined ? 'no persona' : `"${persona.displayName}"`} to "${target.displayName}" (servers: ${target.allowedServers.join(', ') || 'none'}). Allow?`;
+        }
+      }
+    }
+    if (reasons.length === 0) return undefined;
+    const why = reasons.join('; ');
+    if (session.approve === undefined)
+      return `refused: ${name} needs a person's approval (${why}), and this client cannot ask for it${name === 'persona_switch' ? '; a person can switch with "tta-persona <name>"' : ''}`;
+    if (!(await session.approve(question))) return `refused: ${name} was not approved`;
     return undefined;
   }
 
@@ -324,21 +402,27 @@ export class PersonaGateway {
           return downstream.stop();
         });
       // Servers are (re)started with the persona's environment, in parallel.
-      const starting = [...wanted].map((name) => {
+      const starting = [...wanted].map(async (name) => {
+        const config = withoutBlocked(persona!, this.options.servers[name]!, this.log);
+        const env = filterEnvironment(persona!, this.options.env ?? process.env).env;
         const existing = this.downstreams.get(name);
-        if (existing !== undefined) return existing.start();
-        const downstream = new Downstream(
-          name,
-          withoutBlocked(persona!, this.options.servers[name]!, this.log),
-          {
-            env: filterEnvironment(persona!, this.options.env ?? process.env).env,
-            log: this.log,
-            onToolsChanged: () => this.notify(),
-            ...(this.options.restartDelayMs === undefined
-              ? {}
-              : { restartDelayMs: this.options.restartDelayMs }),
-          },
-        );
+        if (existing !== undefined) {
+          // A server keeps running across a switch only if it would get the same environment:
+          // variables the new persona blocks must not stay in a process started under the old.
+          if (isDeepStrictEqual(this.started.get(name), { config, env })) return existing.start();
+          this.log('info', `server "${name}" restarts: its environment differs under this persona`);
+          this.downstreams.delete(name);
+          await existing.stop();
+        }
+        this.started.set(name, { config, env });
+        const downstream = new Downstream(name, config, {
+          env,
+          log: this.log,
+          onToolsChanged: () => this.notify(),
+          ...(this.options.restartDelayMs === undefined
+            ? {}
+            : { restartDelayMs: this.options.restartDelayMs }),
+        });
         this.downstreams.set(name, downstream);
         return downstream.start();
       });

@@ -65,7 +65,10 @@ export const TEST_PERSONAS = {
 };
 
 export interface Harness {
+  /** The TTA home folder (TTA_HOME): the active persona and the personas. */
   readonly home: string;
+  /** The project folder: the gateway's working folder. */
+  readonly project: string;
   readonly gateway: PersonaGateway;
   readonly registry: PersonaRegistry;
   readonly client: Client;
@@ -85,13 +88,14 @@ export async function startHarness(
     clientCapabilities?: ConstructorParameters<typeof Client>[1];
   } = {},
 ): Promise<Harness> {
-  const home = await mkdtemp(join(tmpdir(), 'tta-gateway-'));
+  const home = await mkdtemp(join(tmpdir(), 'tta-gateway-home-'));
+  const project = await mkdtemp(join(tmpdir(), 'tta-gateway-project-'));
   await mkdir(join(home, 'personas'));
   for (const persona of Object.values(TEST_PERSONAS)) {
     await writeFile(join(home, 'personas', `${persona.name}.json`), JSON.stringify(persona));
   }
   const store = new PersonaStore({ home });
-  const registry = await PersonaRegistry.load({ home, cwd: home });
+  const registry = await PersonaRegistry.load({ home, cwd: project });
   if (options.active !== undefined) {
     const { persona } = registry.resolve(options.active)!;
     await store.activate({ ...persona, source: 'test' });
@@ -100,7 +104,7 @@ export async function startHarness(
     servers,
     registry,
     store: new PersonaStore({ home }),
-    cwd: home,
+    cwd: project,
     restartDelayMs: 100,
     env: {
       PATH: process.env.PATH,
@@ -120,6 +124,7 @@ export async function startHarness(
   await client.connect(clientSide);
   return {
     home,
+    project,
     gateway,
     registry,
     client,
@@ -130,6 +135,7 @@ export async function startHarness(
       await client.close();
       await gateway.close();
       await rm(home, { recursive: true, force: true });
+      await rm(project, { recursive: true, force: true });
     },
   };
 }

@@ -31,12 +31,12 @@ stages:
 describe('workflow tools of the gateway', () => {
   it('shows waiting steps, completes one, records a decision; the run then resumes to the end', async () => {
     harness = await startHarness({}, { active: 'builder' });
-    const store = new FileRunStore({ cwd: harness.home });
+    const store = new FileRunStore({ cwd: harness.project });
     const workflow = parseWorkflow('r.workflow.yaml', YAML, { registry: harness.registry });
     const engine = new WorkflowEngine({
       store,
       registry: harness.registry,
-      cwd: harness.home,
+      cwd: harness.project,
       env: process.env,
     });
     expect((await engine.start(workflow, {}, 'run-1')).status).toBe('suspended');

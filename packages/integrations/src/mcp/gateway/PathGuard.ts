@@ -1,0 +1,133 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { checkPath, type Persona } from '@tta-dev/personas';
+import type { McpServerConfig } from '../config/McpServersConfig.js';
+import { argumentPaths } from './argumentPaths.js';
+import { realPathOf } from './realPathOf.js';
+import { serverBases } from './serverBases.js';
+
+export interface PathGuardOptions {
+  /** The project folder: relative restricted patterns are taken from it. */
+  readonly project: string;
+  /** Expansion of `~`. */
+  readonly home: string;
+  /** Patterns restricted for every persona (`protectedPaths()`). */
+  readonly protectedPaths: readonly string[];
+  /** Folders the client declared as roots: servers that follow roots resolve against them. */
+  readonly roots?: () => readonly string[];
+}
+
+/** Where a path was found to lead, and the rule that refuses it. */
+export interface PathRefusal {
+  readonly argument: string;
+  /** The path as the assistant wrote it. */
+  readonly path: string;
+  /** The absolute path that matched, when it differs from what was written (a base, a link). */
+  readonly resolved: string;
+  readonly rule: string;
+  /** The rule protects the gateway's or the assistant's configuration. */
+  readonly protected: boolean;
+}
+
+/**
+ * Checks the paths a call names as the downstream server will resolve them: against each folder
+ * the server may take a relative path from, the literal path and the real path it leads to
+ * (links followed), with letter case and Unicode normalisation ignored.
+ */
+export class PathGuard {
+  private readonly bases = new Map<string, readonly string[]>();
+
+  constructor(private readonly options: PathGuardOptions) {}
+
+  /** The first path in `args` that `persona` may not touch through `server`, if any. */
+  refusal(
+    persona: Persona,
+    server: string,
+    config: McpServerConfig | undefined,
+    args: unknown,
+  ): PathRefusal | undefined {
+    for (const { argument, path } of argumentPaths(args)) {
+      if (path.includes('\0'))
+        return { argument, path, resolved: path, rule: 'a NUL byte', protected: false };
+      for (const candidate of this.candidates(server, config, path)) {
+        const refused = this.check(persona, candidate);
+        if (refused !== undefined) return { argument, path, resolved: candidate, ...refused };
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether `absolute` (as a listing names it) is restricted for `persona`, links followed. */
+  isRestricted(persona: Persona, absolute: string): boolean {
+    return (
+      this.check(persona, absolute) !== undefined ||
+      this.check(persona, realPathOf(absolute)) !== undefined
+    );
+  }
+
+  /** The existing folders among the paths in `args`, resolved: a listing of them is filtered. */
+  folders(server: string, config: McpServerConfig | undefined, args: unknown): string[] {
+    const found = new Set<string>();
+    for (const { path } of argumentPaths(args)) {
+      for (const base of this.basesOf(server, config)) {
+        const absolute = this.absolute(base, path);
+        if (isFolder(absolute)) found.add(absolute);
+      }
+    }
+    return [...found];
+  }
+
+  private check(persona: Persona, absolute: string) {
+    const { project: cwd, home, protectedPaths } = this.options;
+    const own = checkPath(persona, absolute, { cwd, home });
+    if (!own.allowed) return { rule: own.rule, protected: false };
+    const config = checkPath({ ...persona, restrictedPaths: [] }, absolute, {
+      cwd,
+      home,
+      alsoRestricted: protectedPaths,
+    });
+    return config.allowed ? undefined : { rule: config.rule, protected: true };
+  }
+
+  /** Every absolute path `path` may name: per base, per spelling, literal and real. */
+  private candidates(server: string, config: McpServerConfig | undefined, path: string): string[] {
+    // A server on Windows, or one that normalises, may read `\` as a separator.
+    const spellings = new Set([path, path.replaceAll('\\', '/')]);
+    const found = new Set<string>();
+    for (const spelling of spellings) {
+      const bases = isAbsolute(this.expand(spelling)) ? [''] : this.basesOf(server, config);
+      for (const base of bases) {
+        const literal = this.absolute(base, spelling);
+        found.add(literal);
+        found.add(realPathOf(literal));
+      }
+    }
+    return [...found];
+  }
+
+  private basesOf(server: string, config: McpServerConfig | undefined): readonly string[] {
+    let bases = this.bases.get(server);
+    if (bases === undefined) {
+      bases = serverBases(config, this.options);
+      this.bases.set(server, bases);
+    }
+    const roots = this.options.roots?.() ?? [];
+    return roots.length === 0 ? bases : [...new Set([...bases, ...roots])];
+  }
+
+  private expand(path: string): string {
+    return path === '~' || path.startsWith('~/') ? this.options.home + path.slice(1) : path;
+  }
+
+  private absolute(base: string, path: string): string {
+    return resolve(base === '' ? '/' : base, this.expand(path));
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
