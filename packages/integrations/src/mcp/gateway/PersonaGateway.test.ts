@@ -317,7 +317,12 @@ describe('PersonaGateway with real MCP servers', () => {
     );
     expect(harness.gateway.tokenUsage().results).toBeGreaterThan(700);
     const switched = harness.nextListChanged();
-    await harness.store.activate({ name: 'builder', displayName: 'Builder', source: 'test' });
+    await harness.store.activate({
+      name: 'builder',
+      displayName: 'Builder',
+      icon: '🔨',
+      source: 'test',
+    });
     await switched;
     expect(harness.gateway.tokenUsage()).toMatchObject({ persona: 'builder', results: 0 });
   });
