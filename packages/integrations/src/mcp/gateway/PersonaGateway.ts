@@ -44,7 +44,7 @@ export interface GatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Folder that relative restricted paths are taken from. Default: `process.cwd()`. */
   cwd?: string;
-  /** The user's home folder, for `~` in paths. Default: `os.homedir()`. */
+  /** The user's home folder, for `~` in paths. Default: `env.HOME`, else `os.homedir()`. */
   home?: string;
   /**
    * Files that configure this gateway beyond the standard ones (its servers file given with
@@ -106,7 +106,8 @@ export class PersonaGateway {
     this.store = options.store ?? new PersonaStore();
     this.memory = options.memory ?? new Memory().namespace('gateway');
     this.log = options.log ?? (() => undefined);
-    const home = options.home ?? homedir();
+    // Servers get HOME from `env`, so `~` means what it means to them.
+    const home = options.home ?? options.env?.HOME ?? homedir();
     this.guard = new PathGuard({
       project: options.cwd ?? process.cwd(),
       home,

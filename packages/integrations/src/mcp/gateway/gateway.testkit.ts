@@ -86,12 +86,16 @@ export async function startHarness(
     active?: string;
     gateway?: Partial<GatewayOptions>;
     clientCapabilities?: ConstructorParameters<typeof Client>[1];
+    /** The project folder, made beforehand (servers may need its folders). Default: a new one. */
+    project?: string;
+    /** Personas to write into the TTA home. Default: `TEST_PERSONAS`. */
+    personas?: readonly { readonly name: string }[];
   } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'tta-gateway-home-'));
-  const project = await mkdtemp(join(tmpdir(), 'tta-gateway-project-'));
+  const project = options.project ?? (await mkdtemp(join(tmpdir(), 'tta-gateway-project-')));
   await mkdir(join(home, 'personas'));
-  for (const persona of Object.values(TEST_PERSONAS)) {
+  for (const persona of options.personas ?? Object.values(TEST_PERSONAS)) {
     await writeFile(join(home, 'personas', `${persona.name}.json`), JSON.stringify(persona));
   }
   const store = new PersonaStore({ home });
