@@ -94,6 +94,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     callTimeoutMs,
     env: io.env,
     cwd: io.cwd,
+    ...(servers.file === '(none)' ? {} : { configFiles: [servers.file] }),
     log,
   });
   try {
