@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import type { Persona } from '../schema/PersonaSchema.js';
 import { matchesAny } from './matchers.js';
 import { GATEWAY_TOOLS_KEY, toolName } from './toolName.js';
@@ -69,18 +70,80 @@ export interface PathOptions {
 export function checkPath(persona: Persona, path: string, options: PathOptions = {}): Verdict {
   const cwd = (options.cwd ?? process.cwd()).normalize('NFC');
   const home = (options.home ?? homedir()).normalize('NFC');
+  const rules = pathRules(persona, home, options.alsoRestricted ?? NONE);
   const absolute = resolve(cwd, expandHome(path.normalize('NFC'), home));
+  const asAbsolute = absolute.split(sep).join('/');
   const fromCwd = relative(cwd, absolute).split(sep).join('/');
   const inside = fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd);
-  const patterns = [...persona.restrictedPaths, ...(options.alsoRestricted ?? [])];
-  for (const pattern of patterns) {
-    const expanded = expandHome(pattern.normalize('NFC'), home);
-    const target = isAbsolute(expanded) || !inside ? absolute.split(sep).join('/') : fromCwd;
-    const globs = [expanded, `${expanded.replace(/\/+$/, '')}/**`]; // a folder restricts its insides
-    if (matchesAny(globs, target, { nocase: true }) !== undefined)
-      return { allowed: false, rule: pattern };
+  // Relative patterns match within cwd; outside it only `**/` ones can match the absolute path.
+  const asRelative = inside ? fromCwd : asAbsolute;
+  if (!rules.absolute.test(asAbsolute) && !rules.relative.test(asRelative))
+    return { allowed: true, rule: 'no restricted path matches' };
+  for (const rule of rules.each) {
+    if (rule.test(rule.absolute ? asAbsolute : asRelative))
+      return { allowed: false, rule: rule.pattern };
   }
-  return { allowed: true, rule: 'no restricted path matches' };
+  return { allowed: true, rule: 'no restricted path matches' }; // not reached: a combined test hit
+}
+
+const NONE: readonly string[] = [];
+
+interface PathRule {
+  readonly pattern: string;
+  readonly absolute: boolean;
+  readonly test: (target: string) => boolean;
+}
+
+/** A persona's patterns compiled: one regular expression per kind for the common miss. */
+interface PathRules {
+  readonly absolute: RegExp;
+  readonly relative: RegExp;
+  readonly each: readonly PathRule[];
+}
+
+const compiled = new WeakMap<Persona, Map<string, PathRules>>();
+const alsoKeys = new WeakMap<readonly string[], string>();
+
+/**
+ * The persona's restricted patterns (then `also`) compiled once per persona, home and `also`:
+ * a check is a call per file of a listing, so it must cost a regular expression, not a loop.
+ */
+function pathRules(persona: Persona, home: string, also: readonly string[]): PathRules {
+  let alsoKey = alsoKeys.get(also);
+  if (alsoKey === undefined) {
+    alsoKey = also.join('\0');
+    alsoKeys.set(also, alsoKey);
+  }
+  const key = `${home}\0${alsoKey}`;
+  let byKey = compiled.get(persona);
+  if (byKey === undefined) {
+    byKey = new Map();
+    compiled.set(persona, byKey);
+  }
+  const found = byKey.get(key);
+  if (found !== undefined) return found;
+  const each = [...persona.restrictedPaths, ...also].map((pattern) => {
+    const expanded = expandHome(pattern.normalize('NFC'), home);
+    // A restricted folder restricts what is inside it.
+    const globs = [expanded, `${expanded.replace(/\/+$/, '')}/**`];
+    const res = globs.map((glob) => picomatch.makeRe(glob, { dot: true, nocase: true }));
+    return { pattern, absolute: isAbsolute(expanded), res };
+  });
+  const combine = (rules: typeof each) =>
+    rules.length === 0
+      ? /$^/
+      : new RegExp(rules.flatMap((r) => r.res.map((re) => `(?:${re.source})`)).join('|'), 'i');
+  const rules: PathRules = {
+    absolute: combine(each.filter((r) => r.absolute)),
+    relative: combine(each.filter((r) => !r.absolute)),
+    each: each.map(({ pattern, absolute, res }) => ({
+      pattern,
+      absolute,
+      test: (target: string) => res.some((re) => re.test(target)),
+    })),
+  };
+  byKey.set(key, rules);
+  return rules;
 }
 
 export function isPathAllowed(persona: Persona, path: string, options?: PathOptions): boolean {

@@ -57,21 +57,24 @@ export class PathGuard {
     return undefined;
   }
 
-  /** Whether `absolute` (as a listing names it) is restricted for `persona`, links followed. */
+  /**
+   * Whether `absolute`, a path a listing names, is restricted for `persona`. By name only: a
+   * link in a listing is shown by its own name, and what it leads to is refused when used.
+   */
   isRestricted(persona: Persona, absolute: string): boolean {
-    return (
-      this.check(persona, absolute) !== undefined ||
-      this.check(persona, realPathOf(absolute)) !== undefined
-    );
+    return this.check(persona, absolute) !== undefined;
   }
 
-  /** The existing folders among the paths in `args`, resolved: a listing of them is filtered. */
+  /**
+   * The existing folders among the paths in `args`, as written and as their real paths: a
+   * listing of them is filtered, whichever of the two its entries are relative to.
+   */
   folders(server: string, config: McpServerConfig | undefined, args: unknown): string[] {
     const found = new Set<string>();
     for (const { path } of argumentPaths(args)) {
       for (const base of this.basesOf(server, config)) {
         const absolute = this.absolute(base, path);
-        if (isFolder(absolute)) found.add(absolute);
+        if (isFolder(absolute)) found.add(absolute).add(realPathOf(absolute));
       }
     }
     return [...found];
@@ -79,14 +82,10 @@ export class PathGuard {
 
   private check(persona: Persona, absolute: string) {
     const { project: cwd, home, protectedPaths } = this.options;
-    const own = checkPath(persona, absolute, { cwd, home });
-    if (!own.allowed) return { rule: own.rule, protected: false };
-    const config = checkPath({ ...persona, restrictedPaths: [] }, absolute, {
-      cwd,
-      home,
-      alsoRestricted: protectedPaths,
-    });
-    return config.allowed ? undefined : { rule: config.rule, protected: true };
+    const verdict = checkPath(persona, absolute, { cwd, home, alsoRestricted: protectedPaths });
+    if (verdict.allowed) return undefined;
+    const own = persona.restrictedPaths.includes(verdict.rule);
+    return { rule: verdict.rule, protected: !own };
   }
 
   /** Every absolute path `path` may name: per base, per spelling, literal and real. */
@@ -100,6 +99,12 @@ export class PathGuard {
         const literal = this.absolute(base, spelling);
         found.add(literal);
         found.add(realPathOf(literal));
+        // A server that hands the path to the kernel as written resolves `..` after a link
+        // physically: where the link led, not where its name is.
+        if (/(^|[/\\])\.\.([/\\]|$)/.test(spelling)) {
+          const expanded = this.expand(spelling);
+          found.add(realPathOf(isAbsolute(expanded) ? expanded : `${base}/${expanded}`));
+        }
       }
     }
     return [...found];

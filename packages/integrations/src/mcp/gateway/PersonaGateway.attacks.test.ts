@@ -123,6 +123,13 @@ const LINKS: Attack[] = [
   ],
   ['link to home, then .ssh', 'fs__read_text_file', rel('allowed/home-link/.ssh/id_rsa'), /ssh/],
   ['link to the servers file', 'fs__read_text_file', rel('allowed/servers-link'), CONFIG],
+  // Lexically allowed/key.pem; the kernel goes up from secrets/deep, where the link led.
+  [
+    '.. after a link, as the kernel resolves it',
+    'fx__read_file',
+    rel('allowed/deep-link/../key.pem'),
+    /which leads to .*\/secrets\/key\.pem/,
+  ],
 ];
 
 const BASES: Attack[] = [

@@ -114,6 +114,7 @@ export async function startAttackLab(
     'allowed/new-env': '../config/new/.env', // dangling: a write would create a restricted file
     'allowed/servers-link': '../.hypertool/mcp_servers.json',
     'allowed/readme-link': 'readme.md',
+    'allowed/deep-link': '../secrets/deep',
   };
   for (const [path, target] of Object.entries(links)) await symlink(target, join(project, path));
 

@@ -1,31 +1,34 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 
 /** Links followed before giving up, as Linux's own limit (ELOOP). */
 const MAX_LINKS = 40;
 
 /**
- * Where the absolute `path` leads once links are followed, as the file system resolves it when a
+ * Where the absolute `path` leads once links are followed, as the kernel resolves it when a
  * server opens or creates it: the real path of its longest existing prefix with the rest
  * appended. A dangling link is followed to where it points, so that a file created through it is
- * seen where it would land. Synchronous: an existing path costs one `realpath` call.
+ * seen where it would land; a `..` after a link goes up from where the link led (pass the path
+ * unnormalised to get that). Synchronous: an existing path costs an `lstat` and a `realpath`.
  */
 export function realPathOf(path: string, links = 0): string {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    // Missing (or a dangling link, or a loop): resolve the parent and look at this name.
+  // lstat answers "missing" without throwing: exceptions would cost more than the syscalls.
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat !== undefined && !stat.isSymbolicLink()) {
+    try {
+      return realpathSync.native(path);
+    } catch {
+      return path; // unreadable on the way: taken as written
+    }
+  }
+  if (stat !== undefined && links < MAX_LINKS) {
+    // A link, dangling or not: where it points from its real folder. Joined, not resolved: a
+    // `..` after a link in the target is the kernel's to resolve (physically), not ours.
+    const parent = realPathOf(dirname(path), links);
+    const target = readlinkSync(path);
+    return realPathOf(isAbsolute(target) ? target : `${parent}/${target}`, links + 1);
   }
   const parent = dirname(path);
   if (parent === path) return path;
-  const here = resolve(realPathOf(parent, links), basename(path));
-  if (links < MAX_LINKS) {
-    try {
-      if (lstatSync(here).isSymbolicLink())
-        return realPathOf(resolve(dirname(here), readlinkSync(here)), links + 1);
-    } catch {
-      // Nothing there: the rest of the path is taken as written.
-    }
-  }
-  return here;
+  return resolve(realPathOf(parent, links), basename(path));
 }
