@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { bearerTokenOf, isLoopbackHost, sameToken } from '../../runServer/access.js';
+import { bearerTokenOf, sameToken } from '../../runServer/access.js';
 
 /** Who may talk to the gateway's HTTP endpoint. */
 export interface HttpAccess {
@@ -26,7 +26,7 @@ export interface HttpRefusal {
 export function ownHosts(bound: string, port: number): string[] {
   const names = ['127.0.0.1', 'localhost', '[::1]'];
   const name = isIP(bound) === 6 ? `[${bound}]` : bound;
-  if (!isLoopbackHost(bound) && bound !== '0.0.0.0' && bound !== '::') names.push(name);
+  if (bound !== '0.0.0.0' && bound !== '::' && !names.includes(name)) names.push(name);
   // Port 80 is left out of the header by clients.
   return names.flatMap((n) => (port === 80 ? [`${n}:80`, n] : [`${n}:${port}`]));
 }
