@@ -185,7 +185,14 @@ describe('serveHttp', () => {
   });
 
   it('refuses requests without a session and other paths', async () => {
-    const { url } = await serve();
+    const { url, http, listeners } = await serve();
+    // An initialize the SDK transport refuses (no text/event-stream in Accept) opens nothing.
+    const notAcceptable = await raw(url, {
+      headers: mcpHeaders({ accept: 'application/json' }),
+      body: INITIALIZE,
+    });
+    expect(notAcceptable.status).toBe(406);
+    expect([http.sessions(), listeners()]).toEqual([0, 0]);
     const noSession = await raw(url, { headers: mcpHeaders(), body: TOOLS_LIST });
     expect(noSession.status).toBe(400);
     expect(noSession.reason).toMatch(/first request must be initialize/);

@@ -96,7 +96,24 @@ export async function serveHttp(
   const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const sessions = new Map<string, Session>();
   let opening = 0;
-  let access: HttpAccess | undefined;
+
+  // Listening first: the allowed hosts name the port.
+  const server: HttpServer = createServer();
+  const bound = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bound, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const hosts = ownHosts(bound, port);
+  const access: HttpAccess = {
+    token: options.token,
+    hosts: [...hosts, ...(options.allowedHosts ?? [])].map((h) => h.toLowerCase()),
+    origins: [
+      ...hosts.map((h) => `http://${h}`),
+      ...(options.allowedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
+    ].map((o) => o.toLowerCase()),
+  };
 
   const closeSession = (id: string, why: string) => {
     const session = sessions.get(id);
@@ -140,12 +157,12 @@ export async function serveHttp(
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const misplaced = checkHostAndOrigin(req, access!);
+    const misplaced = checkHostAndOrigin(req, access);
     if (misplaced !== undefined) return refuse(res, misplaced);
     for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value);
     // A CORS preflight carries no credentials.
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    const unauthorized = checkBearerToken(req, access!.token);
+    const unauthorized = checkBearerToken(req, access.token);
     if (unauthorized !== undefined) return refuse(res, unauthorized);
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== path)
       return reply(res, 404, `not found: the MCP endpoint is ${path}`);
@@ -188,8 +205,8 @@ export async function serveHttp(
       },
       // The checks above ran already; the SDK's own are a second line with the same lists.
       enableDnsRebindingProtection: true,
-      allowedHosts: [...access!.hosts],
-      allowedOrigins: [...access!.origins],
+      allowedHosts: [...access.hosts],
+      allowedOrigins: [...access.origins],
     });
     const session: Session = { transport, busy: 0, lastActive: now() };
     transport.onclose = () => {
@@ -208,27 +225,12 @@ export async function serveHttp(
     }
   };
 
-  const server: HttpServer = createServer((req, res) => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       log('error', `HTTP request failed: ${(error as Error).message}`);
       if (!res.headersSent) reply(res, 500, 'internal error');
     });
   });
-  const bound = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, bound, () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const hosts = ownHosts(bound, port);
-  access = {
-    token: options.token,
-    hosts: [...hosts, ...(options.allowedHosts ?? [])].map((h) => h.toLowerCase()),
-    origins: [
-      ...hosts.map((h) => `http://${h}`),
-      ...(options.allowedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
-    ].map((o) => o.toLowerCase()),
-  };
   const sweeper = setInterval(sweep, Math.min(idleMs, 60_000));
   sweeper.unref();
   // A wildcard address is reached, and named in the Host header, as loopback.
@@ -239,9 +241,9 @@ export async function serveHttp(
     sessions: () => sessions.size,
     close: async () => {
       clearInterval(sweeper);
-      const open = [...sessions.values()];
+      const live = [...sessions.values()];
       sessions.clear();
-      await Promise.all(open.map((s) => s.transport.close()));
+      await Promise.all(live.map((s) => s.transport.close()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
