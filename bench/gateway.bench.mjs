@@ -72,6 +72,8 @@ const INTEGRATIONS_DIR = path.dirname(
   requireFromIntegrations.resolve('@tta-dev/integrations/package.json'),
 );
 const FIXTURE = path.join(INTEGRATIONS_DIR, 'src/mcp/fixtures/fixtureServer.mjs');
+/** The bearer token of the gateway's HTTP sessions, in-process and spawned. */
+const HTTP_TOKEN = 'bench-gateway-http-token';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -383,7 +385,7 @@ async function runSwitches() {
     await connectInMemory('in-memory 1', gateway),
     await connectInMemory('in-memory 2', gateway),
   ];
-  const http = await serveHttp(gateway);
+  const http = await serveHttp(gateway, { token: HTTP_TOKEN });
   cleanup.push(() => http.close());
   const httpSessions = [
     await connectHttp('HTTP 1', http.url),
@@ -844,7 +846,11 @@ async function connectFloorInMemory(tools) {
 
 async function connectHttp(label, url) {
   const client = new Client({ name: `bench-${label}`, version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { authorization: `Bearer ${HTTP_TOKEN}` } },
+    }),
+  );
   return session(label, client, () => client.close());
 }
 
@@ -854,7 +860,12 @@ async function spawnHttpGateway(home, config) {
     process.execPath,
     [TTA, 'mcp', 'serve', '--http', '--port', '0', '--config', config],
     {
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TTA_HOME: home },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NO_COLOR: '1',
+        TTA_HOME: home,
+        TTA_MCP_TOKEN: HTTP_TOKEN,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

@@ -80,7 +80,11 @@ export type { GatewayLog } from './mcp/gateway/GatewayLog.js';
 export type { GatewayOptions, GatewaySession } from './mcp/gateway/PersonaGateway.js';
 export { DEFAULT_CALL_TIMEOUT_MS, PersonaGateway } from './mcp/gateway/PersonaGateway.js';
 export type { HttpGateway, ServeHttpOptions } from './mcp/gateway/serveHttp.js';
-export { serveHttp } from './mcp/gateway/serveHttp.js';
+export {
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_SESSION_IDLE_MS,
+  serveHttp,
+} from './mcp/gateway/serveHttp.js';
 export type { TokenUsage } from './mcp/gateway/TokenLedger.js';
 export type { PersonaToolCost, ToolCatalog } from './mcp/tokens/personaToolCosts.js';
 export { listAllTools, personaToolCosts } from './mcp/tokens/personaToolCosts.js';

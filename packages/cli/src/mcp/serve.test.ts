@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -115,5 +117,121 @@ describe('tta mcp serve (a spawned process, over stdio)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/mcp_servers\.json:3/);
     expect(result.stdout).toBe('');
+  });
+});
+
+interface Served {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly stderr: () => string;
+}
+
+/** Spawns `tta mcp serve --http --port 0` and waits until it has said its URL and token. */
+function serveHttp(args: string[] = [], extraEnv: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    [bin('tta'), 'mcp', 'serve', '--http', '--port', '0', ...args],
+    {
+      env: { ...env(), ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const url = stderr.match(/listening on (http:\/\/\S+)\n/)?.[1];
+      if (url !== undefined && /token: .*\n/.test(stderr))
+        resolve({ child, url, stderr: () => stderr });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`exited (${code}) before listening:\n${stderr}`)),
+    );
+  });
+}
+
+async function stop(served: Served): Promise<void> {
+  served.child.kill('SIGTERM');
+  if (served.child.exitCode === null) await once(served.child, 'exit');
+}
+
+async function httpClient(url: string, token: string): Promise<Client> {
+  const http = new Client({ name: 'assistant', version: '1.0.0' });
+  await http.connect(
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
+  return http;
+}
+
+describe('tta mcp serve --http (a spawned process)', () => {
+  it('makes a token, prints it once, keeps it in TTA_HOME/mcp-token, and wants it on every request', async () => {
+    await switchTo('wide');
+    const first = await serveHttp();
+    const [, token, file] = first.stderr().match(/token: (\S+) \(new; saved in (\S+)\)/) ?? [];
+    try {
+      expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      expect(file).toBe(join(home, 'mcp-token'));
+      expect((await readFile(file!, 'utf8')).trim()).toBe(token);
+      expect((await stat(file!)).mode & 0o777).toBe(0o600);
+      client = await httpClient(first.url, token!);
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('fx__echo');
+      const anonymous = await fetch(first.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(((await anonymous.json()) as { error: { message: string } }).error.message).toMatch(
+        /^a token is required/,
+      );
+      await client.close();
+      client = undefined;
+    } finally {
+      await stop(first);
+    }
+
+    // The next start uses the saved token and does not print it.
+    const second = await serveHttp();
+    try {
+      expect(second.stderr()).toContain(`token: in ${file}`);
+      expect(second.stderr()).not.toContain(token);
+      client = await httpClient(second.url, token!);
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    } finally {
+      await stop(second);
+    }
+  });
+
+  it('takes the token from $TTA_MCP_TOKEN, and warns when it listens beyond this machine', async () => {
+    const token = 'a-token-from-the-environment';
+    const served = await serveHttp(['--host', '0.0.0.0'], { TTA_MCP_TOKEN: token });
+    try {
+      expect(served.stderr()).toContain('token: from $TTA_MCP_TOKEN');
+      expect(served.stderr()).toMatch(/warn: listening on 0\.0\.0\.0, beyond this machine/);
+      // The printed URL is one the gateway answers to (a wildcard address is reached as loopback).
+      expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+      client = await httpClient(served.url, token);
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    } finally {
+      await stop(served);
+    }
+  });
+
+  it('exits 2 on a token too short to be safe', async () => {
+    const result = await promisify(execFile)(
+      process.execPath,
+      [bin('tta'), 'mcp', 'serve', '--http', '--token', 'short'],
+      { env: env() },
+    ).catch((e) => e);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'tta mcp serve: the token of --token: a token is at least 16 characters long',
+    );
   });
 });

@@ -1,7 +1,9 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import {
   createGatewayServer,
+  DEFAULT_SESSION_IDLE_MS,
   type GatewayLog,
+  isLoopbackHost,
   isMcpConfigError,
   loadMcpServers,
   PersonaGateway,
@@ -12,8 +14,9 @@ import { parse } from '../args.js';
 import { CliError, usageError } from '../CliError.js';
 import { eprintln, type Io, println } from '../Io.js';
 import { homeOf, loadRegistry } from '../persona/_registry.js';
+import { MCP_TOKEN, serveToken, tokenNote } from '../serve/serveToken.js';
 
-export const serveHelp = `Usage: tta mcp serve [--config FILE] [--persona NAME] [--http [--port N] [--host H]]
+export const serveHelp = `Usage: tta mcp serve [--config FILE] [--persona NAME] [--http [--port N] [--host H] [--token T]]
 
 Runs the MCP persona gateway: your assistant connects to it instead of to each MCP server. It
 starts the servers the active persona allows, shows only that persona's tools (named
@@ -28,12 +31,20 @@ Options:
   --persona NAME   pin one persona for the life of the process (switches are ignored)
   --http           serve Streamable HTTP instead of stdio (one session per client)
   --port N         HTTP port (default 3737; 0 picks a free one)
-  --host H         HTTP address (default 127.0.0.1)
+  --host H         HTTP address (default 127.0.0.1, this machine only)
+  --token T        HTTP bearer token (16+ visible characters); else $TTA_MCP_TOKEN, else the
+                   one saved in <TTA home>/mcp-token, made on first use and printed then
+  --allow-host H   also answer requests whose Host header is H (name:port; repeatable);
+                   127.0.0.1, localhost and [::1] with the port are always answered
+  --allow-origin O also answer browser requests from origin O (https://app.example; repeatable)
+  --session-idle MS  close HTTP sessions idle this long (default 1800000, 30 minutes)
   --timeout MS     limit of each proxied call (default 60000)
   --verbose        also log the servers' own stderr lines
   -h, --help
 
-Logs go to stderr; in stdio mode stdout carries nothing but the protocol.`;
+Over HTTP every request needs "Authorization: Bearer <token>"; see docs/mcp-gateway.md for
+the entries of Claude Code and VS Code. Logs go to stderr; in stdio mode stdout carries nothing
+but the protocol.`;
 
 export async function serve(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse('tta mcp serve', argv, {
@@ -42,6 +53,10 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     http: { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
+    token: { type: 'string' },
+    'allow-host': { type: 'string', multiple: true as const },
+    'allow-origin': { type: 'string', multiple: true as const },
+    'session-idle': { type: 'string' },
     timeout: { type: 'string' },
     verbose: { type: 'boolean' },
   });
@@ -53,9 +68,17 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     throw usageError(`tta mcp serve: unexpected argument "${positionals[0]}"`);
   const port = numberOption('--port', values.port, 3737);
   const callTimeoutMs = numberOption('--timeout', values.timeout, 60_000);
+  const sessionIdleMs = numberOption(
+    '--session-idle',
+    values['session-idle'],
+    DEFAULT_SESSION_IDLE_MS,
+  );
   const log: GatewayLog = (level, message) => {
     if (level !== 'debug' || values.verbose) eprintln(io, `[tta mcp] ${level}: ${message}`);
   };
+
+  // Resolved before any server starts, so that a bad token fails at once.
+  const token = values.http ? await serveToken(io, values.token, MCP_TOKEN) : undefined;
 
   let servers: {
     file: string;
@@ -99,8 +122,23 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
   });
   try {
     if (values.http) {
-      const http = await serveHttp(gateway, { port, host: values.host ?? '127.0.0.1', log });
+      const host = values.host ?? '127.0.0.1';
+      const http = await serveHttp(gateway, {
+        token: token!.token,
+        port,
+        host,
+        allowedHosts: listOption(values['allow-host']),
+        allowedOrigins: listOption(values['allow-origin']),
+        sessionIdleMs,
+        log,
+      });
       log('info', `listening on ${http.url}`);
+      log('info', tokenNote(token!, MCP_TOKEN));
+      if (!isLoopbackHost(host))
+        log(
+          'warn',
+          `listening on ${host}, beyond this machine: requests and the token travel in clear text, so put TLS in front of it; clients that name it otherwise than ${host} need --allow-host`,
+        );
       await stopped(io.signal);
       await http.close();
     } else {
@@ -133,6 +171,11 @@ function numberOption(flag: string, value: string | undefined, fallback: number)
   if (!Number.isInteger(n) || n < 0)
     throw usageError(`tta mcp serve: ${flag} must be a whole number, got "${value}"`);
   return n;
+}
+
+/** A repeatable string option, as node:util's parseArgs gives it: an array. */
+function listOption(value: unknown): string[] {
+  return (value as string[] | undefined) ?? [];
 }
 
 function stopped(signal: AbortSignal | undefined): Promise<void> {

@@ -14,7 +14,7 @@ import { metricsHandler } from '../telemetry/withTelemetry.js';
 import { runStoreOf, withEngine } from '../workflow/_engine.js';
 import { loadNamedWorkflow } from '../workflow/_workflows.js';
 import { progressPrinter } from '../workflow/progress.js';
-import { serveToken } from './serveToken.js';
+import { SERVE_TOKEN, serveToken, tokenNote } from './serveToken.js';
 
 export const serveHelp = `Usage: tta serve [--port N] [--host H] [--token T] [--json]
 
@@ -57,7 +57,8 @@ export async function runServeCommand(
   const port = portOf(values.port);
   const host = values.host ?? '127.0.0.1';
   const json = values.json === true;
-  const { token, source, file } = await serveToken(io, values.token);
+  const given = await serveToken(io, values.token, SERVE_TOKEN);
+  const { token, source, file } = given;
   const registry = await loadRegistry(io);
   const store = runStoreOf(io);
   const say = (message: string) => eprintln(io, `tta serve: ${message}`);
@@ -108,11 +109,7 @@ export async function runServeCommand(
     );
   } else {
     say(`serving the runs in ${store.root} on ${server.url}`);
-    if (source === 'generated') say(`token: ${token} (new; saved in ${file})`);
-    else
-      say(
-        `token: ${source === 'flag' ? 'from --token' : source === 'env' ? 'from $TTA_SERVE_TOKEN' : `in ${file}`}`,
-      );
+    say(tokenNote(given, SERVE_TOKEN));
   }
   if (!isLoopbackHost(host))
     say(

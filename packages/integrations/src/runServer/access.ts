@@ -20,25 +20,33 @@ export function tokenProblem(token: string): string | undefined {
   return undefined;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerTokenOf(req: IncomingMessage): string | undefined {
+  return req.headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+}
+
+/** Compares a given token with the expected one in constant time. */
+export function sameToken(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /**
  * Checks the request's bearer token: `Authorization: Bearer <token>`, or `?token=` for clients
  * that cannot set headers (a browser's `EventSource`). Compared in constant time.
  */
 export function checkToken(req: IncomingMessage, url: URL, token: string): void {
-  const header = req.headers.authorization;
-  const given = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? url.searchParams.get('token');
+  const given = bearerTokenOf(req) ?? url.searchParams.get('token');
   const challenge = { 'www-authenticate': 'Bearer realm="tta"' };
-  if (given === null || given === undefined)
+  if (given === null)
     throw new HttpError(
       401,
       'a token is required: send "Authorization: Bearer <token>" (tta serve prints where the token is)',
       {},
       challenge,
     );
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  if (a.length !== b.length || !timingSafeEqual(a, b))
-    throw new HttpError(401, 'the token is wrong', {}, challenge);
+  if (!sameToken(given, token)) throw new HttpError(401, 'the token is wrong', {}, challenge);
 }
 
 /**
