@@ -118,7 +118,6 @@ export class PersonaStore {
     listener: (active: ActivePersona | undefined) => void,
     onError?: (error: unknown) => void,
   ): () => void {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let closed = false;
     // Set up synchronously, so that a switch made once `watch` has returned is reported: the
     // folder must exist to be watched, and the baseline is what the file holds now.
@@ -140,15 +139,30 @@ export class PersonaStore {
         onError?.(error);
       }
     };
+    // Read at the first event, and once more after a read if events came meanwhile: the file
+    // is replaced whole by rename, so there is nothing half-written to wait for, and a switch
+    // reaches the gateway in the time of one read (a debounce cost every switch 15 ms).
+    let reading: Promise<void> | undefined;
+    let again = false;
+    const changed = () => {
+      if (reading !== undefined) {
+        again = true;
+        return;
+      }
+      reading = check().finally(() => {
+        reading = undefined;
+        if (again && !closed) {
+          again = false;
+          changed();
+        }
+      });
+    };
     // config.json is replaced by rename, so watch the folder, not the file.
     const watcher = watchFsSafe(this.home, (file) => {
-      if (file !== CONFIG_FILE) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void check(), 15);
+      if (file === CONFIG_FILE) changed();
     });
     return () => {
       closed = true;
-      clearTimeout(timer);
       watcher?.close();
     };
   }
