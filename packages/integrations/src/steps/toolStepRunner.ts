@@ -50,6 +50,8 @@ export function toolStepRunner(options: ToolStepRunnerOptions): ToolStepRunner {
       }))();
     const ready = await gateway;
     await ready.usePersona(context.persona);
+    // A step needs its tool now: wait for the persona's servers to be up (or to have failed).
+    await ready.ready();
     const before = ready.tokenUsage().results;
     const result = await ready.callTool(step.tool, step.with);
     context.reportTokens?.(ready.tokenUsage().results - before);

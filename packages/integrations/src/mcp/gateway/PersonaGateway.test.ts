@@ -90,6 +90,8 @@ describe('PersonaGateway with real MCP servers', () => {
     });
     expect(resultText(result)).toContain('Builder (builder) is now active');
     await changed;
+    // The switch answers at once; the new server's tools follow as it comes up.
+    await harness.gateway.ready();
     expect(await harness.toolNames()).toContain('changing__add_tool');
     expect((await harness.store.active())?.name).toBe('builder');
     const unknown = await harness.client.callTool({

@@ -83,6 +83,8 @@ export async function startHarness(
     active?: string;
     gateway?: Partial<GatewayOptions>;
     clientCapabilities?: ConstructorParameters<typeof Client>[1];
+    /** Wait for every server before connecting the client (as tests did when start waited). Default true. */
+    ready?: boolean;
   } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'tta-gateway-'));
@@ -110,6 +112,7 @@ export async function startHarness(
     },
     ...options.gateway,
   });
+  if (options.ready ?? true) await gateway.ready();
   const client = new Client({ name: 'test-client', version: '1.0.0' }, options.clientCapabilities);
   const waiters: (() => void)[] = [];
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
