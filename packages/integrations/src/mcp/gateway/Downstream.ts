@@ -194,8 +194,12 @@ export class Downstream {
 
   /** Connects and lists the tools, without touching this object's state. */
   private async handshake({ client, transport }: Attempt): Promise<Tool[]> {
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void this.refreshTools());
+    client.setNotificationHandler(
+      ToolListChangedNotificationSchema,
+      () => void this.refreshTools(),
+    );
     await client.connect(transport);
+    deliverResponsesAfterNotifications(transport);
     // Set after connecting: a close during the handshake is a failed start, handled by connect.
     client.onclose = () => this.onClosed(client);
     return listAll(client);
@@ -254,6 +258,20 @@ export class Downstream {
     }, delay);
     this.restartTimer.unref?.();
   }
+}
+
+/**
+ * The SDK's Protocol runs notification handlers a microtask late but handles a response at once,
+ * so a progress notification read in the same chunk as its call's response arrives after the
+ * call ended and is dropped. Handing responses on a microtask later keeps the server's order.
+ */
+function deliverResponsesAfterNotifications(transport: Transport): void {
+  const deliver = transport.onmessage;
+  if (deliver === undefined) return;
+  transport.onmessage = (message, extra) => {
+    if ('result' in message || 'error' in message) queueMicrotask(() => deliver(message, extra));
+    else deliver(message, extra);
+  };
 }
 
 /** Every page of a server's tool list. */

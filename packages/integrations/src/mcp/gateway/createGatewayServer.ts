@@ -37,18 +37,23 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
       throw new McpError(ErrorCode.MethodNotFound, `method not found: ${request.method}`);
     }
     const { name, args, progressToken } = callParams(request);
+    // Progress relayed under the client's own token; all sent before the result, or the client
+    // would drop the late ones.
+    const relayed: Promise<void>[] = [];
     const session: GatewaySession = {
       signal: extra.signal,
       ...(progressToken === undefined
         ? {}
         : {
             onProgress: (progress) =>
-              void extra
-                .sendNotification({
-                  method: 'notifications/progress',
-                  params: { ...progress, progressToken },
-                })
-                .catch(() => undefined),
+              relayed.push(
+                extra
+                  .sendNotification({
+                    method: 'notifications/progress',
+                    params: { ...progress, progressToken },
+                  })
+                  .catch(() => undefined),
+              ),
           }),
       ...(server.getClientCapabilities()?.elicitation === undefined
         ? {}
@@ -68,7 +73,9 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
             },
           }),
     };
-    return gateway.callTool(name, args, session);
+    const result = await gateway.callTool(name, args, session);
+    await Promise.all(relayed);
+    return result;
   };
   let connected = false;
   server.oninitialized = () => {

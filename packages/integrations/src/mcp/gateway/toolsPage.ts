@@ -1,4 +1,9 @@
-import { ErrorCode, type ListToolsResult, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  type ListToolsResult,
+  McpError,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 
 /** One page of a tool list and the cursor of the next, absent on the last page. */
 export type ToolsPage = ListToolsResult & { tools: Tool[]; nextCursor?: string };
