@@ -30,12 +30,9 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
   });
   // tools/call is answered here rather than by a setRequestHandler, whose validation turns a
   // missing name into a zod dump: a bad request is a clear -32602 (InvalidParams) instead.
-  const fallback = server.fallbackRequestHandler;
   server.fallbackRequestHandler = async (request, extra) => {
-    if (request.method !== 'tools/call') {
-      if (fallback !== undefined) return fallback(request, extra);
+    if (request.method !== 'tools/call')
       throw new McpError(ErrorCode.MethodNotFound, `method not found: ${request.method}`);
-    }
     const { name, args, progressToken } = callParams(request);
     // Progress relayed under the client's own token; all sent before the result, or the client
     // would drop the late ones.
