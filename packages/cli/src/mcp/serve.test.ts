@@ -87,6 +87,9 @@ describe('tta mcp serve (a spawned process, over stdio)', () => {
     });
     await client.connect(transport);
     const names = async () => (await client!.listTools()).tools.map((t) => t.name);
+    // initialize is answered before the server is up; its tools follow with list_changed.
+    for (let i = 0; i < 1500 && !(await names()).includes('fx__echo'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await names()).toEqual(
       expect.arrayContaining(['fx__echo', 'fx__env_report', 'fx__read_file', 'persona_switch']),
     );
