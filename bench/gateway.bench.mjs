@@ -8,7 +8,10 @@
 //              realistic case), both proxying to the same fixture server over stdio;
 //   2. list    tools/list through the gateway with 1,000 downstream tools (fixture mode `many`);
 //   3. switch  time from a persona switch (PersonaStore.activate from another store instance, as
-//              `tta-persona` does) to notifications/tools/list_changed reaching two sessions.
+//              `tta-persona` does) to notifications/tools/list_changed reaching two sessions;
+//   4. startup time from spawning `tta mcp serve` to its answer to initialize, with one server
+//              that takes 10 s to start (fixture mode `slow`) against none: the gateway must not
+//              wait for its servers. Also the time from SIGTERM to exit while that server starts.
 //
 //   pnpm bench                                  full run (~30 s), writes bench/results/gateway.json
 //   node bench/gateway.bench.mjs --quick        smoke run (~12 s), writes no file unless --out
@@ -89,6 +92,7 @@ const { values: args } = parseArgs({
     tools: { type: 'string' },
     switches: { type: 'string' },
     profile: { type: 'string' },
+    spawns: { type: 'string' },
   },
 });
 const QUICK = args.quick === true;
@@ -113,6 +117,8 @@ const SETTINGS = {
     directCalls: QUICK ? 2 : 10,
     /** Where the time goes: each step of a list (gateway methods, JSON, schemas) timed alone. */
     methodCalls: QUICK ? 20 : 300,
+    /** The gateways' tools/list page size: above the list, so that one request lists it all. */
+    pageSize: 5000,
   },
   switch: {
     /** Switches between two personas that share their server (tool list changes only). */
@@ -125,6 +131,12 @@ const SETTINGS = {
     settleMs: 100,
     /** PersonaStore.watch's debounce, in packages/personas/src/store/PersonaStore.ts. */
     watchDebounceMs: 15,
+  },
+  startup: {
+    /** Spawns per target (a slow server, no server), alternating. */
+    spawns: numberArg(args.spawns, QUICK ? 2 : 8),
+    /** How long the slow server takes to answer initialize. */
+    slowServerMs: 10_000,
   },
 };
 const OUT = typeof args.out === 'string' ? path.resolve(args.out) : QUICK ? undefined : DEFAULT_OUT;
@@ -148,6 +160,7 @@ await server.connect(new StdioServerTransport());
 const TARGETS = {
   proxyAddedP50Ms: 0.5,
   listP50Ms: 5,
+  startupP50Ms: 300,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +178,8 @@ let results;
 try {
   const proxyAndList = await runProxyAndList();
   const switching = await runSwitches();
-  results = buildResults({ ...proxyAndList, switching });
+  const startup = await runStartup();
+  results = buildResults({ ...proxyAndList, switching, startup });
 } finally {
   for (const close of cleanup.reverse()) await close().catch(() => undefined);
 }
@@ -217,6 +231,8 @@ async function runProxyAndList() {
       'serve',
       '--config',
       config,
+      '--page-size',
+      String(SETTINGS.list.pageSize),
     ],
     { TTA_HOME: home },
   );
@@ -433,10 +449,12 @@ async function switchSeries(switcher, sessions, { label, pairs, check }) {
       const activated = performance.now() - t0;
       const at = await withTimeout(Promise.all(arrivals), 15_000, `${label}: list_changed`);
       const perSession = at.map((t) => t - t0);
-      // Harness check, outside the timed region: the session now sees the new persona's tools.
-      const tools = (await check.client.listTools()).tools.map((t) => t.name);
-      if (tools.includes(expectTool) !== (name === names[0]))
-        fail(`${label}: after switching to ${name} the tools are ${tools.join(', ')}`);
+      // Harness check, outside the timed region: the session comes to see the new persona's
+      // tools (a server that must start announces its tools with a later list_changed).
+      const shows = async () =>
+        (await check.client.listTools()).tools.some((t) => t.name === expectTool) ===
+        (name === names[0]);
+      await waitFor(shows, `${label}: the tools of ${name} after the switch`);
       await sleep(SETTINGS.switch.settleMs);
       if (i >= warmup) rows.push({ to: name, activateMs: activated, perSession });
     }
@@ -491,6 +509,97 @@ function switchFigures(rows, pairs) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Phase 4: spawn → initialize answered, with a server that takes 10 s to start
+
+async function runStartup() {
+  const home = tempHome('tta-bench-startup-');
+  writePersona(home, { name: 'slow-start', allowedServers: ['slow'] });
+  writePersona(home, { name: 'no-server', allowedServers: [] });
+  const config = path.join(home, 'bench_servers.json');
+  const { slowServerMs, spawns } = SETTINGS.startup;
+  writeJson(config, {
+    mcpServers: {
+      slow: { command: process.execPath, args: [FIXTURE, 'slow', String(slowServerMs)] },
+    },
+  });
+  const samples = { slowServer: [], noServer: [], stopWhileStarting: [] };
+  log(`4. startup: ${spawns} spawns per target (one server taking ${slowServerMs / 1000} s, none)`);
+  for (let i = 0; i < spawns; i++) {
+    for (const [id, persona] of i % 2 === 0
+      ? [
+          ['slowServer', 'slow-start'],
+          ['noServer', 'no-server'],
+        ]
+      : [
+          ['noServer', 'no-server'],
+          ['slowServer', 'slow-start'],
+        ]) {
+      const { initializeMs, stopMs } = await spawnToInitialize(home, config, persona);
+      samples[id].push(initializeMs);
+      if (id === 'slowServer') samples.stopWhileStarting.push(stopMs);
+    }
+  }
+  return samples;
+}
+
+/**
+ * Spawns `tta mcp serve` pinned to `persona`, writes initialize to its stdin and times the answer
+ * on its stdout (raw JSON-RPC, no SDK); then times SIGTERM to exit.
+ */
+async function spawnToInitialize(home, config, persona) {
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [TTA, 'mcp', 'serve', '--config', config, '--persona', persona],
+    {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TTA_HOME: home },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  children.add(child);
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin.write(
+    `${JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'bench-startup', version: '1.0.0' },
+      },
+    })}\n`,
+  );
+  const answer = await withTimeout(
+    new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk.toString();
+        const line = out.split('\n').find((l) => l.includes('"id":1'));
+        if (line !== undefined) resolve(JSON.parse(line));
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code}\n${stderr}`)));
+    }),
+    30_000,
+    'initialize to be answered',
+  ).catch((error) => fail(`tta mcp serve --persona ${persona}: ${error.message}`));
+  const initializeMs = performance.now() - t0;
+  if (answer.result?.serverInfo?.name !== 'tta-persona-gateway')
+    fail(`initialize answered ${JSON.stringify(answer)}`);
+  const t1 = performance.now();
+  child.kill('SIGTERM');
+  await withTimeout(exited, 10_000, 'tta mcp serve to exit on SIGTERM').catch((error) =>
+    fail(error.message),
+  );
+  children.delete(child);
+  return { initializeMs, stopMs: performance.now() - t1 };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rounds
 
 /**
@@ -524,7 +633,7 @@ async function runRounds(targets, rounds, perRound, { label, check }) {
 // ---------------------------------------------------------------------------------------------
 // Results
 
-function buildResults({ proxy, list, switching }) {
+function buildResults({ proxy, list, switching, startup }) {
   const fig = (samples, rounds) => ({ ...summary(samples), roundMediansMs: rounds.map(r3) });
   const direct = fig(proxy.samples.direct, proxy.roundMedians.direct);
   const added = (id) => {
@@ -553,6 +662,8 @@ function buildResults({ proxy, list, switching }) {
   };
   const listIn = overFloor('inProcess', 'floorInProcess');
   const listSpawned = overFloor('spawned', 'floorStdio');
+  const slowServer = summary(startup.slowServer);
+  const noServer = summary(startup.noServer);
 
   const targets = [
     {
@@ -579,11 +690,17 @@ function buildResults({ proxy, list, switching }) {
       valueMs: listIn.p50Ms,
       met: listIn.p50Ms < TARGETS.listP50Ms,
     },
+    {
+      id: 'startup.slowServer.initializeP50',
+      description: `spawn of tta mcp serve to initialize answered, one server taking ${SETTINGS.startup.slowServerMs / 1000} s to start: p50 < ${TARGETS.startupP50Ms} ms`,
+      valueMs: slowServer.p50Ms,
+      met: slowServer.p50Ms < TARGETS.startupP50Ms,
+    },
   ];
 
   return {
     benchmark:
-      '@tta-dev/integrations MCP persona gateway: proxied calls, tools/list, persona switch',
+      '@tta-dev/integrations MCP persona gateway: proxied calls, tools/list, persona switch, startup',
     date: new Date().toISOString(),
     node: process.version,
     v8: process.versions.v8,
@@ -609,9 +726,9 @@ function buildResults({ proxy, list, switching }) {
         'added = gateway − direct of the same quantile; addedPairedMedianMs = median over rounds of (gateway round median − direct round median)',
       downstream: `the fixture server ${path.relative(ROOT, FIXTURE)} over stdio (modes tools and many)`,
       gatewayInProcess:
-        'PersonaGateway.start({ servers: loadMcpServers(...), registry, store }) + createGatewayServer, Client over InMemoryTransport',
+        'PersonaGateway.start({ servers: loadMcpServers(...), registry, store, toolsPageSize: 5000 }) + ready() + createGatewayServer, Client over InMemoryTransport',
       gatewaySpawned:
-        'node packages/cli/dist/bin/tta.js mcp serve --config <file>, Client over StdioClientTransport',
+        'node packages/cli/dist/bin/tta.js mcp serve --config <file> --page-size 5000, Client over StdioClientTransport',
     },
     proxy: {
       call: `tools/call ${SETTINGS.proxy.tool} ${JSON.stringify(SETTINGS.proxy.arguments)}`,
@@ -643,6 +760,16 @@ function buildResults({ proxy, list, switching }) {
         'arrival of notifications/tools/list_changed at the client (its notification handler)',
       inProcess: switching.inProcess,
       spawned: switching.spawned,
+    },
+    startup: {
+      measuredFrom: 'spawn() of node packages/cli/dist/bin/tta.js mcp serve --persona P',
+      measuredTo: 'its answer to initialize read on stdout (raw JSON-RPC, no SDK client)',
+      slowServerMs: SETTINGS.startup.slowServerMs,
+      slowServer,
+      noServer,
+      /** slowServer / noServer at p50: 1 means the slow server costs initialize nothing. */
+      ratioP50: r3(slowServer.p50Ms / noServer.p50Ms),
+      stopWhileStarting: summary(startup.stopWhileStarting),
     },
     targets,
     allTargetsMet: targets.every((t) => t.met),
@@ -756,6 +883,20 @@ function printTables(r) {
   }
   log(renderTable(rows));
   log('');
+  const st = r.startup;
+  log(`4. Spawn → initialize answered (${st.slowServer.n} spawns per target)`);
+  log(
+    renderTable([
+      ['target', 'p50 ms', 'min ms', 'max ms'],
+      ...[
+        [`one server taking ${st.slowServerMs / 1000} s to start`, st.slowServer],
+        ['no server', st.noServer],
+        ['SIGTERM → exit, that server still starting', st.stopWhileStarting],
+      ].map(([label, f]) => [label, f3(f.p50Ms), f3(f.minMs), f3(f.maxMs)]),
+    ]),
+  );
+  log(`   ratio slow server / no server at p50: ${st.ratioP50}`);
+  log('');
   const missed = r.targets.filter((t) => !t.met);
   if (missed.length === 0) log(`All ${r.targets.length} targets met.`);
   else {
@@ -777,11 +918,14 @@ async function startGateway(home, config) {
     store: new PersonaStore({ home }),
     cwd: home,
     env: { PATH: process.env.PATH },
+    toolsPageSize: SETTINGS.list.pageSize,
     log: (level, message) => {
       if (level === 'error') log(`[in-process gateway] ${level}: ${message}`);
     },
   });
   cleanup.push(() => gateway.close());
+  // Servers start in the background; the timed phases begin with every server up.
+  await gateway.ready();
   return gateway;
 }
 

@@ -76,9 +76,14 @@ export { parseMcpServers } from './mcp/config/parseMcpServers.js';
 // MCP persona gateway
 export { createGatewayServer, GATEWAY_INFO } from './mcp/gateway/createGatewayServer.js';
 export type { DownstreamState } from './mcp/gateway/Downstream.js';
+export { DEFAULT_START_TIMEOUT_MS } from './mcp/gateway/Downstream.js';
 export type { GatewayLog } from './mcp/gateway/GatewayLog.js';
 export type { GatewayOptions, GatewaySession } from './mcp/gateway/PersonaGateway.js';
-export { DEFAULT_CALL_TIMEOUT_MS, PersonaGateway } from './mcp/gateway/PersonaGateway.js';
+export {
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_TOOLS_PAGE_SIZE,
+  PersonaGateway,
+} from './mcp/gateway/PersonaGateway.js';
 export type { HttpGateway, ServeHttpOptions } from './mcp/gateway/serveHttp.js';
 export {
   DEFAULT_MAX_SESSIONS,

@@ -10,7 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // The built bins, and the gateway's fixture server from @tta-dev/integrations.
 const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}.js`, import.meta.url));
@@ -89,6 +89,9 @@ describe('tta mcp serve (a spawned process, over stdio)', () => {
     });
     await client.connect(transport);
     const names = async () => (await client!.listTools()).tools.map((t) => t.name);
+    // initialize is answered before the server is up; its tools follow with list_changed.
+    for (let i = 0; i < 1500 && !(await names()).includes('fx__echo'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await names()).toEqual(
       expect.arrayContaining(['fx__echo', 'fx__env_report', 'fx__read_file', 'persona_switch']),
     );
@@ -176,7 +179,12 @@ describe('tta mcp serve --http (a spawned process)', () => {
       expect((await readFile(file!, 'utf8')).trim()).toBe(token);
       expect((await stat(file!)).mode & 0o777).toBe(0o600);
       client = await httpClient(first.url, token!);
-      expect((await client.listTools()).tools.map((t) => t.name)).toContain('fx__echo');
+      // The server comes up after initialize; its tools follow.
+      await vi.waitFor(
+        async () =>
+          expect((await client!.listTools()).tools.map((t) => t.name)).toContain('fx__echo'),
+        { timeout: 30_000, interval: 50 },
+      );
       const anonymous = await fetch(first.url, {
         method: 'POST',
         headers: {

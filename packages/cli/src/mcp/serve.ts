@@ -1,7 +1,10 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import {
   createGatewayServer,
+  DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_SESSION_IDLE_MS,
+  DEFAULT_START_TIMEOUT_MS,
+  DEFAULT_TOOLS_PAGE_SIZE,
   type GatewayLog,
   isLoopbackHost,
   isMcpConfigError,
@@ -20,7 +23,8 @@ export const serveHelp = `Usage: tta mcp serve [--config FILE] [--persona NAME] 
 
 Runs the MCP persona gateway: your assistant connects to it instead of to each MCP server. It
 starts the servers the active persona allows, shows only that persona's tools (named
-<server>__<tool>) and follows "tta-persona <name>" switches live.
+<server>__<tool>) and follows "tta-persona <name>" switches live. It answers at once: servers
+start in the background and their tools follow with tools/list_changed.
 
 Servers come from .hypertool/mcp_servers.json (found upward from here), then
 ~/.hypertool/mcp_servers.json, or --config; the format is the one assistants use:
@@ -39,6 +43,8 @@ Options:
   --allow-origin O also answer browser requests from origin O (https://app.example; repeatable)
   --session-idle MS  close HTTP sessions idle this long (default 1800000, 30 minutes)
   --timeout MS     limit of each proxied call (default 60000)
+  --start-timeout MS  limit of each server's start; then it is killed and retried (default 30000)
+  --page-size N    tools per page of tools/list (default 500)
   --verbose        also log the servers' own stderr lines
   -h, --help
 
@@ -58,6 +64,8 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     'allow-origin': { type: 'string', multiple: true as const },
     'session-idle': { type: 'string' },
     timeout: { type: 'string' },
+    'start-timeout': { type: 'string' },
+    'page-size': { type: 'string' },
     verbose: { type: 'boolean' },
   });
   if (values.help) {
@@ -67,12 +75,19 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
   if (positionals.length > 0)
     throw usageError(`tta mcp serve: unexpected argument "${positionals[0]}"`);
   const port = numberOption('--port', values.port, 3737);
-  const callTimeoutMs = numberOption('--timeout', values.timeout, 60_000);
   const sessionIdleMs = numberOption(
     '--session-idle',
     values['session-idle'],
     DEFAULT_SESSION_IDLE_MS,
   );
+  const callTimeoutMs = numberOption('--timeout', values.timeout, DEFAULT_CALL_TIMEOUT_MS);
+  const startTimeoutMs = numberOption(
+    '--start-timeout',
+    values['start-timeout'],
+    DEFAULT_START_TIMEOUT_MS,
+  );
+  const toolsPageSize = numberOption('--page-size', values['page-size'], DEFAULT_TOOLS_PAGE_SIZE);
+  if (toolsPageSize === 0) throw usageError('tta mcp serve: --page-size must be at least 1');
   const log: GatewayLog = (level, message) => {
     if (level !== 'debug' || values.verbose) eprintln(io, `[tta mcp] ${level}: ${message}`);
   };
@@ -115,6 +130,8 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     store: new PersonaStore({ home: homeOf(io) }),
     ...(values.persona === undefined ? {} : { persona: values.persona }),
     callTimeoutMs,
+    startTimeoutMs,
+    toolsPageSize,
     env: io.env,
     cwd: io.cwd,
     ...(servers.file === '(none)' ? {} : { configFiles: [servers.file] }),
@@ -132,13 +149,13 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
         sessionIdleMs,
         log,
       });
-      log('info', `listening on ${http.url}`);
-      log('info', tokenNote(token!, MCP_TOKEN));
       if (!isLoopbackHost(host))
         log(
           'warn',
           `listening on ${host}, beyond this machine: requests and the token travel in clear text, so put TLS in front of it; clients that name it otherwise than ${host} need --allow-host`,
         );
+      log('info', `listening on ${http.url}`);
+      log('info', tokenNote(token!, MCP_TOKEN));
       await stopped(io.signal);
       await http.close();
     } else {

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   type CallToolResult,
@@ -21,6 +22,27 @@ export interface DownstreamOptions {
   /** First restart delay after a crash; doubles up to `maxRestartDelayMs`. Default 500 ms. */
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
+  /**
+   * Limit of one start (spawn, handshake, first tool list), in ms; a server that exceeds it is
+   * killed, counted as failed and retried with the backoff. Default `DEFAULT_START_TIMEOUT_MS`.
+   */
+  startTimeoutMs?: number;
+}
+
+export const DEFAULT_START_TIMEOUT_MS = 30_000;
+
+/** What a proxied call may carry besides its time limit. */
+export interface DownstreamCallOptions {
+  /** Aborting it cancels the call downstream (`notifications/cancelled`). */
+  signal?: AbortSignal;
+  /** Receives the server's progress notifications of this call. */
+  onProgress?: RequestOptions['onprogress'];
+}
+
+/** A connection under way: kept so that a stop can kill the process mid-handshake. */
+interface Attempt {
+  readonly client: Client;
+  readonly transport: Transport;
 }
 
 /**
@@ -36,6 +58,9 @@ export class Downstream {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private starting: Promise<void> | undefined;
+  private attempt: Attempt | undefined;
+  /** Bumped at every stop, so that an attempt that ends after it changes nothing. */
+  private generation = 0;
   /** The last reason it failed, for messages. */
   lastError: string | undefined;
 
@@ -63,56 +88,121 @@ export class Downstream {
     return this.starting;
   }
 
+  /**
+   * Resolves when the start under way (if any) has ended, ready or failed, or after `timeoutMs`;
+   * rejects with the signal's reason when `signal` aborts first.
+   */
+  async whenStarted(timeoutMs = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<void> {
+    const starting = this.starting;
+    if (starting === undefined) return;
+    signal?.throwIfAborted();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        void starting.then(resolve);
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(resolve, timeoutMs);
+        if (signal === undefined) return;
+        onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    } finally {
+      clearTimeout(timer);
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Stops the server; one still starting is killed at once. */
   async stop(): Promise<void> {
     this.wanted = false;
+    this.generation += 1;
     clearTimeout(this.restartTimer);
     const client = this.client;
+    const attempt = this.attempt;
     this.client = undefined;
+    this.attempt = undefined;
     this.current = 'stopped';
     this.toolList = [];
-    await client?.close().catch(() => undefined);
+    await Promise.all([
+      client?.close().catch(() => undefined),
+      attempt === undefined ? undefined : abandon(attempt),
+    ]);
   }
 
   async call(
     tool: string,
     args: Record<string, unknown> | undefined,
     timeoutMs: number,
+    options: DownstreamCallOptions = {},
   ): Promise<CallToolResult> {
     const client = this.client;
     if (client === undefined || this.current !== 'ready') {
       throw new Error(
-        `server "${this.name}" is not running${this.lastError ? ` (${this.lastError})` : ''}`,
+        this.current === 'starting'
+          ? `server "${this.name}" is still starting: try again when it announces its tools`
+          : `server "${this.name}" is not running${this.lastError ? ` (${this.lastError})` : ''}`,
       );
     }
     return (await client.callTool({ name: tool, arguments: args ?? {} }, undefined, {
       timeout: timeoutMs,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onProgress === undefined ? {} : { onprogress: options.onProgress }),
     })) as CallToolResult;
   }
 
   private async connect(): Promise<void> {
+    const generation = this.generation;
     this.current = 'starting';
     const client = new Client({ name: 'tta-gateway', version: '0.0.0' });
-    const transport = this.transport();
+    const attempt: Attempt = { client, transport: this.transport() };
+    this.attempt = attempt;
+    const limit = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await client.connect(transport);
+      const tools = await Promise.race([
+        this.handshake(attempt),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `did not start within ${limit} ms (raise the limit with --start-timeout or startTimeoutMs)`,
+                ),
+              ),
+            limit,
+          );
+        }),
+      ]);
+      if (generation !== this.generation) return; // stopped meanwhile: stop() closed it
+      this.attempt = undefined;
       this.client = client;
-      client.setNotificationHandler(
-        ToolListChangedNotificationSchema,
-        () => void this.refreshTools(),
-      );
-      // Set after connecting: a close during the handshake is a failed start, handled below.
-      client.onclose = () => this.onClosed(client);
-      await this.refreshTools(false);
+      this.toolList = tools;
       this.current = 'ready';
       this.failures = 0;
       this.lastError = undefined;
-      this.options.log('info', `server "${this.name}" ready with ${this.toolList.length} tools`);
+      this.options.log('info', `server "${this.name}" ready with ${tools.length} tools`);
     } catch (error) {
-      this.client = undefined;
-      await client.close().catch(() => undefined);
+      if (generation !== this.generation) return;
+      this.attempt = undefined;
+      await abandon(attempt);
       this.fail(error instanceof Error ? error.message : String(error));
+    } finally {
+      clearTimeout(timer);
     }
     this.options.onToolsChanged();
+  }
+
+  /** Connects and lists the tools, without touching this object's state. */
+  private async handshake({ client, transport }: Attempt): Promise<Tool[]> {
+    client.setNotificationHandler(
+      ToolListChangedNotificationSchema,
+      () => void this.refreshTools(),
+    );
+    await client.connect(transport);
+    deliverResponsesAfterNotifications(transport);
+    // Set after connecting: a close during the handshake is a failed start, handled by connect.
+    client.onclose = () => this.onClosed(client);
+    return listAll(client);
   }
 
   private transport(): Transport {
@@ -136,18 +226,11 @@ export class Downstream {
     return transport;
   }
 
-  private async refreshTools(announce = true): Promise<void> {
+  private async refreshTools(): Promise<void> {
     const client = this.client;
     if (client === undefined) return;
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.listTools(cursor === undefined ? {} : { cursor });
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
-    this.toolList = tools;
-    if (announce) this.options.onToolsChanged();
+    this.toolList = await listAll(client);
+    this.options.onToolsChanged();
   }
 
   private onClosed(client: Client): void {
@@ -175,4 +258,46 @@ export class Downstream {
     }, delay);
     this.restartTimer.unref?.();
   }
+}
+
+/**
+ * The SDK's Protocol runs notification handlers a microtask late but handles a response at once,
+ * so a progress notification read in the same chunk as its call's response arrives after the
+ * call ended and is dropped. Handing responses on a microtask later keeps the server's order.
+ */
+function deliverResponsesAfterNotifications(transport: Transport): void {
+  const deliver = transport.onmessage;
+  if (deliver === undefined) return;
+  transport.onmessage = (message, extra) => {
+    if ('result' in message || 'error' in message) queueMicrotask(() => deliver(message, extra));
+    else deliver(message, extra);
+  };
+}
+
+/** Every page of a server's tool list. */
+async function listAll(client: Client): Promise<Tool[]> {
+  const tools: Tool[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor === undefined ? {} : { cursor });
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return tools;
+}
+
+/**
+ * Ends a connection that never became ready: a stdio server is sent SIGTERM at once (one that
+ * hangs in its handshake would not react to its stdin closing), then the transport is closed.
+ */
+async function abandon({ client, transport }: Attempt): Promise<void> {
+  const pid = transport instanceof StdioClientTransport ? transport.pid : null;
+  if (pid !== null) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  await client.close().catch(() => undefined);
 }

@@ -74,6 +74,8 @@ describe('PersonaGateway with real MCP servers', () => {
     });
     await changed;
     await vitestWaitFor(async () => !(await harness!.toolNames()).includes('changing__add_tool'));
+    // fx restarts: reader does not allow FIXTURE_OK, which builder's fx was started with.
+    await harness.gateway.ready();
     expect(await harness.toolNames()).toEqual([...BUILTINS, 'fx__echo']);
     expect(harness.gateway.persona?.name).toBe('reader');
   });
@@ -98,6 +100,8 @@ describe('PersonaGateway with real MCP servers', () => {
       'The assistant asks to switch from "Reader" to "Builder" (servers: fx, changing). Allow?',
     ]);
     await changed;
+    // The switch answers at once; the new server's tools follow as it comes up.
+    await harness.gateway.ready();
     expect(await harness.toolNames()).toContain('changing__add_tool');
     expect((await harness.store.active())?.name).toBe('builder');
     const unknown = await harness.client.callTool({

@@ -1,6 +1,12 @@
 import { homedir } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  ErrorCode,
+  McpError,
+  type Progress,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { Memory } from '@tta-dev/core';
 import {
   type ActivePersona,
@@ -58,7 +64,13 @@ export interface GatewayOptions {
   log?: GatewayLog;
   /** First restart delay of a crashed server. Default 500 ms. */
   restartDelayMs?: number;
+  /** Limit of each server's start, in ms; then it is killed and retried. Default 30 000. */
+  startTimeoutMs?: number;
+  /** Tools per page of `tools/list`. Default: `DEFAULT_TOOLS_PAGE_SIZE`. */
+  toolsPageSize?: number;
 }
+
+export const DEFAULT_TOOLS_PAGE_SIZE = 500;
 
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 
@@ -66,7 +78,14 @@ export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 export interface GatewaySession {
   /** Resolves to true when the person approved; absent when the client cannot ask. */
   approve?: (message: string) => Promise<boolean>;
+  /** The client's request signal: aborting it cancels the downstream call. */
+  signal?: AbortSignal;
+  /** Present when the client asked for progress: receives the downstream call's progress. */
+  onProgress?: (progress: Progress) => void;
 }
+
+/** The JSON-RPC error for a tool that does not exist (spec: -32602, Invalid params). */
+const unknownTool = (message: string) => new McpError(ErrorCode.InvalidParams, message);
 
 const text = (value: unknown, isError = false): CallToolResult => ({
   content: [
@@ -89,6 +108,9 @@ export class PersonaGateway {
   private active: Persona | undefined;
   private unwatch: (() => void) | undefined;
   private applying: Promise<void> = Promise.resolve();
+  /** Servers being stopped after a switch: `close` waits for them, so that none outlives it. */
+  private readonly stopping = new Set<Promise<void>>();
+  private closed = false;
   private readonly ledger = new TokenLedger();
   private runs: RunStore | undefined;
   private readonly guard: PathGuard;
@@ -122,7 +144,10 @@ export class PersonaGateway {
     });
   }
 
-  /** Starts the gateway: resolves the persona, starts its servers, and watches for switches. */
+  /**
+   * Starts the gateway: resolves the persona and watches for switches. Its servers start in the
+   * background (their tools appear with `tools/list_changed`); `ready()` waits for them.
+   */
   static async start(options: GatewayOptions): Promise<PersonaGateway> {
     const gateway = new PersonaGateway(options);
     if (options.persona !== undefined) {
@@ -142,6 +167,20 @@ export class PersonaGateway {
 
   get persona(): Persona | undefined {
     return this.active;
+  }
+
+  /** Tools per page of a client's tools/list. */
+  get toolsPageSize(): number {
+    return this.options.toolsPageSize ?? DEFAULT_TOOLS_PAGE_SIZE;
+  }
+
+  /**
+   * Resolves when the persona in force has been applied and each of its servers is ready or has
+   * failed (or timed out) its start: for callers that need every tool before they begin.
+   */
+  async ready(): Promise<void> {
+    await this.applying;
+    await Promise.all([...this.downstreams.values()].map((d) => d.whenStarted()));
   }
 
   /** Subscribes to changes of the tool list; returns a function that unsubscribes. */
@@ -186,7 +225,11 @@ export class PersonaGateway {
     return tools;
   }
 
-  /** Runs a call with the persona's rules; refusals and failures are error results, never throws. */
+  /**
+   * Runs a call with the persona's rules; refusals and failures are error results. Throws only an
+   * `McpError` InvalidParams (-32602) for a tool that does not exist. A call to a server still
+   * starting waits for it, within the call's time limit.
+   */
   async callTool(
     name: string,
     args: Record<string, unknown> | undefined,
@@ -208,9 +251,8 @@ export class PersonaGateway {
         });
       const split = name.indexOf(TOOL_SEPARATOR);
       if (split <= 0)
-        return text(
+        throw unknownTool(
           `unknown tool "${name}": gateway tools are named <server>${TOOL_SEPARATOR}<tool>`,
-          true,
         );
       const server = name.slice(0, split);
       const tool = name.slice(split + TOOL_SEPARATOR.length);
@@ -225,6 +267,16 @@ export class PersonaGateway {
         );
       const refusal = this.pathRefusal(persona, server, args ?? {});
       if (refusal !== undefined) return text(refusal, true);
+      const downstream = this.downstreams.get(server);
+      if (downstream === undefined)
+        throw unknownTool(
+          `unknown tool "${name}": server "${server}" is not configured in mcp_servers.json`,
+        );
+      const timeoutMs = this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+      const deadline = Date.now() + timeoutMs;
+      await downstream.whenStarted(timeoutMs, session.signal);
+      if (downstream.state === 'ready' && !downstream.tools.some((t) => t.name === tool))
+        throw unknownTool(`unknown tool "${name}": server "${server}" has no tool "${tool}"`);
       const approval = toolNeedsApproval(persona, server, tool);
       if (approval !== undefined) {
         if (session.approve === undefined) {
@@ -238,11 +290,11 @@ export class PersonaGateway {
         );
         if (!approved) return text(`refused: ${name} was not approved`, true);
       }
-      const downstream = this.downstreams.get(server);
-      if (downstream === undefined)
-        return text(`server "${server}" is not configured in mcp_servers.json`, true);
       const answer = await traceToolCall(persona.name, server, tool, () =>
-        downstream.call(tool, args, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
+        downstream.call(tool, args, Math.max(1, deadline - Date.now()), {
+          ...(session.signal === undefined ? {} : { signal: session.signal }),
+          ...(session.onProgress === undefined ? {} : { onProgress: session.onProgress }),
+        }),
       );
       // A listing of a folder must not name what the persona may not touch inside it.
       const folders = this.guard.folders(server, this.options.servers[server], args ?? {});
@@ -254,6 +306,7 @@ export class PersonaGateway {
       this.log('warn', overBudget);
       return { ...result, content: [...result.content, { type: 'text', text: overBudget }] };
     } catch (error) {
+      if (error instanceof McpError && error.code === ErrorCode.InvalidParams) throw error;
       return text(
         `${name} failed: ${error instanceof Error ? error.message : String(error)}`,
         true,
@@ -354,10 +407,13 @@ export class PersonaGateway {
     return found.persona;
   }
 
+  /** Stops watching and stops every server, killing those still starting. */
   async close(): Promise<void> {
+    this.closed = true;
     this.unwatch?.();
-    await Promise.all([...this.downstreams.values()].map((d) => d.stop()));
+    const downstreams = [...this.downstreams.values()];
     this.downstreams.clear();
+    await Promise.all([...this.stopping, ...downstreams.map((d) => d.stop())]);
   }
 
   private follow(active: ActivePersona | undefined): Promise<void> {
@@ -372,10 +428,14 @@ export class PersonaGateway {
     return this.apply(found?.persona);
   }
 
-  /** Makes `persona` the one in force: starts its servers, stops the others, tells sessions. */
+  /**
+   * Makes `persona` the one in force and tells sessions: its servers start and the others stop in
+   * the background, so a switch answers at once; each server announces itself when it is up.
+   */
   private apply(persona: Persona | undefined): Promise<void> {
     // Switches apply one at a time, in order.
     this.applying = this.applying.then(async () => {
+      if (this.closed) return;
       if (persona?.name === this.active?.name && persona !== undefined) return;
       this.active = persona;
       this.visible = undefined;
@@ -396,24 +456,28 @@ export class PersonaGateway {
             `persona "${persona?.name}" allows server "${server}", which mcp_servers.json does not define`,
           );
       }
-      const stopping = [...this.downstreams.entries()]
-        .filter(([name]) => !wanted.has(name))
-        .map(([name, downstream]) => {
-          this.downstreams.delete(name);
-          return downstream.stop();
-        });
+      for (const [name, downstream] of this.downstreams) {
+        if (wanted.has(name)) continue;
+        this.downstreams.delete(name);
+        const stopped = downstream.stop().finally(() => this.stopping.delete(stopped));
+        this.stopping.add(stopped);
+      }
       // Servers are (re)started with the persona's environment, in parallel.
-      const starting = [...wanted].map(async (name) => {
+      for (const name of wanted) {
         const config = withoutBlocked(persona!, this.options.servers[name]!, this.log);
         const env = filterEnvironment(persona!, this.options.env ?? process.env).env;
         const existing = this.downstreams.get(name);
         if (existing !== undefined) {
           // A server keeps running across a switch only if it would get the same environment:
           // variables the new persona blocks must not stay in a process started under the old.
-          if (isDeepStrictEqual(this.started.get(name), { config, env })) return existing.start();
+          if (isDeepStrictEqual(this.started.get(name), { config, env })) {
+            void existing.start();
+            continue;
+          }
           this.log('info', `server "${name}" restarts: its environment differs under this persona`);
           this.downstreams.delete(name);
-          await existing.stop();
+          const stopped = existing.stop().finally(() => this.stopping.delete(stopped));
+          this.stopping.add(stopped);
         }
         this.started.set(name, { config, env });
         const downstream = new Downstream(name, config, {
@@ -423,11 +487,13 @@ export class PersonaGateway {
           ...(this.options.restartDelayMs === undefined
             ? {}
             : { restartDelayMs: this.options.restartDelayMs }),
+          ...(this.options.startTimeoutMs === undefined
+            ? {}
+            : { startTimeoutMs: this.options.startTimeoutMs }),
         });
         this.downstreams.set(name, downstream);
-        return downstream.start();
-      });
-      await Promise.all([...stopping, ...starting]);
+        void downstream.start();
+      }
       this.notify();
     });
     return this.applying;
@@ -462,8 +528,15 @@ export class PersonaGateway {
         if (typeof args.persona !== 'string')
           return text('persona_switch needs a "persona" string', true);
         const persona = await this.switchPersona(args.persona);
+        const starting = [...this.downstreams.values()]
+          .filter((d) => d.state === 'starting')
+          .map((d) => d.name);
         return text(
-          `${persona.icon} ${persona.displayName} (${persona.name}) is now active: ${this.listTools().length} tools`,
+          `${persona.icon} ${persona.displayName} (${persona.name}) is now active: ${this.listTools().length} tools${
+            starting.length === 0
+              ? ''
+              : `; starting ${starting.join(', ')} (their tools follow with tools/list_changed)`
+          }`,
         );
       }
       case 'memory_add': {

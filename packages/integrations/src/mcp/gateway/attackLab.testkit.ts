@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { type ClientCapabilities, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig, McpStdioServerConfig } from '../config/McpServersConfig.js';
 import {
   fixtureServer,
@@ -155,7 +155,14 @@ export async function attempt(
   name: string,
   args: Record<string, unknown>,
 ): Promise<{ readonly text: string; readonly isError: boolean }> {
-  const result = await lab.harness.client.callTool({ name, arguments: args });
+  let result: Awaited<ReturnType<typeof lab.harness.client.callTool>>;
+  try {
+    result = await lab.harness.client.callTool({ name, arguments: args });
+  } catch (error) {
+    // A protocol error (an unknown tool is -32602): refused as surely as an error result.
+    if (error instanceof McpError) return { text: error.message, isError: true };
+    throw error;
+  }
   const texts = (result.content as { type: string; text?: string }[])
     .map((c) => c.text ?? '')
     .join('\n');

@@ -1,6 +1,12 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  type JSONRPCRequest,
+  ListToolsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySession, PersonaGateway } from './PersonaGateway.js';
+import { toolsPage } from './toolsPage.js';
 
 export const GATEWAY_INFO = { name: 'tta-persona-gateway', version: '0.0.0' } as const;
 
@@ -8,6 +14,7 @@ export const GATEWAY_INFO = { name: 'tta-persona-gateway', version: '0.0.0' } as
  * One MCP server session in front of the gateway. Each session (the stdio one, or one per HTTP
  * session) gets its own `notifications/tools/list_changed` when the persona or a server's tools
  * change. Actions that need approval are asked through elicitation when the client supports it.
+ * A call carries the client's cancellation and, when asked for, relays the downstream progress.
  */
 export function createGatewayServer(gateway: PersonaGateway): Server {
   const server = new Server(GATEWAY_INFO, {
@@ -15,12 +22,37 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
     instructions:
       'Tools are scoped to the active persona and named <server>__<tool>. Use persona_switch to change role, and memory_* to pass context between personas.',
   });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: gateway.listToolsForClient(),
-  }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const session: GatewaySession =
-      server.getClientCapabilities()?.elicitation === undefined
+  server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+    const cursor = request.params?.cursor;
+    // A listing from its first page is what the client is shown; its tokens are counted once.
+    const tools = cursor === undefined ? gateway.listToolsForClient() : gateway.listTools();
+    return toolsPage(tools, cursor, gateway.toolsPageSize);
+  });
+  // tools/call is answered here rather than by a setRequestHandler, whose validation turns a
+  // missing name into a zod dump: a bad request is a clear -32602 (InvalidParams) instead.
+  server.fallbackRequestHandler = async (request, extra) => {
+    if (request.method !== 'tools/call')
+      throw new McpError(ErrorCode.MethodNotFound, `method not found: ${request.method}`);
+    const { name, args, progressToken } = callParams(request);
+    // Progress relayed under the client's own token; all sent before the result, or the client
+    // would drop the late ones.
+    const relayed: Promise<void>[] = [];
+    const session: GatewaySession = {
+      signal: extra.signal,
+      ...(progressToken === undefined
+        ? {}
+        : {
+            onProgress: (progress) =>
+              relayed.push(
+                extra
+                  .sendNotification({
+                    method: 'notifications/progress',
+                    params: { ...progress, progressToken },
+                  })
+                  .catch(() => undefined),
+              ),
+          }),
+      ...(server.getClientCapabilities()?.elicitation === undefined
         ? {}
         : {
             approve: async (message) => {
@@ -36,9 +68,12 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
               });
               return answer.action === 'accept' && answer.content?.approve === true;
             },
-          };
-    return gateway.callTool(request.params.name, request.params.arguments, session);
-  });
+          }),
+    };
+    const result = await gateway.callTool(name, args, session);
+    await Promise.all(relayed);
+    return result;
+  };
   let connected = false;
   server.oninitialized = () => {
     connected = true;
@@ -48,4 +83,25 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
   });
   server.onclose = () => dispose();
   return server;
+}
+
+/** The name, arguments and progress token of a tools/call, or -32602 saying what is wrong. */
+function callParams(request: JSONRPCRequest): {
+  name: string;
+  args: Record<string, unknown> | undefined;
+  progressToken: string | number | undefined;
+} {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const invalid = (message: string) => new McpError(ErrorCode.InvalidParams, message);
+  if (typeof params.name !== 'string' || params.name === '')
+    throw invalid('tools/call needs "name", the name of a tool from tools/list');
+  const args = params.arguments;
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+    throw invalid(`tools/call "arguments" must be an object, got ${JSON.stringify(args)}`);
+  const token = (params._meta as { progressToken?: unknown } | undefined)?.progressToken;
+  return {
+    name: params.name,
+    args: args as Record<string, unknown> | undefined,
+    progressToken: typeof token === 'string' || typeof token === 'number' ? token : undefined,
+  };
 }

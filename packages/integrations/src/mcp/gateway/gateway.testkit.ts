@@ -8,18 +8,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
-import type { McpServerConfig } from '../config/McpServersConfig.js';
+import type { McpServerConfig, McpStdioServerConfig } from '../config/McpServersConfig.js';
 import { createGatewayServer } from './createGatewayServer.js';
 import { type GatewayOptions, PersonaGateway } from './PersonaGateway.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/fixtureServer.mjs', import.meta.url));
 const require = createRequire(import.meta.url);
 
-/** A stdio config for the project's fixture server in `mode`. */
-export const fixtureServer = (mode: string): McpServerConfig => ({
+/** A stdio config for the project's fixture server in `mode` (with the mode's arguments). */
+export const fixtureServer = (mode: string, ...args: string[]): McpStdioServerConfig => ({
   transport: 'stdio',
   command: process.execPath,
-  args: [fixture, mode],
+  args: [fixture, mode, ...args],
   env: {},
 });
 
@@ -53,6 +53,13 @@ export const TEST_PERSONAS = {
       blockList: ['FIXTURE_SECRET_*'],
       requireApprovalFor: ['fx__merge_pull_request'],
     },
+  },
+  protocol: {
+    name: 'protocol',
+    displayName: 'Protocol',
+    description: 'Every tool of the protocol fixtures.',
+    tokenBudget: 100_000,
+    allowedServers: ['fx', 'slow', 'never', 'progress'],
   },
   reader: {
     name: 'reader',
@@ -90,6 +97,8 @@ export async function startHarness(
     project?: string;
     /** Personas to write into the TTA home. Default: `TEST_PERSONAS`. */
     personas?: readonly { readonly name: string }[];
+    /** Wait for every server before connecting the client (as tests did when start waited). Default true. */
+    ready?: boolean;
   } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'tta-gateway-home-'));
@@ -118,6 +127,7 @@ export async function startHarness(
     },
     ...options.gateway,
   });
+  if (options.ready ?? true) await gateway.ready();
   const client = new Client({ name: 'test-client', version: '1.0.0' }, options.clientCapabilities);
   const waiters: (() => void)[] = [];
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
