@@ -4,10 +4,14 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   type CallToolResult,
+  type GetPromptResult,
+  type ReadResourceResult,
   type Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
+import { type ClientRelay, RELAYED_CAPABILITIES } from './ClientRelay.js';
+import { type CatalogList, DownstreamCatalog } from './DownstreamCatalog.js';
 import type { GatewayLog } from './GatewayLog.js';
 
 export type DownstreamState = 'stopped' | 'starting' | 'ready' | 'failed';
@@ -21,6 +25,10 @@ export interface DownstreamOptions {
   /** First restart delay after a crash; doubles up to `maxRestartDelayMs`. Default 500 ms. */
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
+  /** Called when the server's resources or prompts changed (not when it comes up or goes down). */
+  onListChanged?: (list: CatalogList) => void;
+  /** Answers the server's roots, sampling and elicitation requests. Default: none declared. */
+  relay?: ClientRelay;
 }
 
 /**
@@ -38,6 +46,8 @@ export class Downstream {
   private starting: Promise<void> | undefined;
   /** The last reason it failed, for messages. */
   lastError: string | undefined;
+  /** Its resources, resource templates and prompts while it is ready. */
+  readonly catalog = new DownstreamCatalog((list) => this.options.onListChanged?.(list));
 
   constructor(
     readonly name: string,
@@ -70,6 +80,7 @@ export class Downstream {
     this.client = undefined;
     this.current = 'stopped';
     this.toolList = [];
+    this.catalog.clear();
     await client?.close().catch(() => undefined);
   }
 
@@ -89,9 +100,37 @@ export class Downstream {
     })) as CallToolResult;
   }
 
+  readResource(uri: string, timeoutMs: number): Promise<ReadResourceResult> {
+    return this.running().readResource({ uri }, { timeout: timeoutMs });
+  }
+
+  getPrompt(
+    name: string,
+    args: Record<string, string> | undefined,
+    timeoutMs: number,
+  ): Promise<GetPromptResult> {
+    return this.running().getPrompt(
+      { name, ...(args === undefined ? {} : { arguments: args }) },
+      { timeout: timeoutMs },
+    );
+  }
+
+  private running(): Client {
+    if (this.client === undefined || this.current !== 'ready')
+      throw new Error(
+        `server "${this.name}" is not running${this.lastError ? ` (${this.lastError})` : ''}`,
+      );
+    return this.client;
+  }
+
   private async connect(): Promise<void> {
     this.current = 'starting';
-    const client = new Client({ name: 'tta-gateway', version: '0.0.0' });
+    const relay = this.options.relay;
+    const client = new Client(
+      { name: 'tta-gateway', version: '0.0.0' },
+      relay === undefined ? {} : { capabilities: RELAYED_CAPABILITIES },
+    );
+    relay?.serve(client);
     const transport = this.transport();
     try {
       await client.connect(transport);
@@ -102,13 +141,14 @@ export class Downstream {
       );
       // Set after connecting: a close during the handshake is a failed start, handled below.
       client.onclose = () => this.onClosed(client);
-      await this.refreshTools(false);
+      await Promise.all([this.refreshTools(false), this.catalog.load(client)]);
       this.current = 'ready';
       this.failures = 0;
       this.lastError = undefined;
       this.options.log('info', `server "${this.name}" ready with ${this.toolList.length} tools`);
     } catch (error) {
       this.client = undefined;
+      this.catalog.clear();
       await client.close().catch(() => undefined);
       this.fail(error instanceof Error ? error.message : String(error));
     }
@@ -154,6 +194,7 @@ export class Downstream {
     if (this.client !== client) return; // stopped on purpose, or replaced
     this.client = undefined;
     this.toolList = [];
+    this.catalog.clear();
     this.fail('the server process exited');
     this.options.onToolsChanged();
   }

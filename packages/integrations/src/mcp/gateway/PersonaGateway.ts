@@ -1,4 +1,14 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  ErrorCode,
+  type GetPromptResult,
+  McpError,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { Memory } from '@tta-dev/core';
 import {
   type ActivePersona,
@@ -17,7 +27,10 @@ import { FileRunStore, type RunStore } from '@tta-dev/workflows';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { argumentPaths } from './argumentPaths.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
+import { ClientRelay } from './ClientRelay.js';
 import { Downstream } from './Downstream.js';
+import type { CatalogList, DownstreamCatalog } from './DownstreamCatalog.js';
+import { GatewayCatalog } from './GatewayCatalog.js';
 import type { GatewayLog } from './GatewayLog.js';
 import { traceToolCall } from './gatewayTelemetry.js';
 import { TokenLedger, type TokenUsage } from './TokenLedger.js';
@@ -85,6 +98,11 @@ export class PersonaGateway {
    * tools/list; kept, a list costs a copy of the array (see docs/benchmarks.md).
    */
   private visible: readonly Tool[] | undefined;
+  /** The resources and prompts in force, built and dropped as `visible` is. */
+  private catalog: GatewayCatalog | undefined;
+  private readonly listListeners = new Set<(list: CatalogList) => void>();
+  /** Relays the downstream servers' roots, sampling and elicitation requests to the clients. */
+  readonly relay = new ClientRelay();
 
   private constructor(private readonly options: GatewayOptions) {
     this.store = options.store ?? new PersonaStore();
@@ -120,6 +138,12 @@ export class PersonaGateway {
     return () => this.listeners.delete(listener);
   }
 
+  /** Subscribes to changes of the resource or prompt list; returns a function that unsubscribes. */
+  onListChanged(listener: (list: CatalogList) => void): () => void {
+    this.listListeners.add(listener);
+    return () => this.listListeners.delete(listener);
+  }
+
   /** Tokens the active persona's tools have cost since it became active. */
   tokenUsage(): TokenUsage {
     return this.ledger.usage();
@@ -153,6 +177,69 @@ export class PersonaGateway {
       }
     }
     return tools;
+  }
+
+  /** The resources of the active persona's servers, named `<server>__<name>`. */
+  listResources(): Resource[] {
+    return [...this.currentCatalog().resources];
+  }
+
+  listResourceTemplates(): ResourceTemplate[] {
+    return [...this.currentCatalog().templates];
+  }
+
+  /** The prompts of the active persona's servers, named `<server>__<prompt>`. */
+  listPrompts(): Prompt[] {
+    return [...this.currentCatalog().prompts];
+  }
+
+  /** Reads a resource shown to the client; anything else, or a restricted path, is `-32602`. */
+  async readResource(uri: string): Promise<ReadResourceResult> {
+    const persona = this.personaOrRefuse();
+    const { server, target } = this.currentCatalog().resource(uri);
+    const refusal = this.pathRefusal(persona, server, { uri: target });
+    if (refusal !== undefined) throw new McpError(ErrorCode.InvalidParams, refusal);
+    const result = await this.downstreams
+      .get(server)!
+      .readResource(target, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+    if (target === uri) return result;
+    // Read through a gateway URI: its contents carry that URI too.
+    return {
+      ...result,
+      contents: result.contents.map((c) => (c.uri === target ? { ...c, uri } : c)),
+    };
+  }
+
+  /** Gets a prompt shown to the client; its arguments are checked for restricted paths. */
+  async getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult> {
+    const persona = this.personaOrRefuse();
+    const { server, target } = this.currentCatalog().prompt(name);
+    const refusal = this.pathRefusal(persona, server, args ?? {});
+    if (refusal !== undefined) throw new McpError(ErrorCode.InvalidParams, refusal);
+    return this.downstreams
+      .get(server)!
+      .getPrompt(target, args, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  }
+
+  private personaOrRefuse(): Persona {
+    if (this.active === undefined)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        'no persona is active: call persona_switch first',
+      );
+    return this.active;
+  }
+
+  private currentCatalog(): GatewayCatalog {
+    if (this.catalog === undefined) {
+      const servers = new Map<string, DownstreamCatalog>();
+      for (const server of this.active?.allowedServers ?? []) {
+        const downstream = this.downstreams.get(server);
+        if (downstream !== undefined) servers.set(server, downstream.catalog);
+      }
+      this.catalog = new GatewayCatalog(servers);
+    }
+    return this.catalog;
   }
 
   /** Runs a call with the persona's rules; refusals and failures are error results, never throws. */
@@ -300,6 +387,7 @@ export class PersonaGateway {
       if (persona?.name === this.active?.name && persona !== undefined) return;
       this.active = persona;
       this.visible = undefined;
+      this.catalog = undefined;
       this.ledger.reset(persona?.name ?? '', persona?.tokenBudget ?? 0);
       this.log(
         'info',
@@ -334,6 +422,8 @@ export class PersonaGateway {
             env: filterEnvironment(persona!, this.options.env ?? process.env).env,
             log: this.log,
             onToolsChanged: () => this.notify(),
+            onListChanged: (list) => this.listChanged(list),
+            relay: this.relay,
             ...(this.options.restartDelayMs === undefined
               ? {}
               : { restartDelayMs: this.options.restartDelayMs }),
@@ -348,9 +438,17 @@ export class PersonaGateway {
     return this.applying;
   }
 
+  /** Every list may have changed: a switch, or a server came up, went down or changed tools. */
   private notify(): void {
     this.visible = undefined;
     for (const listener of this.listeners) listener();
+    this.listChanged('resources');
+    this.listChanged('prompts');
+  }
+
+  private listChanged(list: CatalogList): void {
+    this.catalog = undefined;
+    for (const listener of this.listListeners) listener(list);
   }
 
   private async callBuiltin(name: string, args: Record<string, unknown>): Promise<CallToolResult> {

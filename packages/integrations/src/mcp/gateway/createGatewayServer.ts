@@ -1,5 +1,13 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySession, PersonaGateway } from './PersonaGateway.js';
 
 export const GATEWAY_INFO = { name: 'tta-persona-gateway', version: '0.0.0' } as const;
@@ -7,17 +15,39 @@ export const GATEWAY_INFO = { name: 'tta-persona-gateway', version: '0.0.0' } as
 /**
  * One MCP server session in front of the gateway. Each session (the stdio one, or one per HTTP
  * session) gets its own `notifications/tools/list_changed` when the persona or a server's tools
- * change. Actions that need approval are asked through elicitation when the client supports it.
+ * change, and likewise for resources and prompts. Actions that need approval are asked through
+ * elicitation when the client supports it. Downstream servers' requests (roots, sampling,
+ * elicitation) reach a session through `gateway.relay`.
  */
 export function createGatewayServer(gateway: PersonaGateway): Server {
   const server = new Server(GATEWAY_INFO, {
-    capabilities: { tools: { listChanged: true } },
+    capabilities: {
+      tools: { listChanged: true },
+      resources: { listChanged: true },
+      prompts: { listChanged: true },
+    },
     instructions:
       'Tools are scoped to the active persona and named <server>__<tool>. Use persona_switch to change role, and memory_* to pass context between personas.',
   });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: gateway.listToolsForClient(),
   }));
+  const relay = gateway.relay.attach(server);
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+    resources: gateway.listResources(),
+  }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+    resourceTemplates: gateway.listResourceTemplates(),
+  }));
+  server.setRequestHandler(ReadResourceRequestSchema, (request) =>
+    relay.during(() => gateway.readResource(request.params.uri)),
+  );
+  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+    prompts: gateway.listPrompts(),
+  }));
+  server.setRequestHandler(GetPromptRequestSchema, (request) =>
+    relay.during(() => gateway.getPrompt(request.params.name, request.params.arguments)),
+  );
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const session: GatewaySession =
       server.getClientCapabilities()?.elicitation === undefined
@@ -37,15 +67,28 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
               return answer.action === 'accept' && answer.content?.approve === true;
             },
           };
-    return gateway.callTool(request.params.name, request.params.arguments, session);
+    return relay.during(() =>
+      gateway.callTool(request.params.name, request.params.arguments, session),
+    );
   });
   let connected = false;
   server.oninitialized = () => {
     connected = true;
+    relay.initialized();
   };
   const dispose = gateway.onToolsChanged(() => {
     if (connected) server.sendToolListChanged().catch(() => undefined);
   });
-  server.onclose = () => dispose();
+  const disposeLists = gateway.onListChanged((list) => {
+    if (!connected) return;
+    const send =
+      list === 'resources' ? server.sendResourceListChanged() : server.sendPromptListChanged();
+    send.catch(() => undefined);
+  });
+  server.onclose = () => {
+    dispose();
+    disposeLists();
+    relay.closed();
+  };
   return server;
 }
