@@ -27,6 +27,8 @@ export interface DownstreamOptions {
   maxRestartDelayMs?: number;
   /** Called when the server's resources or prompts changed (not when it comes up or goes down). */
   onListChanged?: (list: CatalogList) => void;
+  /** Called when the server says a subscribed resource changed. */
+  onResourceUpdated?: (uri: string) => void;
   /** Answers the server's roots, sampling and elicitation requests. Default: none declared. */
   relay?: ClientRelay;
 }
@@ -47,7 +49,10 @@ export class Downstream {
   /** The last reason it failed, for messages. */
   lastError: string | undefined;
   /** Its resources, resource templates and prompts while it is ready. */
-  readonly catalog = new DownstreamCatalog((list) => this.options.onListChanged?.(list));
+  readonly catalog = new DownstreamCatalog(
+    (list) => this.options.onListChanged?.(list),
+    (uri) => this.options.onResourceUpdated?.(uri),
+  );
 
   constructor(
     readonly name: string,

@@ -5,6 +5,7 @@ import {
   type Resource,
   ResourceListChangedNotificationSchema,
   type ResourceTemplate,
+  ResourceUpdatedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 
 /** The lists besides tools that a server can change and announce. */
@@ -13,15 +14,20 @@ export type CatalogList = 'resources' | 'prompts';
 /**
  * The resources, resource templates and prompts of one downstream server, as the server lists
  * them (all pages), kept up to date by its `list_changed` notifications. Empty for a server that
- * does not declare the capability.
+ * does not declare the capability. Also its resource subscriptions, counted (several sessions may
+ * subscribe to one URI) and renewed when the server comes back after a restart.
  */
 export class DownstreamCatalog {
   private resourceList: readonly Resource[] = [];
   private templateList: readonly ResourceTemplate[] = [];
   private promptList: readonly Prompt[] = [];
   private client: Client | undefined;
+  private readonly subscriptions = new Map<string, number>();
 
-  constructor(private readonly onChanged: (list: CatalogList) => void) {}
+  constructor(
+    private readonly onChanged: (list: CatalogList) => void,
+    private readonly onUpdated: (uri: string) => void,
+  ) {}
 
   get resources(): readonly Resource[] {
     return this.resourceList;
@@ -47,13 +53,40 @@ export class DownstreamCatalog {
       client.setNotificationHandler(PromptListChangedNotificationSchema, () =>
         this.refresh(client, 'prompts', true),
       );
+    if (capabilities.resources?.subscribe)
+      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) =>
+        this.onUpdated(n.params.uri),
+      );
     await Promise.all([
       capabilities.resources ? this.refresh(client, 'resources', false) : undefined,
       capabilities.prompts ? this.refresh(client, 'prompts', false) : undefined,
+      ...[...this.subscriptions.keys()].map((uri) =>
+        client.subscribeResource({ uri }).catch(() => undefined),
+      ),
     ]);
   }
 
-  /** Forgets the lists (the server went down or was stopped). */
+  /** Whether the server takes `resources/subscribe`. */
+  get subscribable(): boolean {
+    return this.client?.getServerCapabilities()?.resources?.subscribe === true;
+  }
+
+  /** Subscribes to `uri` for one more session (the server is asked for the first one). */
+  async subscribe(uri: string): Promise<void> {
+    const count = this.subscriptions.get(uri) ?? 0;
+    if (count === 0) await this.client?.subscribeResource({ uri });
+    this.subscriptions.set(uri, count + 1);
+  }
+
+  /** Drops one session's subscription to `uri` (the server is told after the last one). */
+  async unsubscribe(uri: string): Promise<void> {
+    const count = this.subscriptions.get(uri) ?? 0;
+    if (count > 1) return void this.subscriptions.set(uri, count - 1);
+    this.subscriptions.delete(uri);
+    if (count === 1) await this.client?.unsubscribeResource({ uri });
+  }
+
+  /** Forgets the lists (the server went down or was stopped); subscriptions are kept to renew. */
   clear(): void {
     this.client = undefined;
     this.resourceList = [];

@@ -20,8 +20,8 @@ afterEach(async () => {
 
 const SERVERS = {
   everything: publishedServer('@modelcontextprotocol/server-everything'),
-  files: { ...fixtureServer('files'), args: [...fixtureServer('files').args, 'one'] },
-  files2: { ...fixtureServer('files'), args: [...fixtureServer('files').args, 'two'] },
+  files: fixtureServer('files', 'one'),
+  files2: fixtureServer('files', 'two'),
   fx: fixtureServer('tools'),
 };
 

@@ -30,7 +30,7 @@ import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
 import { ClientRelay } from './ClientRelay.js';
 import { Downstream } from './Downstream.js';
 import type { CatalogList, DownstreamCatalog } from './DownstreamCatalog.js';
-import { GatewayCatalog } from './GatewayCatalog.js';
+import { type CatalogRoute, GatewayCatalog } from './GatewayCatalog.js';
 import type { GatewayLog } from './GatewayLog.js';
 import { traceToolCall } from './gatewayTelemetry.js';
 import { TokenLedger, type TokenUsage } from './TokenLedger.js';
@@ -101,6 +101,7 @@ export class PersonaGateway {
   /** The resources and prompts in force, built and dropped as `visible` is. */
   private catalog: GatewayCatalog | undefined;
   private readonly listListeners = new Set<(list: CatalogList) => void>();
+  private readonly updateListeners = new Set<(route: CatalogRoute) => void>();
   /** Relays the downstream servers' roots, sampling and elicitation requests to the clients. */
   readonly relay = new ClientRelay();
 
@@ -142,6 +143,12 @@ export class PersonaGateway {
   onListChanged(listener: (list: CatalogList) => void): () => void {
     this.listListeners.add(listener);
     return () => this.listListeners.delete(listener);
+  }
+
+  /** Subscribes to updates of subscribed resources (of allowed servers only); returns a disposer. */
+  onResourceUpdated(listener: (route: CatalogRoute) => void): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
   }
 
   /** Tokens the active persona's tools have cost since it became active. */
@@ -208,6 +215,27 @@ export class PersonaGateway {
       ...result,
       contents: result.contents.map((c) => (c.uri === target ? { ...c, uri } : c)),
     };
+  }
+
+  /** Subscribes to a resource shown to the client, checked as a read is; resolves to its route. */
+  async subscribeResource(uri: string): Promise<CatalogRoute> {
+    const persona = this.personaOrRefuse();
+    const route = this.currentCatalog().resource(uri);
+    const refusal = this.pathRefusal(persona, route.server, { uri: route.target });
+    if (refusal !== undefined) throw new McpError(ErrorCode.InvalidParams, refusal);
+    const catalog = this.downstreams.get(route.server)!.catalog;
+    if (!catalog.subscribable)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `server "${route.server}" does not support resource subscriptions`,
+      );
+    await catalog.subscribe(route.target);
+    return route;
+  }
+
+  /** Drops a subscription that `subscribeResource` made. */
+  async unsubscribeResource(route: CatalogRoute): Promise<void> {
+    await this.downstreams.get(route.server)?.catalog.unsubscribe(route.target);
   }
 
   /** Gets a prompt shown to the client; its arguments are checked for restricted paths. */
@@ -423,6 +451,11 @@ export class PersonaGateway {
             log: this.log,
             onToolsChanged: () => this.notify(),
             onListChanged: (list) => this.listChanged(list),
+            onResourceUpdated: (uri) => {
+              if (this.active?.allowedServers.includes(name))
+                for (const listener of this.updateListeners)
+                  listener({ server: name, target: uri });
+            },
             relay: this.relay,
             ...(this.options.restartDelayMs === undefined
               ? {}

@@ -9,6 +9,7 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySession, PersonaGateway } from './PersonaGateway.js';
+import { serveSubscriptions } from './ResourceSubscriptions.js';
 
 export const GATEWAY_INFO = { name: 'tta-persona-gateway', version: '0.0.0' } as const;
 
@@ -23,7 +24,7 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
   const server = new Server(GATEWAY_INFO, {
     capabilities: {
       tools: { listChanged: true },
-      resources: { listChanged: true },
+      resources: { listChanged: true, subscribe: true },
       prompts: { listChanged: true },
     },
     instructions:
@@ -42,6 +43,7 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
   server.setRequestHandler(ReadResourceRequestSchema, (request) =>
     relay.during(() => gateway.readResource(request.params.uri)),
   );
+  const disposeSubscriptions = serveSubscriptions(server, gateway);
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({
     prompts: gateway.listPrompts(),
   }));
@@ -88,6 +90,7 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
   server.onclose = () => {
     dispose();
     disposeLists();
+    disposeSubscriptions();
     relay.closed();
   };
   return server;

@@ -15,11 +15,11 @@ import { type GatewayOptions, PersonaGateway } from './PersonaGateway.js';
 const fixture = fileURLToPath(new URL('../fixtures/fixtureServer.mjs', import.meta.url));
 const require = createRequire(import.meta.url);
 
-/** A stdio config for the project's fixture server in `mode`. */
-export const fixtureServer = (mode: string): McpServerConfig => ({
+/** A stdio config for the project's fixture server in `mode` (with the mode's arguments). */
+export const fixtureServer = (mode: string, ...args: string[]): McpServerConfig => ({
   transport: 'stdio',
   command: process.execPath,
-  args: [fixture, mode],
+  args: [fixture, mode, ...args],
   env: {},
 });
 
