@@ -202,10 +202,7 @@ export class PersonaGateway {
 
   /** Reads a resource shown to the client; anything else, or a restricted path, is `-32602`. */
   async readResource(uri: string): Promise<ReadResourceResult> {
-    const persona = this.personaOrRefuse();
-    const { server, target } = this.currentCatalog().resource(uri);
-    const refusal = this.pathRefusal(persona, server, { uri: target });
-    if (refusal !== undefined) throw new McpError(ErrorCode.InvalidParams, refusal);
+    const { server, target } = this.resourceRoute(uri);
     const result = await this.downstreams
       .get(server)!
       .readResource(target, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
@@ -219,10 +216,7 @@ export class PersonaGateway {
 
   /** Subscribes to a resource shown to the client, checked as a read is; resolves to its route. */
   async subscribeResource(uri: string): Promise<CatalogRoute> {
-    const persona = this.personaOrRefuse();
-    const route = this.currentCatalog().resource(uri);
-    const refusal = this.pathRefusal(persona, route.server, { uri: route.target });
-    if (refusal !== undefined) throw new McpError(ErrorCode.InvalidParams, refusal);
+    const route = this.resourceRoute(uri);
     const catalog = this.downstreams.get(route.server)!.catalog;
     if (!catalog.subscribable)
       throw new McpError(
@@ -247,6 +241,15 @@ export class PersonaGateway {
     return this.downstreams
       .get(server)!
       .getPrompt(target, args, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  }
+
+  /** The server and URI behind a client's resource URI, if it is shown and not restricted. */
+  private resourceRoute(uri: string): CatalogRoute {
+    const persona = this.personaOrRefuse();
+    const route = this.currentCatalog().resource(uri);
+    const refusal = this.pathRefusal(persona, route.server, { uri: route.target });
+    if (refusal !== undefined) throw new McpError(ErrorCode.InvalidParams, refusal);
+    return route;
   }
 
   private personaOrRefuse(): Persona {

@@ -1,15 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  CallToolRequestSchema,
-  GetPromptRequestSchema,
-  ListPromptsRequestSchema,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ListToolsRequestSchema,
-  ReadResourceRequestSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySession, PersonaGateway } from './PersonaGateway.js';
-import { serveSubscriptions } from './ResourceSubscriptions.js';
+import { serveCatalog } from './serveCatalog.js';
 
 export const GATEWAY_INFO = { name: 'tta-persona-gateway', version: '0.0.0' } as const;
 
@@ -33,23 +25,9 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: gateway.listToolsForClient(),
   }));
+  let connected = false;
   const relay = gateway.relay.attach(server);
-  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
-    resources: gateway.listResources(),
-  }));
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-    resourceTemplates: gateway.listResourceTemplates(),
-  }));
-  server.setRequestHandler(ReadResourceRequestSchema, (request) =>
-    relay.during(() => gateway.readResource(request.params.uri)),
-  );
-  const disposeSubscriptions = serveSubscriptions(server, gateway);
-  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
-    prompts: gateway.listPrompts(),
-  }));
-  server.setRequestHandler(GetPromptRequestSchema, (request) =>
-    relay.during(() => gateway.getPrompt(request.params.name, request.params.arguments)),
-  );
+  const disposeCatalog = serveCatalog(server, gateway, { relay, connected: () => connected });
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const session: GatewaySession =
       server.getClientCapabilities()?.elicitation === undefined
@@ -73,7 +51,6 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
       gateway.callTool(request.params.name, request.params.arguments, session),
     );
   });
-  let connected = false;
   server.oninitialized = () => {
     connected = true;
     relay.initialized();
@@ -81,16 +58,9 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
   const dispose = gateway.onToolsChanged(() => {
     if (connected) server.sendToolListChanged().catch(() => undefined);
   });
-  const disposeLists = gateway.onListChanged((list) => {
-    if (!connected) return;
-    const send =
-      list === 'resources' ? server.sendResourceListChanged() : server.sendPromptListChanged();
-    send.catch(() => undefined);
-  });
   server.onclose = () => {
     dispose();
-    disposeLists();
-    disposeSubscriptions();
+    disposeCatalog();
     relay.closed();
   };
   return server;
