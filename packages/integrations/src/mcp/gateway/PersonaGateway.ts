@@ -454,11 +454,7 @@ export class PersonaGateway {
             log: this.log,
             onToolsChanged: () => this.notify(),
             onListChanged: (list) => this.listChanged(list),
-            onResourceUpdated: (uri) => {
-              if (this.active?.allowedServers.includes(name))
-                for (const listener of this.updateListeners)
-                  listener({ server: name, target: uri });
-            },
+            onResourceUpdated: (uri) => this.resourceUpdated({ server: name, target: uri }),
             relay: this.relay,
             ...(this.options.restartDelayMs === undefined
               ? {}
@@ -480,6 +476,12 @@ export class PersonaGateway {
     for (const listener of this.listeners) listener();
     this.listChanged('resources');
     this.listChanged('prompts');
+  }
+
+  /** A server's subscribed resource changed: told to sessions while the persona allows it. */
+  private resourceUpdated(route: CatalogRoute): void {
+    if (!this.active?.allowedServers.includes(route.server)) return;
+    for (const listener of this.updateListeners) listener(route);
   }
 
   private listChanged(list: CatalogList): void {
