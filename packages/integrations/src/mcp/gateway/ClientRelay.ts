@@ -85,6 +85,7 @@ export class ClientRelay {
 
   /** Answers `client`'s server's requests by relaying them, and tells it when roots change. */
   serve(client: Client): void {
+    this.pruneClosed();
     this.clients.add(client);
     const options = (signal: AbortSignal) => ({ signal, timeout: RELAY_TIMEOUT_MS });
     client.setRequestHandler(ListRootsRequestSchema, (request, extra) =>
@@ -135,11 +136,14 @@ export class ClientRelay {
 
   private rootsChanged(): void {
     this.cachedRoots = undefined;
-    for (const client of this.clients) {
-      if (client.transport === undefined)
-        this.clients.delete(client); // closed
-      else client.sendRootsListChanged().catch(() => undefined);
-    }
+    this.pruneClosed();
+    for (const client of this.clients) client.sendRootsListChanged().catch(() => undefined);
+  }
+
+  /** Forgets the downstream clients that were closed (a stopped or restarted server's). */
+  private pruneClosed(): void {
+    for (const client of this.clients)
+      if (client.transport === undefined) this.clients.delete(client);
   }
 
   /** The session to relay to, or a JSON-RPC error that says why there is none. */
