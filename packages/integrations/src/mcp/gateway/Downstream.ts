@@ -5,10 +5,14 @@ import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.j
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   type CallToolResult,
+  type GetPromptResult,
+  type ReadResourceResult,
   type Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
+import { type ClientRelay, RELAYED_CAPABILITIES } from './ClientRelay.js';
+import { type CatalogList, DownstreamCatalog } from './DownstreamCatalog.js';
 import type { GatewayLog } from './GatewayLog.js';
 
 export type DownstreamState = 'stopped' | 'starting' | 'ready' | 'failed';
@@ -27,6 +31,12 @@ export interface DownstreamOptions {
    * killed, counted as failed and retried with the backoff. Default `DEFAULT_START_TIMEOUT_MS`.
    */
   startTimeoutMs?: number;
+  /** Called when the server's resources or prompts changed (not when it comes up or goes down). */
+  onListChanged?: (list: CatalogList) => void;
+  /** Called when the server says a subscribed resource changed. */
+  onResourceUpdated?: (uri: string) => void;
+  /** Answers the server's roots, sampling and elicitation requests. Default: none declared. */
+  relay?: ClientRelay;
 }
 
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
@@ -63,6 +73,11 @@ export class Downstream {
   private generation = 0;
   /** The last reason it failed, for messages. */
   lastError: string | undefined;
+  /** Its resources, resource templates and prompts while it is ready. */
+  readonly catalog = new DownstreamCatalog(
+    (list) => this.options.onListChanged?.(list),
+    (uri) => this.options.onResourceUpdated?.(uri),
+  );
 
   constructor(
     readonly name: string,
@@ -123,6 +138,7 @@ export class Downstream {
     this.attempt = undefined;
     this.current = 'stopped';
     this.toolList = [];
+    this.catalog.clear();
     await Promise.all([
       client?.close().catch(() => undefined),
       attempt === undefined ? undefined : abandon(attempt),
@@ -135,25 +151,48 @@ export class Downstream {
     timeoutMs: number,
     options: DownstreamCallOptions = {},
   ): Promise<CallToolResult> {
-    const client = this.client;
-    if (client === undefined || this.current !== 'ready') {
-      throw new Error(
-        this.current === 'starting'
-          ? `server "${this.name}" is still starting: try again when it announces its tools`
-          : `server "${this.name}" is not running${this.lastError ? ` (${this.lastError})` : ''}`,
-      );
-    }
-    return (await client.callTool({ name: tool, arguments: args ?? {} }, undefined, {
+    return (await this.running().callTool({ name: tool, arguments: args ?? {} }, undefined, {
       timeout: timeoutMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onProgress === undefined ? {} : { onprogress: options.onProgress }),
     })) as CallToolResult;
   }
 
+  readResource(uri: string, timeoutMs: number): Promise<ReadResourceResult> {
+    return this.running().readResource({ uri }, { timeout: timeoutMs });
+  }
+
+  getPrompt(
+    name: string,
+    args: Record<string, string> | undefined,
+    timeoutMs: number,
+  ): Promise<GetPromptResult> {
+    return this.running().getPrompt(
+      { name, ...(args === undefined ? {} : { arguments: args }) },
+      { timeout: timeoutMs },
+    );
+  }
+
+  /** The connected client, or why there is none. */
+  private running(): Client {
+    if (this.client === undefined || this.current !== 'ready')
+      throw new Error(
+        this.current === 'starting'
+          ? `server "${this.name}" is still starting: try again when it announces its tools`
+          : `server "${this.name}" is not running${this.lastError ? ` (${this.lastError})` : ''}`,
+      );
+    return this.client;
+  }
+
   private async connect(): Promise<void> {
     const generation = this.generation;
     this.current = 'starting';
-    const client = new Client({ name: 'tta-gateway', version: '0.0.0' });
+    const relay = this.options.relay;
+    const client = new Client(
+      { name: 'tta-gateway', version: '0.0.0' },
+      relay === undefined ? {} : { capabilities: RELAYED_CAPABILITIES },
+    );
+    relay?.serve(client);
     const attempt: Attempt = { client, transport: this.transport() };
     this.attempt = attempt;
     const limit = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -173,7 +212,12 @@ export class Downstream {
           );
         }),
       ]);
-      if (generation !== this.generation) return; // stopped meanwhile: stop() closed it
+      if (generation !== this.generation) {
+        // Stopped meanwhile (stop() closed it): what it listed is no one's, unless a new start
+        // is under way and will list its own.
+        if (this.attempt === undefined) this.catalog.clear();
+        return;
+      }
       this.attempt = undefined;
       this.client = client;
       this.toolList = tools;
@@ -184,6 +228,7 @@ export class Downstream {
     } catch (error) {
       if (generation !== this.generation) return;
       this.attempt = undefined;
+      this.catalog.clear();
       await abandon(attempt);
       this.fail(error instanceof Error ? error.message : String(error));
     } finally {
@@ -202,7 +247,8 @@ export class Downstream {
     deliverResponsesAfterNotifications(transport);
     // Set after connecting: a close during the handshake is a failed start, handled by connect.
     client.onclose = () => this.onClosed(client);
-    return listAll(client);
+    const [tools] = await Promise.all([listAll(client), this.catalog.load(client)]);
+    return tools;
   }
 
   private transport(): Transport {
@@ -237,6 +283,7 @@ export class Downstream {
     if (this.client !== client) return; // stopped on purpose, or replaced
     this.client = undefined;
     this.toolList = [];
+    this.catalog.clear();
     this.fail('the server process exited');
     this.options.onToolsChanged();
   }

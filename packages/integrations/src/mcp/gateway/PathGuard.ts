@@ -13,8 +13,6 @@ export interface PathGuardOptions {
   readonly home: string;
   /** Patterns restricted for every persona (`protectedPaths()`). */
   readonly protectedPaths: readonly string[];
-  /** Folders the client declared as roots: servers that follow roots resolve against them. */
-  readonly roots?: () => readonly string[];
 }
 
 /** Where a path was found to lead, and the rule that refuses it. */
@@ -45,11 +43,13 @@ export class PathGuard {
     server: string,
     config: McpServerConfig | undefined,
     args: unknown,
+    /** The client's roots: servers that follow roots resolve relative paths against them. */
+    roots: readonly string[] = [],
   ): PathRefusal | undefined {
     for (const { argument, path } of argumentPaths(args)) {
       if (path.includes('\0'))
         return { argument, path, resolved: path, rule: 'a NUL byte', protected: false };
-      for (const candidate of this.candidates(server, config, path)) {
+      for (const candidate of this.candidates(server, config, path, roots)) {
         const refused = this.check(persona, candidate);
         if (refused !== undefined) return { argument, path, resolved: candidate, ...refused };
       }
@@ -89,12 +89,19 @@ export class PathGuard {
   }
 
   /** Every absolute path `path` may name: per base, per spelling, literal and real. */
-  private candidates(server: string, config: McpServerConfig | undefined, path: string): string[] {
+  private candidates(
+    server: string,
+    config: McpServerConfig | undefined,
+    path: string,
+    roots: readonly string[],
+  ): string[] {
     // A server on Windows, or one that normalises, may read `\` as a separator.
     const spellings = new Set([path, path.replaceAll('\\', '/')]);
     const found = new Set<string>();
     for (const spelling of spellings) {
-      const bases = isAbsolute(this.expand(spelling)) ? [''] : this.basesOf(server, config);
+      const bases = isAbsolute(this.expand(spelling))
+        ? ['']
+        : [...new Set([...this.basesOf(server, config), ...roots])];
       for (const base of bases) {
         const literal = this.absolute(base, spelling);
         found.add(literal);
@@ -116,8 +123,7 @@ export class PathGuard {
       bases = serverBases(config, this.options);
       this.bases.set(server, bases);
     }
-    const roots = this.options.roots?.() ?? [];
-    return roots.length === 0 ? bases : [...new Set([...bases, ...roots])];
+    return bases;
   }
 
   private expand(path: string): string {

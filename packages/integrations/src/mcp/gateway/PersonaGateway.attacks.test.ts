@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { FileRunStore } from '@tta-dev/workflows';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AttackLab, attempt, startAttackLab } from './attackLab.testkit.js';
 
 /** One attempt: the tool, its arguments (a function of the lab's folders), why it is refused. */
@@ -344,6 +344,28 @@ describe('the gateway against a hostile assistant (persona dev)', () => {
       expect(written.isError, written.text).toBe(false);
       expect(await readFile(join(lab.project, 'src/new.ts'), 'utf8')).toBe('export {};\n');
     });
+  });
+});
+
+describe("bases: the client's roots", () => {
+  it('checks a relative path against the roots a server took from the client', async () => {
+    // server-filesystem replaces its folders with the client's roots and resolves relative
+    // paths against the first: here the home, though it was started on the project.
+    const lab = await startAttackLab('dev', { roots: ({ home }) => [home] });
+    try {
+      await vi.waitFor(
+        async () =>
+          expect((await attempt(lab, 'fsroots__list_allowed_directories', {})).text).toContain(
+            lab.home,
+          ),
+        { timeout: 20_000 },
+      );
+      const result = await attempt(lab, 'fsroots__read_text_file', { path: '.ssh/id_rsa' });
+      expect(result.isError, result.text).toBe(true);
+      expect(result.text).toMatch(/refused: .*\.ssh\/id_rsa.* \(~\/\.ssh\/\*\*\)/);
+    } finally {
+      await lab.close();
+    }
   });
 });
 

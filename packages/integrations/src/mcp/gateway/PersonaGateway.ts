@@ -3,8 +3,13 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   type CallToolResult,
   ErrorCode,
+  type GetPromptResult,
   McpError,
   type Progress,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Memory } from '@tta-dev/core';
@@ -25,8 +30,11 @@ import {
 import { FileRunStore, type RunStore } from '@tta-dev/workflows';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
+import { ClientRelay } from './ClientRelay.js';
 import { Downstream } from './Downstream.js';
+import type { CatalogList, DownstreamCatalog } from './DownstreamCatalog.js';
 import { filterListing } from './filterListing.js';
+import { type CatalogRoute, GatewayCatalog } from './GatewayCatalog.js';
 import type { GatewayLog } from './GatewayLog.js';
 import { traceToolCall } from './gatewayTelemetry.js';
 import { PathGuard } from './PathGuard.js';
@@ -123,6 +131,12 @@ export class PersonaGateway {
    * tools/list; kept, a list costs a copy of the array (see docs/benchmarks.md).
    */
   private visible: readonly Tool[] | undefined;
+  /** The resources and prompts in force, built and dropped as `visible` is. */
+  private catalog: GatewayCatalog | undefined;
+  private readonly listListeners = new Set<(list: CatalogList) => void>();
+  private readonly updateListeners = new Set<(route: CatalogRoute) => void>();
+  /** Relays the downstream servers' roots, sampling and elicitation requests to the clients. */
+  readonly relay = new ClientRelay();
 
   private constructor(private readonly options: GatewayOptions) {
     this.store = options.store ?? new PersonaStore();
@@ -189,6 +203,18 @@ export class PersonaGateway {
     return () => this.listeners.delete(listener);
   }
 
+  /** Subscribes to changes of the resource or prompt list; returns a function that unsubscribes. */
+  onListChanged(listener: (list: CatalogList) => void): () => void {
+    this.listListeners.add(listener);
+    return () => this.listListeners.delete(listener);
+  }
+
+  /** Subscribes to updates of subscribed resources (of allowed servers only); returns a disposer. */
+  onResourceUpdated(listener: (route: CatalogRoute) => void): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
+  }
+
   /** Tokens the active persona's tools have cost since it became active. */
   tokenUsage(): TokenUsage {
     return this.ledger.usage();
@@ -223,6 +249,93 @@ export class PersonaGateway {
       }
     }
     return tools;
+  }
+
+  /** The resources of the active persona's servers, named `<server>__<name>`. */
+  listResources(): Resource[] {
+    return [...this.currentCatalog().resources];
+  }
+
+  listResourceTemplates(): ResourceTemplate[] {
+    return [...this.currentCatalog().templates];
+  }
+
+  /** The prompts of the active persona's servers, named `<server>__<prompt>`. */
+  listPrompts(): Prompt[] {
+    return [...this.currentCatalog().prompts];
+  }
+
+  /** Reads a resource shown to the client; anything else, or a restricted path, is `-32602`. */
+  async readResource(uri: string): Promise<ReadResourceResult> {
+    const { server, target } = await this.resourceRoute(uri);
+    const result = await this.downstreams
+      .get(server)!
+      .readResource(target, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+    if (target === uri) return result;
+    // Read through a gateway URI: its contents carry that URI too.
+    return {
+      ...result,
+      contents: result.contents.map((c) => (c.uri === target ? { ...c, uri } : c)),
+    };
+  }
+
+  /** Subscribes to a resource shown to the client, checked as a read is; resolves to its route. */
+  async subscribeResource(uri: string): Promise<CatalogRoute> {
+    const route = await this.resourceRoute(uri);
+    const catalog = this.downstreams.get(route.server)!.catalog;
+    if (!catalog.subscribable)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `server "${route.server}" does not support resource subscriptions`,
+      );
+    await catalog.subscribe(route.target);
+    return route;
+  }
+
+  /** Drops a subscription that `subscribeResource` made. */
+  async unsubscribeResource(route: CatalogRoute): Promise<void> {
+    await this.downstreams.get(route.server)?.catalog.unsubscribe(route.target);
+  }
+
+  /** Gets a prompt shown to the client; its arguments are checked for restricted paths. */
+  async getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult> {
+    const persona = this.personaOrRefuse();
+    const { server, target } = this.currentCatalog().prompt(name);
+    const refusal = await this.pathRefusal(persona, server, args ?? {});
+    if (refusal !== undefined) throw new McpError(ErrorCode.InvalidParams, refusal);
+    return this.downstreams
+      .get(server)!
+      .getPrompt(target, args, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  }
+
+  /** The server and URI behind a client's resource URI, if it is shown and not restricted. */
+  private async resourceRoute(uri: string): Promise<CatalogRoute> {
+    const persona = this.personaOrRefuse();
+    const route = this.currentCatalog().resource(uri);
+    const refusal = await this.pathRefusal(persona, route.server, { uri: route.target });
+    if (refusal !== undefined) throw new McpError(ErrorCode.InvalidParams, refusal);
+    return route;
+  }
+
+  private personaOrRefuse(): Persona {
+    if (this.active === undefined)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        'no persona is active: call persona_switch first',
+      );
+    return this.active;
+  }
+
+  private currentCatalog(): GatewayCatalog {
+    if (this.catalog === undefined) {
+      const servers = new Map<string, DownstreamCatalog>();
+      for (const server of this.active?.allowedServers ?? []) {
+        const downstream = this.downstreams.get(server);
+        if (downstream !== undefined) servers.set(server, downstream.catalog);
+      }
+      this.catalog = new GatewayCatalog(servers);
+    }
+    return this.catalog;
   }
 
   /**
@@ -265,7 +378,7 @@ export class PersonaGateway {
           `refused: persona "${persona.name}" may not use ${name} (${verdict.rule})`,
           true,
         );
-      const refusal = this.pathRefusal(persona, server, args ?? {});
+      const refusal = await this.pathRefusal(persona, server, args ?? {});
       if (refusal !== undefined) return text(refusal, true);
       const downstream = this.downstreams.get(server);
       if (downstream === undefined)
@@ -318,8 +431,14 @@ export class PersonaGateway {
    * Why the paths named in `args` (a tool call's arguments, or a resource URI as `{ uri }`) may
    * not be touched through `server` under `persona`; undefined when they all may.
    */
-  private pathRefusal(persona: Persona, server: string, args: unknown): string | undefined {
-    const refused = this.guard.refusal(persona, server, this.options.servers[server], args);
+  private async pathRefusal(
+    persona: Persona,
+    server: string,
+    args: unknown,
+  ): Promise<string | undefined> {
+    // The client's roots are bases too: server-filesystem works in them once it has asked.
+    const roots = await this.relay.roots();
+    const refused = this.guard.refusal(persona, server, this.options.servers[server], args, roots);
     if (refused === undefined) return undefined;
     const leads = refused.resolved === refused.path ? '' : `, which leads to ${refused.resolved}`;
     return refused.protected
@@ -439,6 +558,7 @@ export class PersonaGateway {
       if (persona?.name === this.active?.name && persona !== undefined) return;
       this.active = persona;
       this.visible = undefined;
+      this.catalog = undefined;
       this.ledger.reset(persona?.name ?? '', persona?.tokenBudget ?? 0);
       this.log(
         'info',
@@ -484,6 +604,9 @@ export class PersonaGateway {
           env,
           log: this.log,
           onToolsChanged: () => this.notify(),
+          onListChanged: (list) => this.listChanged(list),
+          onResourceUpdated: (uri) => this.resourceUpdated({ server: name, target: uri }),
+          relay: this.relay,
           ...(this.options.restartDelayMs === undefined
             ? {}
             : { restartDelayMs: this.options.restartDelayMs }),
@@ -499,9 +622,23 @@ export class PersonaGateway {
     return this.applying;
   }
 
+  /** Every list may have changed: a switch, or a server came up, went down or changed tools. */
   private notify(): void {
     this.visible = undefined;
     for (const listener of this.listeners) listener();
+    this.listChanged('resources');
+    this.listChanged('prompts');
+  }
+
+  /** A server's subscribed resource changed: told to sessions while the persona allows it. */
+  private resourceUpdated(route: CatalogRoute): void {
+    if (!this.active?.allowedServers.includes(route.server)) return;
+    for (const listener of this.updateListeners) listener(route);
+  }
+
+  private listChanged(list: CatalogList): void {
+    this.catalog = undefined;
+    for (const listener of this.listListeners) listener(list);
   }
 
   private async callBuiltin(name: string, args: Record<string, unknown>): Promise<CallToolResult> {

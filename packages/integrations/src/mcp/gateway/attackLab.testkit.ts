@@ -3,7 +3,13 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type ClientCapabilities, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { pathToFileURL } from 'node:url';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  type ClientCapabilities,
+  ListRootsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig, McpStdioServerConfig } from '../config/McpServersConfig.js';
 import {
   fixtureServer,
@@ -36,8 +42,12 @@ export const LAB_PERSONAS = [
     displayName: 'Developer',
     description: 'Works on the code, never on secrets.',
     tokenBudget: 100_000,
-    allowedServers: ['fs', 'fx', 'memory', 'fxhome'],
-    allowedTools: { fs: FS_TOOLS, fx: ['echo', 'read_file', 'env_report', 'merge_pull_request'] },
+    allowedServers: ['fs', 'fx', 'memory', 'fxhome', 'fsroots'],
+    allowedTools: {
+      fs: FS_TOOLS,
+      fsroots: FS_TOOLS,
+      fx: ['echo', 'read_file', 'env_report', 'merge_pull_request'],
+    },
     restrictedPaths: ['**/.env', 'secrets/**', '~/.ssh/**', 'caf\u00e9/**'],
     security: {
       allowEnvironmentAccess: ['LAB_TOKEN', 'LAB_OK'],
@@ -95,7 +105,11 @@ const FILES: Record<string, string> = {
 /** Builds the lab and starts the gateway on it with `persona` active. */
 export async function startAttackLab(
   persona: 'dev' | 'narrow' | 'admin',
-  options: { capabilities?: ClientCapabilities } = {},
+  options: {
+    capabilities?: ClientCapabilities;
+    /** The client's roots (folders), answered to roots/list; declares the roots capability. */
+    roots?: (lab: { project: string; home: string }) => string[];
+  } = {},
 ): Promise<AttackLab> {
   const root = await mkdtemp(join(tmpdir(), 'tta-attack-'));
   const project = join(root, 'project');
@@ -121,6 +135,8 @@ export async function startAttackLab(
   const servers: Record<string, McpServerConfig> = {
     // The home folder first: server-filesystem resolves relative paths against it.
     fs: publishedServer('@modelcontextprotocol/server-filesystem', home, project),
+    // Started on the project only: the client's roots, once it gives them, replace that.
+    fsroots: publishedServer('@modelcontextprotocol/server-filesystem', project),
     fx: fixtureServer('tools'),
     fxhome: { ...(fixtureServer('tools') as McpStdioServerConfig), cwd: home },
     memory: publishedServer('@modelcontextprotocol/server-memory'),
@@ -130,9 +146,27 @@ export async function startAttackLab(
     active: persona,
     project,
     personas: LAB_PERSONAS,
-    ...(options.capabilities === undefined
+    ...(options.capabilities === undefined && options.roots === undefined
       ? {}
-      : { clientCapabilities: { capabilities: options.capabilities } }),
+      : {
+          clientCapabilities: {
+            capabilities: {
+              ...options.capabilities,
+              ...(options.roots === undefined ? {} : { roots: { listChanged: true } }),
+            },
+          },
+        }),
+    ...(options.roots === undefined
+      ? {}
+      : {
+          setupClient: (client: Client) =>
+            client.setRequestHandler(ListRootsRequestSchema, () => ({
+              roots: options.roots!({ project, home }).map((dir) => ({
+                uri: pathToFileURL(dir).href,
+                name: 'root',
+              })),
+            })),
+        }),
     gateway: {
       home,
       env: { PATH: process.env.PATH, HOME: home, LAB_TOKEN: 'lab-token-value', LAB_OK: 'yes' },

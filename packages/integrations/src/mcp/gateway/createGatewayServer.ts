@@ -6,6 +6,7 @@ import {
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySession, PersonaGateway } from './PersonaGateway.js';
+import { serveCatalog } from './serveCatalog.js';
 import { toolsPage } from './toolsPage.js';
 
 export const GATEWAY_INFO = { name: 'tta-persona-gateway', version: '0.0.0' } as const;
@@ -13,15 +14,24 @@ export const GATEWAY_INFO = { name: 'tta-persona-gateway', version: '0.0.0' } as
 /**
  * One MCP server session in front of the gateway. Each session (the stdio one, or one per HTTP
  * session) gets its own `notifications/tools/list_changed` when the persona or a server's tools
- * change. Actions that need approval are asked through elicitation when the client supports it.
- * A call carries the client's cancellation and, when asked for, relays the downstream progress.
+ * change, and likewise for resources and prompts. Actions that need approval are asked through
+ * elicitation when the client supports it. A call carries the client's cancellation and, when
+ * asked for, relays the downstream progress. Downstream servers' requests (roots, sampling,
+ * elicitation) reach a session through `gateway.relay`.
  */
 export function createGatewayServer(gateway: PersonaGateway): Server {
   const server = new Server(GATEWAY_INFO, {
-    capabilities: { tools: { listChanged: true } },
+    capabilities: {
+      tools: { listChanged: true },
+      resources: { listChanged: true, subscribe: true },
+      prompts: { listChanged: true },
+    },
     instructions:
       'Tools are scoped to the active persona and named <server>__<tool>. Use persona_switch to change role, and memory_* to pass context between personas.',
   });
+  let connected = false;
+  const relay = gateway.relay.attach(server);
+  const disposeCatalog = serveCatalog(server, gateway, { relay, connected: () => connected });
   server.setRequestHandler(ListToolsRequestSchema, async (request) => {
     const cursor = request.params?.cursor;
     // A listing from its first page is what the client is shown; its tokens are counted once.
@@ -70,18 +80,22 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
             },
           }),
     };
-    const result = await gateway.callTool(name, args, session);
+    const result = await relay.during(() => gateway.callTool(name, args, session));
     await Promise.all(relayed);
     return result;
   };
-  let connected = false;
   server.oninitialized = () => {
     connected = true;
+    relay.initialized();
   };
   const dispose = gateway.onToolsChanged(() => {
     if (connected) server.sendToolListChanged().catch(() => undefined);
   });
-  server.onclose = () => dispose();
+  server.onclose = () => {
+    dispose();
+    disposeCatalog();
+    relay.closed();
+  };
   return server;
 }
 

@@ -69,6 +69,15 @@ export const TEST_PERSONAS = {
     allowedServers: ['fx'],
     allowedTools: { fx: ['echo'] },
   },
+  explorer: {
+    name: 'explorer',
+    displayName: 'Explorer',
+    description: 'Reads resources and prompts, and answers servers.',
+    tokenBudget: 100_000,
+    allowedServers: ['everything', 'files', 'files2', 'fs'],
+    allowedTools: {},
+    restrictedPaths: ['**/.env', 'secrets/**'],
+  },
 };
 
 export interface Harness {
@@ -99,6 +108,8 @@ export async function startHarness(
     personas?: readonly { readonly name: string }[];
     /** Wait for every server before connecting the client (as tests did when start waited). Default true. */
     ready?: boolean;
+    /** Sets the client's request handlers before it connects. */
+    setupClient?: (client: Client) => void;
   } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'tta-gateway-home-'));
@@ -128,14 +139,13 @@ export async function startHarness(
     ...options.gateway,
   });
   if (options.ready ?? true) await gateway.ready();
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, options.clientCapabilities);
   const waiters: (() => void)[] = [];
-  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-    for (const resolve of waiters.splice(0)) resolve();
+  const client = await connectClient(gateway, options.clientCapabilities, (c) => {
+    c.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      for (const resolve of waiters.splice(0)) resolve();
+    });
+    options.setupClient?.(c);
   });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await createGatewayServer(gateway).connect(serverSide);
-  await client.connect(clientSide);
   return {
     home,
     project,
@@ -152,6 +162,20 @@ export async function startHarness(
       await rm(project, { recursive: true, force: true });
     },
   };
+}
+
+/** A further SDK client connected to `gateway` through its own session; `setup` runs before. */
+export async function connectClient(
+  gateway: PersonaGateway,
+  capabilities?: ConstructorParameters<typeof Client>[1],
+  setup?: (client: Client) => void,
+): Promise<Client> {
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, capabilities);
+  setup?.(client);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await createGatewayServer(gateway).connect(serverSide);
+  await client.connect(clientSide);
+  return client;
 }
 
 /** The text of a tool result's first content block. */
