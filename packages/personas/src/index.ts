@@ -19,6 +19,7 @@ export {
 export { TOOL_SEPARATOR, toolName } from './policy/toolName.js';
 export type {
   LoadedPersona,
+  PersonaFolder,
   PersonaRegistryOptions,
   PersonaSource,
 } from './registry/PersonaRegistry.js';

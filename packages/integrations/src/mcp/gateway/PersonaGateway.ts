@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Memory } from '@tta-dev/core';
 import {
@@ -75,6 +76,9 @@ export class PersonaGateway {
   private readonly log: GatewayLog;
   private active: Persona | undefined;
   private unwatch: (() => void) | undefined;
+  private unwatchPersonas: (() => void) | undefined;
+  /** The persona asked for while its definition is missing or broken, to apply once it is fixed. */
+  private missing: string | undefined;
   private applying: Promise<void> = Promise.resolve();
   private readonly ledger = new TokenLedger();
   private runs: RunStore | undefined;
@@ -92,13 +96,29 @@ export class PersonaGateway {
     this.log = options.log ?? (() => undefined);
   }
 
+  /** Persona files are live: an edit applies at once, a new file resolves, a broken one narrows. */
+  private watchPersonas(): void {
+    this.unwatchPersonas = this.options.registry.watch(
+      (registry) => {
+        for (const error of registry.errors) this.log('error', error.message);
+        const name = this.active?.name ?? this.missing;
+        if (name !== undefined) void this.apply(name);
+      },
+      (error) => this.log('error', `cannot reload the persona files: ${(error as Error).message}`),
+    );
+  }
+
   /** Starts the gateway: resolves the persona, starts its servers, and watches for switches. */
   static async start(options: GatewayOptions): Promise<PersonaGateway> {
     const gateway = new PersonaGateway(options);
+    gateway.watchPersonas();
     if (options.persona !== undefined) {
       const pinned = options.registry.resolve(options.persona);
-      if (pinned === undefined) throw new Error(`unknown persona "${options.persona}"`);
-      await gateway.apply(pinned.persona);
+      if (pinned === undefined) {
+        await gateway.close();
+        throw new Error(`unknown persona "${options.persona}"`);
+      }
+      await gateway.apply(pinned.persona.name);
     } else {
       gateway.unwatch = gateway.store.watch(
         (active) => void gateway.follow(active),
@@ -260,7 +280,7 @@ export class PersonaGateway {
       icon: persona.icon,
       source: found.source.file ?? 'builtin',
     });
-    await this.apply(persona);
+    await this.apply(persona.name);
     return persona;
   }
 
@@ -271,33 +291,43 @@ export class PersonaGateway {
   async usePersona(query: string): Promise<Persona> {
     const found = this.options.registry.resolve(query);
     if (found === undefined) throw new Error(`unknown persona "${query}"`);
-    await this.apply(found.persona);
+    await this.apply(found.persona.name);
     return found.persona;
   }
 
   async close(): Promise<void> {
     this.unwatch?.();
+    this.unwatchPersonas?.();
     await Promise.all([...this.downstreams.values()].map((d) => d.stop()));
     this.downstreams.clear();
   }
 
   private follow(active: ActivePersona | undefined): Promise<void> {
-    if (active === undefined) return this.apply(undefined);
-    const found =
-      this.options.registry.get(active.name) ?? this.options.registry.resolve(active.name);
-    if (found === undefined)
-      this.log(
-        'warn',
-        `active persona "${active.name}" is not defined; showing the gateway's own tools only`,
-      );
-    return this.apply(found?.persona);
+    return this.apply(active?.name);
   }
 
-  /** Makes `persona` the one in force: starts its servers, stops the others, tells sessions. */
-  private apply(persona: Persona | undefined): Promise<void> {
+  /**
+   * Makes the persona named `name` the one in force, as the registry defines it when its turn
+   * comes: starts its servers, stops the others, tells sessions. A persona that is not defined
+   * (or whose file is broken) leaves the gateway's own tools only.
+   */
+  private apply(name: string | undefined): Promise<void> {
     // Switches apply one at a time, in order.
     this.applying = this.applying.then(async () => {
-      if (persona?.name === this.active?.name && persona !== undefined) return;
+      const registry = this.options.registry;
+      const persona =
+        name === undefined ? undefined : (registry.get(name) ?? registry.resolve(name))?.persona;
+      this.missing = persona === undefined ? name : undefined;
+      if (name !== undefined && persona === undefined) {
+        const broken = registry.brokenFile(name);
+        this.log(
+          broken === undefined ? 'warn' : 'error',
+          broken === undefined
+            ? `active persona "${name}" is not defined; showing the gateway's own tools only`
+            : `active persona "${name}" is not used while its file is invalid; showing the gateway's own tools only\n${broken.message}`,
+        );
+      }
+      if (persona !== undefined && isDeepStrictEqual(persona, this.active)) return;
       this.active = persona;
       this.visible = undefined;
       this.ledger.reset(persona?.name ?? '', persona?.tokenBudget ?? 0);
