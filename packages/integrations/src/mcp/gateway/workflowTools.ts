@@ -1,6 +1,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { PersonaRegistry } from '@tta-dev/personas';
 import { type RunEvent, type RunStore, runStatus, WorkflowEngine } from '@tta-dev/workflows';
+import { ANY_JSON_TYPE } from './builtinTools.js';
 
 /**
  * Tools that let an assistant take part in workflow runs of the project: see what waits for it,
@@ -25,7 +26,10 @@ export const WORKFLOW_TOOLS: readonly Tool[] = [
       properties: {
         run: { type: 'string' },
         step: { type: 'string' },
-        output: { description: 'The result the step asked for (any JSON value)' },
+        output: {
+          type: [...ANY_JSON_TYPE],
+          description: 'The result the step asked for (any JSON value)',
+        },
         note: { type: 'string', description: 'How it was done, for the journal' },
       },
       required: ['run', 'step', 'output'],
