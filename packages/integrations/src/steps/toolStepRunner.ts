@@ -50,9 +50,9 @@ export function toolStepRunner(options: ToolStepRunnerOptions): ToolStepRunner {
       }))();
     const ready = await gateway;
     await ready.usePersona(context.persona);
-    const before = ready.tokenUsage().results;
+    const before = (await ready.tokenUsage()).results;
     const result = await ready.callTool(step.tool, step.with);
-    context.reportTokens?.(ready.tokenUsage().results - before);
+    context.reportTokens?.((await ready.tokenUsage()).results - before);
     if (result.isError === true)
       throw Object.assign(new Error(textOf(result) || `${step.tool} returned an error`), {
         name: 'ToolCallError',

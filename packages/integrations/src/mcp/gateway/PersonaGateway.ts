@@ -140,9 +140,9 @@ export class PersonaGateway {
     return () => this.listeners.delete(listener);
   }
 
-  /** Tokens the active persona's tools have cost since it became active. */
-  tokenUsage(): TokenUsage {
-    return this.ledger.usage();
+  /** Tokens the active persona's tools have cost since it became active (counts under way included). */
+  tokenUsage(): Promise<TokenUsage> {
+    return this.ledger.settled();
   }
 
   /** The tool list a client is shown; its tokens count against the persona's budget. */
@@ -189,7 +189,7 @@ export class PersonaGateway {
           registry: this.options.registry,
           cwd: this.options.cwd ?? process.cwd(),
           persona: this.active?.name,
-          tokens: () => this.ledger.usage().total,
+          tokens: async () => (await this.ledger.settled()).total,
         });
       const split = name.indexOf(TOOL_SEPARATOR);
       if (split <= 0)
@@ -229,7 +229,7 @@ export class PersonaGateway {
       const result = await traceToolCall(persona.name, server, tool, () =>
         downstream.call(tool, args, this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
       );
-      const overBudget = this.ledger.passed(result);
+      const overBudget = await this.ledger.passed(result);
       if (overBudget === undefined) return result;
       this.log('warn', overBudget);
       return { ...result, content: [...result.content, { type: 'text', text: overBudget }] };

@@ -61,7 +61,7 @@ export interface WorkflowToolContext {
   /** The active persona, who completes steps and records notes. */
   readonly persona: string | undefined;
   /** Tokens the gateway counted for the active persona, recorded with a completed step. */
-  readonly tokens: () => number;
+  readonly tokens: () => Promise<number>;
 }
 
 const json = (value: unknown): CallToolResult => ({
@@ -105,7 +105,7 @@ export async function callWorkflowTool(
       const note = str(args.note);
       await engine.complete(run, step, args.output, {
         by,
-        tokens: context.tokens(),
+        tokens: await context.tokens(),
         ...(note === undefined ? {} : { note }),
       });
       return json({ completed: step, run, next: `tta workflow resume ${run}` });
