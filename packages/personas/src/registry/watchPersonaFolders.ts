@@ -1,13 +1,8 @@
 import { existsSync, type FSWatcher, watch as watchFs } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
-/** Default quiet time after the last change before `onChange` is called, in ms. */
-export const DEFAULT_PERSONA_WATCH_DEBOUNCE_MS = 50;
-
-export interface WatchPersonaFoldersOptions {
-  /** Quiet time after the last change before `onChange` runs, in ms. Default: `DEFAULT_PERSONA_WATCH_DEBOUNCE_MS`. */
-  debounceMs?: number;
-}
+/** Quiet time after the last change before `onChange` runs, in ms: an editor's save is several events. */
+const DEBOUNCE_MS = 50;
 
 /**
  * Calls `onChange` (debounced) whenever a file in one of `folders` may have changed: created,
@@ -20,9 +15,7 @@ export function watchPersonaFolders(
   folders: () => readonly string[],
   onChange: () => void,
   onError: (error: unknown) => void = () => undefined,
-  options: WatchPersonaFoldersOptions = {},
 ): () => void {
-  const debounceMs = options.debounceMs ?? DEFAULT_PERSONA_WATCH_DEBOUNCE_MS;
   /** Watched folder → its watcher; a folder's entry filter is in `only`. */
   const watchers = new Map<string, FSWatcher>();
   const only = new Map<string, Set<string>>();
@@ -74,7 +67,7 @@ export function watchPersonaFolders(
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (!closed) onChange();
-    }, debounceMs);
+    }, DEBOUNCE_MS);
   };
 
   arm();
