@@ -49,9 +49,12 @@ describe('persona files under a running gateway', () => {
             allowedTools: { fx: ['env_report', 'read_file'] },
           }),
         ),
-      async () => !(await h.toolNames()).includes('fx__echo'),
+      // The new definition in force (a write may be seen empty first, which narrows too).
+      async () => {
+        const names = await h.toolNames();
+        return !names.includes('fx__echo') && names.includes('fx__env_report');
+      },
     );
-    expect(await h.toolNames()).toContain('fx__env_report');
     const refused = await echo(h);
     expect(refused.isError).toBe(true);
     expect(resultText(refused)).toContain('may not use fx__echo');
@@ -112,12 +115,13 @@ describe('persona files under a running gateway', () => {
           file,
           `{\n  "name": "builder",\n  "displayName": "Builder",\n  "description": "x",\n  "allowedServers": "fx"\n}\n`,
         ),
-      async () => !(await h.toolNames()).includes('fx__echo'),
+      // Narrowed, and the error of the whole file logged (a write may be seen empty first).
+      async () =>
+        !(await h.toolNames()).includes('fx__echo') && logged.join('\n').includes(`${file}:5`),
     );
     expect(h.gateway.persona).toBeUndefined();
     expect((await h.toolNames()).every((n) => !n.includes('__'))).toBe(true);
     expect((await echo(h)).isError).toBe(true);
-    expect(logged.join('\n')).toContain(`${file}:5`);
 
     // Fixed again: the persona comes back.
     await changeAndWait(
