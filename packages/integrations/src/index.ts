@@ -81,6 +81,7 @@ export type { GatewayLog } from './mcp/gateway/GatewayLog.js';
 export type { GatewayOptions, GatewaySession } from './mcp/gateway/PersonaGateway.js';
 export {
   DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_LIST_WAIT_MS,
   DEFAULT_TOOLS_PAGE_SIZE,
   PersonaGateway,
 } from './mcp/gateway/PersonaGateway.js';

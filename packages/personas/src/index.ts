@@ -20,6 +20,7 @@ export {
 export { GATEWAY_TOOLS_KEY, TOOL_SEPARATOR, toolName } from './policy/toolName.js';
 export type {
   LoadedPersona,
+  PersonaFolder,
   PersonaRegistryOptions,
   PersonaSource,
 } from './registry/PersonaRegistry.js';

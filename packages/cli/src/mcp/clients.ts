@@ -22,6 +22,17 @@ import { posix, win32 } from 'node:path';
  *   `{"mcpServers": {...}}` — https://cursor.com/docs/mcp, as summarised by
  *   https://developer.mescius.com/mcp/docs/configure-your-ai-client/die-clients/cursor.md and
  *   https://tableau.github.io/tableau-mcp/docs/configuration/ai-tools-config/cursor.
+ *
+ * Where each starts the gateway, so that the project's files are found (see docs/mcp-gateway.md):
+ *
+ * - Claude Code starts stdio servers in the folder it was started in, the project: nothing to add.
+ * - VS Code: the stdio schema of mcp.json has `cwd` ("The working directory for the server
+ *   command. Defaults to the workspace folder when run in a workspace", example
+ *   `${workspaceFolder}`: src/vs/workbench/contrib/mcp/common/mcpConfiguration.ts of
+ *   microsoft/vscode). Written explicitly, for the user file too.
+ * - Cursor starts stdio servers in `/`, and expands `${workspaceFolder}` (the open project) in
+ *   `command`, `args` and `env` (https://cursor.com/docs/mcp, "config interpolation"): the entry
+ *   passes `--project ${workspaceFolder}`, in the project file and the user file alike.
  */
 export const MCP_CLIENTS = ['claude-code', 'vscode', 'cursor'] as const;
 export type McpClient = (typeof MCP_CLIENTS)[number];
@@ -38,6 +49,9 @@ export const GATEWAY_SERVER = {
   command: 'npx',
   args: ['-y', '-p', '@tta-dev/cli', 'tta', 'mcp', 'serve'],
 } as const;
+
+/** The variable VS Code and Cursor replace with the open project's folder. */
+export const WORKSPACE_FOLDER = '${workspaceFolder}';
 
 export interface McpConfigLocation {
   /** The configuration file. */
@@ -87,14 +101,14 @@ export function mcpConfigLocation(
             : join(vscodeUserFolder(context), 'mcp.json'),
         key: 'servers',
         jsonc: true,
-        entry: { type: 'stdio', ...server },
+        entry: { type: 'stdio', ...server, cwd: WORKSPACE_FOLDER },
       };
     case 'cursor':
       return {
         file: join(scope === 'project' ? context.cwd : context.home, '.cursor', 'mcp.json'),
         key: 'mcpServers',
         jsonc: false,
-        entry: server,
+        entry: { ...server, args: [...server.args, '--project', WORKSPACE_FOLDER] },
       };
   }
 }

@@ -34,6 +34,9 @@ async function put(path: string, text: string): Promise<string> {
 const read = (path: string) => readFile(path, 'utf8');
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 const gateway = { command: 'npx', args: ['-y', '-p', '@tta-dev/cli', 'tta', 'mcp', 'serve'] };
+// VS Code starts the gateway in the open folder; Cursor (which starts servers in /) names it.
+const vscodeEntry = { type: 'stdio', ...gateway, cwd: '${workspaceFolder}' };
+const cursorEntry = { ...gateway, args: [...gateway.args, '--project', '${workspaceFolder}'] };
 
 describe('tta mcp install', () => {
   it('creates .mcp.json for Claude Code in the project by default', async () => {
@@ -69,7 +72,7 @@ describe('tta mcp install', () => {
     const entry = JSON.parse(await read(join(project, '.cursor', 'mcp.json'))).mcpServers.tta;
     expect(entry.command).toBe(process.execPath);
     expect(entry.args[0]).toMatch(/bin[\\/]tta\.(js|ts)$/);
-    expect(entry.args.slice(1)).toEqual(['mcp', 'serve']);
+    expect(entry.args.slice(1)).toEqual(['mcp', 'serve', '--project', '${workspaceFolder}']);
   });
 
   it('adds to an existing file, keeping its servers, other keys, order and indentation', async () => {
@@ -155,19 +158,17 @@ describe('tta mcp install', () => {
       vscodeUserFolder({ home, env: { HOME: home }, platform: process.platform }),
       'mcp.json',
     );
-    expect(JSON.parse(await read(file))).toEqual({
-      servers: { tta: { type: 'stdio', ...gateway } },
-    });
+    expect(JSON.parse(await read(file))).toEqual({ servers: { tta: vscodeEntry } });
   });
 
   it('writes .cursor/mcp.json in the project, or in the home folder for --user', async () => {
     expect((await run(['--client', 'cursor'])).code).toBe(0);
     expect(JSON.parse(await read(join(project, '.cursor', 'mcp.json')))).toEqual({
-      mcpServers: { tta: gateway },
+      mcpServers: { tta: cursorEntry },
     });
     expect((await run(['--client', 'cursor', '--user'])).code).toBe(0);
     expect(JSON.parse(await read(join(home, '.cursor', 'mcp.json')))).toEqual({
-      mcpServers: { tta: gateway },
+      mcpServers: { tta: cursorEntry },
     });
   });
 
@@ -191,7 +192,7 @@ describe('tta mcp install', () => {
       `✓ Replaced the existing "tta" entry in Cursor's project MCP configuration: ${file}`,
     );
     expect(JSON.parse(await read(file))).toEqual({
-      mcpServers: { tta: gateway, other: { url: 'https://h/mcp' } },
+      mcpServers: { tta: cursorEntry, other: { url: 'https://h/mcp' } },
     });
     const before = await stat(file);
     const second = await run(['--client', 'cursor']);
@@ -325,7 +326,9 @@ describe('mcpConfigLocation', () => {
     const location = mcpConfigLocation(client, scope, context);
     expect(location.file).toBe(file);
     expect(location.key).toBe(key);
-    expect(location.entry).toEqual(client === 'vscode' ? { type: 'stdio', ...gateway } : gateway);
+    expect(location.entry).toEqual(
+      { vscode: vscodeEntry, cursor: cursorEntry, 'claude-code': gateway }[client],
+    );
     expect(location.jsonc).toBe(client === 'vscode');
   });
 

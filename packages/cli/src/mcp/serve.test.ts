@@ -109,6 +109,62 @@ describe('tta mcp serve (a spawned process, over stdio)', () => {
     expect(stderr).toContain('persona');
   });
 
+  it("with --project, started in / as Cursor does, uses that project's servers, personas and folder", async () => {
+    const project = join(home, 'project');
+    await mkdir(join(project, '.hypertool', 'personas'), { recursive: true });
+    await writeFile(
+      join(project, '.hypertool', 'mcp_servers.json'),
+      JSON.stringify({
+        mcpServers: { local: { command: process.execPath, args: [fixture, 'tools'] } },
+      }),
+    );
+    await writeFile(
+      join(project, '.hypertool', 'personas', 'local.json'),
+      JSON.stringify({
+        name: 'local',
+        displayName: 'Local',
+        description: 'The project persona.',
+        tokenBudget: 2000,
+        allowedServers: ['local'],
+        allowedTools: { local: ['echo'] },
+      }),
+    );
+    await promisify(execFile)(process.execPath, [bin('tta-persona'), 'local'], {
+      env: env(),
+      cwd: project,
+    });
+    client = new Client({ name: 'cursor-like', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        // What `tta mcp install --client cursor` writes, once Cursor replaced ${workspaceFolder}.
+        args: [bin('tta'), 'mcp', 'serve', '--project', project],
+        env: env(),
+        cwd: '/',
+        stderr: 'pipe',
+      }),
+    );
+    const names = async () => (await client!.listTools()).tools.map((t) => t.name);
+    await vi.waitFor(async () => expect(await names()).toContain('local__echo'), {
+      timeout: 30_000,
+      interval: 50,
+    });
+    expect(await names()).not.toContain('fx__echo');
+  });
+
+  it('exits 2 when --project is a variable the assistant did not replace, or no folder', async () => {
+    for (const project of ['${workspaceFolder}', join(home, 'missing')]) {
+      const result = await promisify(execFile)(
+        process.execPath,
+        [bin('tta'), 'mcp', 'serve', '--project', project],
+        { env: env(), cwd: '/' },
+      ).catch((e) => e);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--project');
+      expect(result.stdout).toBe('');
+    }
+  });
+
   it('exits 2 naming the file and line of a bad mcp_servers.json', async () => {
     await writeFile(
       join(home, 'mcp_servers.json'),

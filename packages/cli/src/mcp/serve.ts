@@ -1,7 +1,10 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import {
   createGatewayServer,
   DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_LIST_WAIT_MS,
   DEFAULT_SESSION_IDLE_MS,
   DEFAULT_START_TIMEOUT_MS,
   DEFAULT_TOOLS_PAGE_SIZE,
@@ -9,6 +12,7 @@ import {
   isLoopbackHost,
   isMcpConfigError,
   loadMcpServers,
+  type McpServerConfig,
   PersonaGateway,
   serveHttp,
 } from '@tta-dev/integrations';
@@ -19,7 +23,7 @@ import { eprintln, type Io, println } from '../Io.js';
 import { homeOf, loadRegistry } from '../persona/_registry.js';
 import { MCP_TOKEN, serveToken, tokenNote } from '../serve/serveToken.js';
 
-export const serveHelp = `Usage: tta mcp serve [--config FILE] [--persona NAME] [--http [--port N] [--host H] [--token T]]
+export const serveHelp = `Usage: tta mcp serve [--project DIR] [--config FILE] [--persona NAME] [--http [--port N] [--host H] [--token T]]
 
 Runs the MCP persona gateway: your assistant connects to it instead of to each MCP server. It
 starts the servers the active persona allows, shows only that persona's tools (named
@@ -31,6 +35,8 @@ Servers come from .hypertool/mcp_servers.json (found upward from here), then
   { "mcpServers": { "github": { "command": "npx", "args": [...], "env": { "TOKEN": "\${GITHUB_TOKEN}" } } } }
 
 Options:
+  --project DIR    the project whose .hypertool/ (servers, personas) and .tta/runs are used
+                   (default: the working folder); for assistants that start servers elsewhere
   --config FILE    the MCP servers file to use
   --persona NAME   pin one persona for the life of the process (switches are ignored)
   --http           serve Streamable HTTP instead of stdio (one session per client)
@@ -45,6 +51,8 @@ Options:
   --timeout MS     limit of each proxied call (default 60000)
   --start-timeout MS  limit of each server's start; then it is killed and retried (default 30000)
   --page-size N    tools per page of tools/list (default 500)
+  --list-wait MS   how long after a switch tools/list waits for servers still starting, for
+                   clients that list once (default 3000; 0: never wait; initialize never waits)
   --verbose        also log the servers' own stderr lines
   -h, --help
 
@@ -54,6 +62,7 @@ but the protocol.`;
 
 export async function serve(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse('tta mcp serve', argv, {
+    project: { type: 'string' },
     config: { type: 'string' },
     persona: { type: 'string' },
     http: { type: 'boolean' },
@@ -66,6 +75,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     timeout: { type: 'string' },
     'start-timeout': { type: 'string' },
     'page-size': { type: 'string' },
+    'list-wait': { type: 'string' },
     verbose: { type: 'boolean' },
   });
   if (values.help) {
@@ -88,9 +98,12 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
   );
   const toolsPageSize = numberOption('--page-size', values['page-size'], DEFAULT_TOOLS_PAGE_SIZE);
   if (toolsPageSize === 0) throw usageError('tta mcp serve: --page-size must be at least 1');
+  const listWaitMs = numberOption('--list-wait', values['list-wait'], DEFAULT_LIST_WAIT_MS);
   const log: GatewayLog = (level, message) => {
     if (level !== 'debug' || values.verbose) eprintln(io, `[tta mcp] ${level}: ${message}`);
   };
+  // The project's files are found from here; --config stays relative to the working folder.
+  const cwd = await projectFolder(io.cwd, values.project);
 
   // Resolved before any server starts, so that a bad token fails at once.
   const token = values.http ? await serveToken(io, values.token, MCP_TOKEN) : undefined;
@@ -101,10 +114,10 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
   };
   try {
     servers = await loadMcpServers({
-      cwd: io.cwd,
+      cwd,
       home: homeOf(io),
       env: io.env,
-      ...(values.config === undefined ? {} : { file: values.config }),
+      ...(values.config === undefined ? {} : { file: resolve(io.cwd, values.config) }),
     });
   } catch (error) {
     if (!isMcpConfigError(error)) throw error;
@@ -114,7 +127,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     log('warn', `${error.message}\nServing the gateway's own tools only.`);
     servers = { file: '(none)', mcpServers: {} };
   }
-  const registry: PersonaRegistry = await loadRegistry(io);
+  const registry: PersonaRegistry = await loadRegistry({ ...io, cwd });
   if (values.persona !== undefined && registry.resolve(values.persona) === undefined) {
     throw usageError(
       `tta mcp serve: unknown persona "${values.persona}"; did you mean ${registry
@@ -125,15 +138,16 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
   }
   log('info', `${Object.keys(servers.mcpServers).length} servers from ${servers.file}`);
   const gateway = await PersonaGateway.start({
-    servers: servers.mcpServers,
+    servers: startedIn(servers.mcpServers, cwd),
     registry,
     store: new PersonaStore({ home: homeOf(io) }),
     ...(values.persona === undefined ? {} : { persona: values.persona }),
     callTimeoutMs,
     startTimeoutMs,
     toolsPageSize,
+    listWaitMs,
     env: io.env,
-    cwd: io.cwd,
+    cwd,
     ...(servers.file === '(none)' ? {} : { configFiles: [servers.file] }),
     log,
   });
@@ -180,6 +194,33 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     await gateway.close();
   }
   return 0;
+}
+
+/** The absolute project folder: `--project` (relative to `cwd`), else `cwd`; exit 2 if it is no folder. */
+async function projectFolder(cwd: string, project: string | undefined): Promise<string> {
+  if (project === undefined) return cwd;
+  if (project.includes('${'))
+    throw usageError(
+      `tta mcp serve: --project "${project}" holds a variable that the assistant did not replace; give the project's path instead`,
+    );
+  const folder = resolve(cwd, project);
+  const info = await stat(folder).catch(() => undefined);
+  if (info?.isDirectory() !== true)
+    throw usageError(`tta mcp serve: --project ${folder} is not a folder`);
+  return folder;
+}
+
+/** Stdio servers start in the project (a relative `cwd` of theirs is taken from it), not where the gateway was started. */
+function startedIn(
+  servers: Readonly<Record<string, McpServerConfig>>,
+  cwd: string,
+): Record<string, McpServerConfig> {
+  return Object.fromEntries(
+    Object.entries(servers).map(([name, server]) => [
+      name,
+      server.transport === 'stdio' ? { ...server, cwd: resolve(cwd, server.cwd ?? '.') } : server,
+    ]),
+  );
 }
 
 function numberOption(flag: string, value: string | undefined, fallback: number): number {

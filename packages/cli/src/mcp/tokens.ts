@@ -35,7 +35,7 @@ export async function tokens(argv: readonly string[], io: Io): Promise<number> {
   // Listing needs no secrets: servers get only their own env from the file (and the SDK's
   // defaults: PATH, HOME...).
   const catalog = await listAllTools(servers.mcpServers);
-  const costs = personaToolCosts(personas, catalog);
+  const costs = await personaToolCosts(personas, catalog);
   if (values.json) {
     printJson(io, { file: servers.file, failed: catalog.failed, ...costs });
     return 0;

@@ -52,14 +52,14 @@ export function toolStepRunner(options: ToolStepRunnerOptions): ToolStepRunner {
     await ready.usePersona(context.persona);
     // A step needs its tool now: wait for the persona's servers to be up (or to have failed).
     await ready.ready();
-    const before = ready.tokenUsage().results;
+    const before = (await ready.tokenUsage()).results;
     // The step's signal (its time limit, a cancelled run) cancels the call downstream too.
     const result = await ready.callTool(
       step.tool,
       step.with,
       context.signal === undefined ? {} : { signal: context.signal },
     );
-    context.reportTokens?.(ready.tokenUsage().results - before);
+    context.reportTokens?.((await ready.tokenUsage()).results - before);
     if (result.isError === true)
       throw Object.assign(new Error(textOf(result) || `${step.tool} returned an error`), {
         name: 'ToolCallError',

@@ -241,6 +241,104 @@ describe('PersonaRegistry', () => {
   });
 });
 
+describe('PersonaRegistry, live', () => {
+  /**
+   * Makes `change`, then resolves at the registry's first change after which `done` holds (a
+   * write may be seen half done first: an empty file, then its text).
+   */
+  async function changed(
+    registry: PersonaRegistry,
+    change: () => Promise<unknown>,
+    done: () => boolean,
+  ) {
+    let stop: () => void = () => undefined;
+    const next = new Promise<void>((resolve, reject) => {
+      stop = registry.watch(() => {
+        if (done()) resolve();
+      }, reject);
+    });
+    try {
+      await change();
+      await next;
+    } finally {
+      stop();
+    }
+  }
+
+  it('does not fall back to the definition a broken file replaced', async () => {
+    const file = await put(
+      projectFile('backend.yaml'),
+      yamlPersona('tta-backend-engineer', 'allowedServers: [git]\n'),
+    );
+    const registry = await PersonaRegistry.load({ home, cwd: nested });
+    expect(registry.get('tta-backend-engineer')?.persona.allowedServers).toEqual(['git']);
+    await changed(
+      registry,
+      () => put(file, 'name: tta-backend-engineer\ntokenBudget: lots\n'),
+      () => registry.brokenFile('tta-backend-engineer')?.message.includes(`${file}:2`) === true,
+    );
+    expect(registry.get('tta-backend-engineer')).toBeUndefined();
+    expect(registry.resolve('backend')).toBeUndefined();
+    expect(registry.brokenFile('tta-backend-engineer')?.message).toContain(`${file}:2`);
+    // Broken beyond YAML, and named otherwise than its file: what it defined before stays out.
+    await changed(
+      registry,
+      () => put(file, '{ oops'),
+      // A syntax error (no field path), not the missing fields of a file seen empty mid-write.
+      () =>
+        registry.errors.find((e) => e.file === file)?.issues.every((i) => i.path === '') === true,
+    );
+    expect(registry.get('tta-backend-engineer')).toBeUndefined();
+  });
+
+  it('reloads in place when a file is added, edited or removed in the user folder', async () => {
+    await put(userFile('a.yaml'), yamlPersona('a'));
+    const registry = await PersonaRegistry.load({ home, cwd: elsewhere });
+    await changed(
+      registry,
+      () => put(userFile('b.yaml'), yamlPersona('b')),
+      () => registry.get('b') !== undefined,
+    );
+    expect(registry.get('b')?.source.kind).toBe('user');
+    await changed(
+      registry,
+      () => put(userFile('a.yaml'), yamlPersona('a', 'icon: A\n')),
+      () => registry.get('a')?.persona.icon === 'A',
+    );
+    expect(registry.get('a')?.persona.icon).toBe('A');
+    await changed(
+      registry,
+      () => rm(userFile('a.yaml')),
+      () => registry.get('a') === undefined,
+    );
+    expect(registry.get('a')).toBeUndefined();
+  });
+
+  it('sees persona folders created after it started watching', async () => {
+    const registry = await PersonaRegistry.load({ home, cwd: project });
+    expect(registry.folders.map((f) => f.kind)).toEqual(['user']);
+    await changed(
+      registry,
+      () => put(projectFile('p.yaml'), yamlPersona('p')),
+      () => registry.get('p') !== undefined,
+    );
+    expect(registry.get('p')?.source.kind).toBe('project');
+    // Now watched itself: a second file in it is seen too.
+    await changed(
+      registry,
+      () => put(projectFile('q.yaml'), yamlPersona('q')),
+      () => registry.get('q') !== undefined,
+    );
+    expect(registry.get('q')?.source.kind).toBe('project');
+    await changed(
+      registry,
+      () => put(userFile('u.yaml'), yamlPersona('u')),
+      () => registry.get('u') !== undefined,
+    );
+    expect(registry.get('u')?.source.kind).toBe('user');
+  });
+});
+
 describe('findProjectFolder', () => {
   it('finds the nearest .hypertool/personas upward, skipping .hypertool without personas', async () => {
     await mkdir(join(project, '.hypertool', 'personas'), { recursive: true });

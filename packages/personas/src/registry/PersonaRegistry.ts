@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
+import { parseDocument } from 'yaml';
 import { BUILTIN_PERSONAS } from '../builtins/index.js';
 import { PersonaFileError } from '../schema/PersonaFileError.js';
 import { type Persona, PersonaSchema } from '../schema/PersonaSchema.js';
 import { parsePersona } from '../schema/parsePersona.js';
 import { ttaHome } from '../store/ttaHome.js';
+import { watchPersonaFolders } from './watchPersonaFolders.js';
 
 /** Where a persona was defined. */
 export interface PersonaSource {
@@ -29,6 +31,12 @@ export interface PersonaRegistryOptions {
   home?: string;
 }
 
+/** A folder the registry reads persona files from. */
+export interface PersonaFolder {
+  readonly kind: 'user' | 'project';
+  readonly path: string;
+}
+
 export const PERSONA_FILE_EXTENSIONS = ['.json', '.yaml', '.yml'] as const;
 
 /**
@@ -38,18 +46,40 @@ export const PERSONA_FILE_EXTENSIONS = ['.json', '.yaml', '.yml'] as const;
  * parse are kept in `errors` rather than hiding every other persona.
  */
 export class PersonaRegistry {
-  private constructor(
-    private readonly byName: ReadonlyMap<string, LoadedPersona>,
-    /** Persona files that could not be used. */
-    readonly errors: readonly PersonaFileError[],
-    /** The folders that were read, in order. */
-    readonly folders: readonly { readonly kind: 'user' | 'project'; readonly path: string }[],
-  ) {}
+  private byName: ReadonlyMap<string, LoadedPersona> = new Map();
+  /** Names whose winning definition is a file that does not parse, with its error. */
+  private broken: ReadonlyMap<string, PersonaFileError> = new Map();
+  private _errors: readonly PersonaFileError[] = [];
+  private _folders: readonly PersonaFolder[] = [];
+
+  private constructor(private readonly options: PersonaRegistryOptions) {}
 
   static async load(options: PersonaRegistryOptions = {}): Promise<PersonaRegistry> {
+    const registry = new PersonaRegistry(options);
+    await registry.reload();
+    return registry;
+  }
+
+  /** Persona files that could not be used. */
+  get errors(): readonly PersonaFileError[] {
+    return this._errors;
+  }
+
+  /** The folders that were read, in order. */
+  get folders(): readonly PersonaFolder[] {
+    return this._folders;
+  }
+
+  /**
+   * Reads the persona folders again, in place: whoever holds this registry sees the new
+   * definitions. Resolves to true when anything (a definition or an error) changed.
+   */
+  async reload(): Promise<boolean> {
     const byName = new Map<string, LoadedPersona>();
+    const broken = new Map<string, PersonaFileError>();
     const add = (persona: Persona, source: PersonaSource) => {
       const previous = byName.get(persona.name);
+      broken.delete(persona.name);
       byName.set(persona.name, {
         persona,
         source,
@@ -58,28 +88,95 @@ export class PersonaRegistry {
     };
     for (const input of BUILTIN_PERSONAS) add(PersonaSchema.parse(input), { kind: 'builtin' });
 
-    const folders: { kind: 'user' | 'project'; path: string }[] = [];
-    const userFolder = join(options.home ?? ttaHome(), 'personas');
+    const folders: PersonaFolder[] = [];
+    const userFolder = join(this.options.home ?? ttaHome(), 'personas');
     folders.push({ kind: 'user', path: userFolder });
-    const projectFolder = findProjectFolder(options.cwd ?? process.cwd());
+    const projectFolder = findProjectFolder(this.options.cwd ?? process.cwd());
     if (projectFolder !== undefined && resolve(projectFolder) !== resolve(userFolder)) {
       folders.push({ kind: 'project', path: projectFolder });
     }
     const errors: PersonaFileError[] = [];
     for (const folder of folders) {
       for (const file of await personaFiles(folder.path)) {
+        let text = '';
         try {
-          add(parsePersona(file, await readFile(file, 'utf8')), { kind: folder.kind, file });
+          text = await readFile(file, 'utf8');
+          add(parsePersona(file, text), { kind: folder.kind, file });
         } catch (error) {
-          if (error instanceof PersonaFileError) errors.push(error);
-          else
-            errors.push(
-              new PersonaFileError(file, [{ path: '', message: (error as Error).message }]),
-            );
+          const fileError =
+            error instanceof PersonaFileError
+              ? error
+              : new PersonaFileError(file, [{ path: '', message: (error as Error).message }]);
+          errors.push(fileError);
+          // What the broken file meant to define is not used, not even the definition it was
+          // meant to replace: a persona never gets wider because its file broke.
+          for (const name of this.claimedNames(file, text)) {
+            byName.delete(name);
+            broken.set(name, fileError);
+          }
         }
       }
     }
-    return new PersonaRegistry(byName, errors, folders);
+    const changed =
+      fingerprint(byName, errors) !== fingerprint(this.byName, this._errors) ||
+      folders.map((f) => f.path).join('\n') !== this._folders.map((f) => f.path).join('\n');
+    this.byName = byName;
+    this.broken = broken;
+    this._errors = errors;
+    this._folders = folders;
+    return changed;
+  }
+
+  /**
+   * Reloads whenever a file in the user's or the project's persona folder changes (also once a
+   * folder that did not exist is created), then calls `onChange` if anything changed. Returns a
+   * function that stops watching.
+   */
+  watch(
+    onChange: (registry: PersonaRegistry) => void,
+    onError: (error: unknown) => void = () => undefined,
+  ): () => void {
+    let reloading = Promise.resolve();
+    return watchPersonaFolders(
+      () => [
+        join(this.options.home ?? ttaHome(), 'personas'),
+        findProjectFolder(this.options.cwd ?? process.cwd()) ??
+          join(resolve(this.options.cwd ?? process.cwd()), '.hypertool', 'personas'),
+      ],
+      () => {
+        // One reload at a time, in order, so the last one read the files last.
+        reloading = reloading
+          .then(() => this.reload())
+          .then(
+            (changed) => {
+              if (changed) onChange(this);
+            },
+            (error: unknown) => onError(error),
+          );
+      },
+      onError,
+    );
+  }
+
+  /** The error of the file that defines `name` when that file does not parse. */
+  brokenFile(name: string): PersonaFileError | undefined {
+    return this.broken.get(name);
+  }
+
+  /** Names a broken file was meant to define: its `name`, its file name, what it defined before. */
+  private claimedNames(file: string, text: string): string[] {
+    const names = new Set<string>([basename(file, extname(file)).toLowerCase()]);
+    try {
+      const data: unknown = parseDocument(text).toJS();
+      const name = (data as { name?: unknown } | null)?.name;
+      if (typeof name === 'string') names.add(name);
+    } catch {
+      // Unreadable: the file name and the previous definitions stand for it.
+    }
+    for (const loaded of this.byName.values())
+      if (loaded.source.file === file) names.add(loaded.persona.name);
+    for (const [name, error] of this.broken) if (error.file === file) names.add(name);
+    return [...names];
   }
 
   /** Every persona, sorted by name. */
@@ -87,6 +184,7 @@ export class PersonaRegistry {
     return [...this.byName.values()].sort((a, b) => a.persona.name.localeCompare(b.persona.name));
   }
 
+  /** The persona named `name`, or undefined (also when its file does not parse: see `brokenFile`). */
   get(name: string): LoadedPersona | undefined {
     return this.byName.get(name);
   }
@@ -125,6 +223,13 @@ export function findProjectFolder(cwd: string): string | undefined {
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+function fingerprint(
+  byName: ReadonlyMap<string, LoadedPersona>,
+  errors: readonly PersonaFileError[],
+): string {
+  return JSON.stringify([[...byName.values()], errors.map((e) => e.message)]);
 }
 
 async function personaFiles(folder: string): Promise<string[]> {

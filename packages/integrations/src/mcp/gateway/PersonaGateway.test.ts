@@ -303,8 +303,8 @@ describe('PersonaGateway with real MCP servers', () => {
       { active: 'reader' },
     );
     await harness.client.listTools();
-    const shown = harness.gateway.tokenUsage();
-    expect(shown).toMatchObject({ persona: 'reader', budget: 700, results: 0 });
+    const shown = await harness.gateway.tokenUsage();
+    expect(shown).toMatchObject({ persona: 'reader', budget: 1500, results: 0 });
     expect(shown.definitions).toBeGreaterThan(100);
     const small = await harness.client.callTool({
       name: 'fx__echo',
@@ -313,13 +313,13 @@ describe('PersonaGateway with real MCP servers', () => {
     expect(small.content).toHaveLength(1);
     const big = await harness.client.callTool({
       name: 'fx__echo',
-      arguments: { message: 'word '.repeat(800) },
+      arguments: { message: 'word '.repeat(2000) },
     });
-    expect(big.content, JSON.stringify(harness.gateway.tokenUsage())).toHaveLength(2);
+    expect(big.content, JSON.stringify(await harness.gateway.tokenUsage())).toHaveLength(2);
     expect(resultText({ content: [(big.content as unknown[])[1]] })).toMatch(
-      /persona "reader" has used \d+ tokens .* over its budget of 700/,
+      /persona "reader" has used \d+ tokens .* over its budget of 1500/,
     );
-    expect(harness.gateway.tokenUsage().results).toBeGreaterThan(700);
+    expect((await harness.gateway.tokenUsage()).results).toBeGreaterThan(1500);
     const switched = harness.nextListChanged();
     await harness.store.activate({
       name: 'builder',
@@ -328,7 +328,7 @@ describe('PersonaGateway with real MCP servers', () => {
       source: 'test',
     });
     await switched;
-    expect(harness.gateway.tokenUsage()).toMatchObject({ persona: 'builder', results: 0 });
+    expect(await harness.gateway.tokenUsage()).toMatchObject({ persona: 'builder', results: 0 });
   });
 
   it('keeps its tool list between lists, and builds and counts it afresh when it changes', async () => {
@@ -337,9 +337,9 @@ describe('PersonaGateway with real MCP servers', () => {
       { active: 'builder' },
     );
     const first = await harness.toolNames();
-    const firstTokens = harness.gateway.tokenUsage().definitions;
+    const firstTokens = (await harness.gateway.tokenUsage()).definitions;
     expect(await harness.toolNames()).toEqual(first);
-    expect(harness.gateway.tokenUsage().definitions).toBe(firstTokens);
+    expect((await harness.gateway.tokenUsage()).definitions).toBe(firstTokens);
     // A copy each time: what a caller does to it does not change what the next one gets.
     harness.gateway.listTools().length = 0;
     expect(harness.gateway.listTools().map((t) => t.name)).toEqual(first);
@@ -348,7 +348,7 @@ describe('PersonaGateway with real MCP servers', () => {
     await harness.client.callTool({ name: 'changing__add_tool', arguments: {} });
     await changed;
     await vitestWaitFor(async () => (await harness!.toolNames()).includes('changing__added_1'));
-    expect(harness.gateway.tokenUsage().definitions).toBeGreaterThan(firstTokens);
+    expect((await harness.gateway.tokenUsage()).definitions).toBeGreaterThan(firstTokens);
   });
 
   it('proxies published servers from npm: everything, memory and filesystem', async () => {

@@ -76,9 +76,16 @@ export interface GatewayOptions {
   startTimeoutMs?: number;
   /** Tools per page of `tools/list`. Default: `DEFAULT_TOOLS_PAGE_SIZE`. */
   toolsPageSize?: number;
+  /**
+   * How long after a persona is applied a `tools/list` may wait for its servers still starting,
+   * in ms, so that a client that lists once and never again (the Inspector's CLI) sees them;
+   * `initialize` never waits. Default `DEFAULT_LIST_WAIT_MS`; 0 answers at once.
+   */
+  listWaitMs?: number;
 }
 
 export const DEFAULT_TOOLS_PAGE_SIZE = 500;
+export const DEFAULT_LIST_WAIT_MS = 3_000;
 
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 
@@ -115,7 +122,12 @@ export class PersonaGateway {
   private readonly log: GatewayLog;
   private active: Persona | undefined;
   private unwatch: (() => void) | undefined;
+  private unwatchPersonas: (() => void) | undefined;
+  /** The persona asked for while its definition is missing or broken, to apply once it is fixed. */
+  private missing: string | undefined;
   private applying: Promise<void> = Promise.resolve();
+  /** When the persona in force was applied (ms since the epoch): the list wait counts from it. */
+  private appliedAt = 0;
   /** Servers being stopped after a switch: `close` waits for them, so that none outlives it. */
   private readonly stopping = new Set<Promise<void>>();
   private closed = false;
@@ -158,16 +170,32 @@ export class PersonaGateway {
     });
   }
 
+  /** Persona files are live: an edit applies at once, a new file resolves, a broken one narrows. */
+  private watchPersonas(): void {
+    this.unwatchPersonas = this.options.registry.watch(
+      (registry) => {
+        for (const error of registry.errors) this.log('error', error.message);
+        const name = this.active?.name ?? this.missing;
+        if (name !== undefined) void this.apply(name);
+      },
+      (error) => this.log('error', `cannot reload the persona files: ${(error as Error).message}`),
+    );
+  }
+
   /**
    * Starts the gateway: resolves the persona and watches for switches. Its servers start in the
    * background (their tools appear with `tools/list_changed`); `ready()` waits for them.
    */
   static async start(options: GatewayOptions): Promise<PersonaGateway> {
     const gateway = new PersonaGateway(options);
+    gateway.watchPersonas();
     if (options.persona !== undefined) {
       const pinned = options.registry.resolve(options.persona);
-      if (pinned === undefined) throw new Error(`unknown persona "${options.persona}"`);
-      await gateway.apply(pinned.persona);
+      if (pinned === undefined) {
+        await gateway.close();
+        throw new Error(`unknown persona "${options.persona}"`);
+      }
+      await gateway.apply(pinned.persona.name);
     } else {
       gateway.unwatch = gateway.store.watch(
         (active) => void gateway.follow(active),
@@ -197,6 +225,24 @@ export class PersonaGateway {
     await Promise.all([...this.downstreams.values()].map((d) => d.whenStarted()));
   }
 
+  /**
+   * Resolves when the servers are ready, or at the end of the list wait (`listWaitMs`) counted
+   * from when the persona was applied, whichever comes first: what a `tools/list` awaits.
+   */
+  async settled(): Promise<void> {
+    await this.applying;
+    const left = this.appliedAt + (this.options.listWaitMs ?? DEFAULT_LIST_WAIT_MS) - Date.now();
+    if (left <= 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.ready(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, left);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
   /** Subscribes to changes of the tool list; returns a function that unsubscribes. */
   onToolsChanged(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -215,9 +261,9 @@ export class PersonaGateway {
     return () => this.updateListeners.delete(listener);
   }
 
-  /** Tokens the active persona's tools have cost since it became active. */
-  tokenUsage(): TokenUsage {
-    return this.ledger.usage();
+  /** Tokens the active persona's tools have cost since it became active (counts under way included). */
+  tokenUsage(): Promise<TokenUsage> {
+    return this.ledger.settled();
   }
 
   /** The tool list a client is shown; its tokens count against the persona's budget. */
@@ -360,7 +406,7 @@ export class PersonaGateway {
           registry: this.options.registry,
           cwd: this.options.cwd ?? process.cwd(),
           persona: this.active?.name,
-          tokens: () => this.ledger.usage().total,
+          tokens: async () => (await this.ledger.settled()).total,
         });
       const split = name.indexOf(TOOL_SEPARATOR);
       if (split <= 0)
@@ -414,7 +460,7 @@ export class PersonaGateway {
       const result = filterListing(answer, folders, (path) =>
         this.guard.isRestricted(persona, path),
       );
-      const overBudget = this.ledger.passed(result);
+      const overBudget = await this.ledger.passed(result);
       if (overBudget === undefined) return result;
       this.log('warn', overBudget);
       return { ...result, content: [...result.content, { type: 'text', text: overBudget }] };
@@ -511,7 +557,7 @@ export class PersonaGateway {
       icon: persona.icon,
       source: found.source.file ?? 'builtin',
     });
-    await this.apply(persona);
+    await this.apply(persona.name);
     return persona;
   }
 
@@ -522,7 +568,7 @@ export class PersonaGateway {
   async usePersona(query: string): Promise<Persona> {
     const found = this.options.registry.resolve(query);
     if (found === undefined) throw new Error(`unknown persona "${query}"`);
-    await this.apply(found.persona);
+    await this.apply(found.persona.name);
     return found.persona;
   }
 
@@ -530,36 +576,44 @@ export class PersonaGateway {
   async close(): Promise<void> {
     this.closed = true;
     this.unwatch?.();
+    this.unwatchPersonas?.();
     const downstreams = [...this.downstreams.values()];
     this.downstreams.clear();
     await Promise.all([...this.stopping, ...downstreams.map((d) => d.stop())]);
   }
 
   private follow(active: ActivePersona | undefined): Promise<void> {
-    if (active === undefined) return this.apply(undefined);
-    const found =
-      this.options.registry.get(active.name) ?? this.options.registry.resolve(active.name);
-    if (found === undefined)
-      this.log(
-        'warn',
-        `active persona "${active.name}" is not defined; showing the gateway's own tools only`,
-      );
-    return this.apply(found?.persona);
+    return this.apply(active?.name);
   }
 
   /**
-   * Makes `persona` the one in force and tells sessions: its servers start and the others stop in
-   * the background, so a switch answers at once; each server announces itself when it is up.
+   * Makes the persona named `name` the one in force, as the registry defines it when its turn
+   * comes: starts its servers, stops the others, tells sessions. A persona that is not defined
+   * (or whose file is broken) leaves the gateway's own tools only.
    */
-  private apply(persona: Persona | undefined): Promise<void> {
+  private apply(name: string | undefined): Promise<void> {
     // Switches apply one at a time, in order.
     this.applying = this.applying.then(async () => {
       if (this.closed) return;
-      if (persona?.name === this.active?.name && persona !== undefined) return;
+      const registry = this.options.registry;
+      const persona =
+        name === undefined ? undefined : (registry.get(name) ?? registry.resolve(name))?.persona;
+      this.missing = persona === undefined ? name : undefined;
+      if (name !== undefined && persona === undefined) {
+        const broken = registry.brokenFile(name);
+        this.log(
+          broken === undefined ? 'warn' : 'error',
+          broken === undefined
+            ? `active persona "${name}" is not defined; showing the gateway's own tools only`
+            : `active persona "${name}" is not used while its file is invalid; showing the gateway's own tools only\n${broken.message}`,
+        );
+      }
+      if (persona !== undefined && isDeepStrictEqual(persona, this.active)) return;
       this.active = persona;
       this.visible = undefined;
       this.catalog = undefined;
       this.ledger.reset(persona?.name ?? '', persona?.tokenBudget ?? 0);
+      this.appliedAt = Date.now();
       this.log(
         'info',
         persona === undefined

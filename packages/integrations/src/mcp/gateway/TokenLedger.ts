@@ -1,6 +1,6 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { metrics } from '@opentelemetry/api';
-import { countTokens, countToolTokens } from '@tta-dev/personas/tokens';
+import { loadTokenizer, type Tokenizer } from '../tokens/loadTokenizer.js';
 
 const meter = () => metrics.getMeter('@tta-dev/integrations');
 
@@ -17,9 +17,15 @@ export interface TokenUsage {
 
 /**
  * Counts the tokens a persona's tools cost — the definitions it is shown and the results passed
- * through — against its `tokenBudget`, resetting at every switch.
+ * through — against its `tokenBudget`, resetting at every switch. The tokenizer (about 65 MiB and
+ * a second to load) is loaded at the first count, not at start; counts run in order, off the
+ * path of `tools/list`.
  */
 export class TokenLedger {
+  /** The counts under way, in order; `settled` waits for them. */
+  private pending: Promise<unknown> = Promise.resolve();
+  /** Bumped at every reset, so that a count started for the previous persona is dropped. */
+  private epoch = 0;
   private persona = '';
   private budget = 0;
   private definitions = 0;
@@ -29,6 +35,7 @@ export class TokenLedger {
 
   /** Starts counting for a newly active persona. */
   reset(persona: string, budget: number): void {
+    this.epoch++;
     this.persona = persona;
     this.budget = budget;
     this.definitions = 0;
@@ -36,11 +43,32 @@ export class TokenLedger {
     this.recordUsage();
   }
 
+  /** Runs `count` after the counts before it, unless the persona changed meanwhile. */
+  private enqueue<T>(count: (tokenizer: Tokenizer) => T): Promise<T | undefined> {
+    const epoch = this.epoch;
+    const next = this.pending.then(async () => {
+      const tokenizer = await loadTokenizer();
+      return epoch === this.epoch ? count(tokenizer) : undefined;
+    });
+    this.pending = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The figures once every count asked for so far is done. */
+  async settled(): Promise<TokenUsage> {
+    await this.pending;
+    return this.usage();
+  }
+
   /**
-   * Records the tool list shown; returns its tokens. The same list (the same array, which its
-   * owner must not change) is counted once.
+   * Records the tool list shown and counts it in the background. The same list (the same array,
+   * which its owner must not change) is counted once.
    */
-  listed(tools: readonly Tool[]): number {
+  listed(tools: readonly Tool[]): void {
+    void this.enqueue((tokenizer) => this.record(tools, tokenizer));
+  }
+
+  private record(tools: readonly Tool[], { countToolTokens }: Tokenizer): void {
     if (this.counted?.tools !== tools) this.counted = { tools, tokens: countToolTokens(tools) };
     this.definitions = this.counted.tokens;
     meter()
@@ -50,14 +78,17 @@ export class TokenLedger {
       })
       .record(this.definitions, { 'tta.persona': this.persona || 'none' });
     this.recordUsage();
-    return this.definitions;
   }
 
   /**
    * Records a result; when the persona is over budget, returns a note to append to the result
    * (and counts the overrun), else undefined.
    */
-  passed(result: CallToolResult): string | undefined {
+  async passed(result: CallToolResult): Promise<string | undefined> {
+    return this.enqueue((tokenizer) => this.count(result, tokenizer));
+  }
+
+  private count(result: CallToolResult, { countTokens }: Tokenizer): string | undefined {
     const text = result.content
       .map((c) => (c.type === 'text' ? c.text : JSON.stringify(c)))
       .join('\n');

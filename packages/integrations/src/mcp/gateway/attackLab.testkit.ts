@@ -96,7 +96,7 @@ const FILES: Record<string, string> = {
   'caf\u00e9/menu.txt': 'secret menu\n',
   'README.md': '# lab\n',
   '.hypertool/mcp_servers.json': '{ "mcpServers": {} }\n',
-  '.hypertool/personas/dev.json': '{}\n',
+  '.hypertool/personas/README.md': 'project personas\n',
   '.tta/workflows/ship.yaml': 'name: ship\n',
   '.git/hooks/README': 'hooks\n',
   '.git/config': '[core]\n',

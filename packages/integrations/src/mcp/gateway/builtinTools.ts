@@ -1,5 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 
+/** The JSON Schema `type` of a property that takes any JSON value (clients want a type on each). */
+export const ANY_JSON_TYPE = ['string', 'number', 'boolean', 'object', 'array', 'null'] as const;
+
 /** Tools the gateway offers itself, whatever the persona: switching hats and shared memory. */
 export const BUILTIN_TOOLS: readonly Tool[] = [
   {
@@ -32,7 +35,7 @@ export const BUILTIN_TOOLS: readonly Tool[] = [
       type: 'object',
       properties: {
         key: { type: 'string' },
-        value: { description: 'Any JSON value' },
+        value: { type: [...ANY_JSON_TYPE], description: 'Any JSON value' },
         tags: { type: 'array', items: { type: 'string' } },
         ttlMs: { type: 'number', description: 'Forget it after this many milliseconds' },
       },

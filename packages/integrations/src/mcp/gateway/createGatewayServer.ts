@@ -34,6 +34,8 @@ export function createGatewayServer(gateway: PersonaGateway): Server {
   const disposeCatalog = serveCatalog(server, gateway, { relay, connected: () => connected });
   server.setRequestHandler(ListToolsRequestSchema, async (request) => {
     const cursor = request.params?.cursor;
+    // Right after a switch, servers still starting get a moment (listWaitMs), never initialize.
+    if (cursor === undefined) await gateway.settled();
     // A listing from its first page is what the client is shown; its tokens are counted once.
     const tools = cursor === undefined ? gateway.listToolsForClient() : gateway.listTools();
     return toolsPage(tools, cursor, gateway.toolsPageSize);

@@ -65,7 +65,7 @@ export const TEST_PERSONAS = {
     name: 'reader',
     displayName: 'Reader',
     description: 'Reads things.',
-    tokenBudget: 700,
+    tokenBudget: 1500,
     allowedServers: ['fx'],
     allowedTools: { fx: ['echo'] },
   },

@@ -60,7 +60,7 @@ describe('gateway telemetry against a real MCP server', () => {
     const latencies = points.get('tta.gateway.call.duration') ?? [];
     expect(latencies.map((p) => (p.value as { count: number }).count)).toEqual([1, 1]);
     // Tokens against the budget: what the gateway's ledger counted, and the persona's budget.
-    const usage = harness.gateway.tokenUsage();
+    const usage = await harness.gateway.tokenUsage();
     expect(usage.total).toBeGreaterThan(0);
     expect(points.get('tta.gateway.persona_tokens')).toEqual([
       { attributes: { 'tta.persona': 'builder' }, value: usage.total },

@@ -1,6 +1,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { PersonaRegistry } from '@tta-dev/personas';
 import { type RunEvent, type RunStore, runStatus, WorkflowEngine } from '@tta-dev/workflows';
+import { ANY_JSON_TYPE } from './builtinTools.js';
 
 /**
  * Tools that let an assistant take part in workflow runs of the project: see what waits for it,
@@ -25,7 +26,10 @@ export const WORKFLOW_TOOLS: readonly Tool[] = [
       properties: {
         run: { type: 'string' },
         step: { type: 'string' },
-        output: { description: 'The result the step asked for (any JSON value)' },
+        output: {
+          type: [...ANY_JSON_TYPE],
+          description: 'The result the step asked for (any JSON value)',
+        },
         note: { type: 'string', description: 'How it was done, for the journal' },
       },
       required: ['run', 'step', 'output'],
@@ -57,7 +61,7 @@ export interface WorkflowToolContext {
   /** The active persona, who completes steps and records notes. */
   readonly persona: string | undefined;
   /** Tokens the gateway counted for the active persona, recorded with a completed step. */
-  readonly tokens: () => number;
+  readonly tokens: () => Promise<number>;
 }
 
 const json = (value: unknown): CallToolResult => ({
@@ -101,7 +105,7 @@ export async function callWorkflowTool(
       const note = str(args.note);
       await engine.complete(run, step, args.output, {
         by,
-        tokens: context.tokens(),
+        tokens: await context.tokens(),
         ...(note === undefined ? {} : { note }),
       });
       return json({ completed: step, run, next: `tta workflow resume ${run}` });

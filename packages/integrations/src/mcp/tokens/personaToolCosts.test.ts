@@ -27,7 +27,7 @@ describe('personaToolCosts', () => {
       tokenBudget: 100_000,
       allowedServers: ['fx', 'everything'],
     });
-    const costs = personaToolCosts([narrow, wide], catalog);
+    const costs = await personaToolCosts([narrow, wide], catalog);
     const total = catalog.tools.fx!.length + catalog.tools.everything!.length;
     expect(costs.unscoped.tools).toBe(total);
     const [n, w] = costs.personas;

@@ -1,9 +1,9 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { checkTool, type Persona, toolName } from '@tta-dev/personas';
-import { countToolTokens } from '@tta-dev/personas/tokens';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { Downstream } from '../gateway/Downstream.js';
 import type { GatewayLog } from '../gateway/GatewayLog.js';
+import { loadTokenizer } from './loadTokenizer.js';
 
 /** Every configured server's tools, listed live; servers that fail to start are reported. */
 export interface ToolCatalog {
@@ -48,10 +48,11 @@ export interface PersonaToolCost {
  * What each persona's tool list costs in tokens, against the unscoped list of every server's
  * tools: the saving personas exist for.
  */
-export function personaToolCosts(
+export async function personaToolCosts(
   personas: readonly Persona[],
   catalog: ToolCatalog,
-): { unscoped: { tools: number; tokens: number }; personas: PersonaToolCost[] } {
+): Promise<{ unscoped: { tools: number; tokens: number }; personas: PersonaToolCost[] }> {
+  const { countToolTokens } = await loadTokenizer();
   const named = (server: string, tool: Tool): Tool => ({
     ...tool,
     name: toolName(server, tool.name),
