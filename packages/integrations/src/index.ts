@@ -1,5 +1,7 @@
 // The public API of @tta-dev/integrations, listed by name.
 
+// MCP servers file and persona gateway: listed by name in gateway.ts, its own entry point
+export * from './gateway.js';
 // Git and GitHub: git and github steps
 export type {
   BranchResult,
@@ -24,7 +26,6 @@ export type { GitHubRepo } from './github/GitHubRepo.js';
 export { parseRepoName, repoOfRemoteUrl } from './github/GitHubRepo.js';
 export type { GitHubNotConfigured, GitHubStepRunnerOptions } from './github/githubStepRunner.js';
 export { createGitHubStepRunner, githubStepRunner } from './github/githubStepRunner.js';
-
 // Loki (logql steps); errors of the services that steps query
 export { isServiceError, ServiceError } from './http/ServiceError.js';
 // Logseq: the journal writers (file graph, HTTP API)
@@ -43,58 +44,6 @@ export { logqlStepRunner } from './loki/logqlStepRunner.js';
 export type { LokiLine, LokiQuery, LokiResult } from './loki/queryLoki.js';
 export { MAX_LINE_LENGTH, MAX_LINES_KEPT, queryLoki } from './loki/queryLoki.js';
 
-// MCP servers file (mcp_servers.json): schema, lookup, loading, errors
-export { type EnvSource, type Expansion, expandEnv } from './mcp/config/expandEnv.js';
-export {
-  type FindMcpServersFileOptions,
-  findMcpServersFile,
-  type LoadedMcpServers,
-  type LoadMcpServersOptions,
-  loadMcpServers,
-  PROJECT_MCP_SERVERS_FILE,
-  USER_MCP_SERVERS_FILE,
-} from './mcp/config/loadMcpServers.js';
-export {
-  isMcpConfigError,
-  McpConfigError,
-  type McpConfigErrorReason,
-  type McpConfigIssue,
-} from './mcp/config/McpConfigError.js';
-export {
-  type McpHttpServerConfig,
-  type McpServerConfig,
-  McpServerConfigSchema,
-  type McpServersConfig,
-  type McpServersConfigInput,
-  McpServersConfigSchema,
-  type McpStdioServerConfig,
-  mcpServerNameProblem,
-  mcpServerUrlProblem,
-} from './mcp/config/McpServersConfig.js';
-export { parseMcpServers } from './mcp/config/parseMcpServers.js';
-
-// MCP persona gateway
-export { createGatewayServer, GATEWAY_INFO } from './mcp/gateway/createGatewayServer.js';
-export type { DownstreamState } from './mcp/gateway/Downstream.js';
-export { DEFAULT_START_TIMEOUT_MS } from './mcp/gateway/Downstream.js';
-export type { GatewayLog } from './mcp/gateway/GatewayLog.js';
-export type { GatewayOptions, GatewaySession } from './mcp/gateway/PersonaGateway.js';
-export {
-  DEFAULT_CALL_TIMEOUT_MS,
-  DEFAULT_LIST_WAIT_MS,
-  DEFAULT_TOOLS_PAGE_SIZE,
-  PersonaGateway,
-} from './mcp/gateway/PersonaGateway.js';
-export type { HttpGateway, ServeHttpOptions } from './mcp/gateway/serveHttp.js';
-export {
-  DEFAULT_MAX_SESSIONS,
-  DEFAULT_SESSION_IDLE_MS,
-  serveHttp,
-} from './mcp/gateway/serveHttp.js';
-export type { TokenUsage } from './mcp/gateway/TokenLedger.js';
-export type { PersonaToolCost, ToolCatalog } from './mcp/tokens/personaToolCosts.js';
-export { listAllTools, personaToolCosts } from './mcp/tokens/personaToolCosts.js';
-
 // Prometheus: promql steps
 export { parseDuration } from './prometheus/parseDuration.js';
 export { promqlStepRunner } from './prometheus/promqlStepRunner.js';
@@ -108,7 +57,6 @@ export type {
 export { queryPrometheus } from './prometheus/queryPrometheus.js';
 
 // Run server (tta serve): runs as JSON, their events as Server-Sent Events
-export { isLoopbackHost, tokenProblem } from './runServer/access.js';
 export type { ResumeRun } from './runServer/RunWriter.js';
 export type {
   CompleteStep,

@@ -15,7 +15,7 @@ import {
   type McpServerConfig,
   PersonaGateway,
   serveHttp,
-} from '@tta-dev/integrations';
+} from '@tta-dev/integrations/gateway';
 import { type PersonaRegistry, PersonaStore } from '@tta-dev/personas';
 import { parse } from '../args.js';
 import { CliError, usageError } from '../CliError.js';

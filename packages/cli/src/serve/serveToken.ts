@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tokenProblem } from '@tta-dev/integrations';
+import { tokenProblem } from '@tta-dev/integrations/gateway';
 import { usageError } from '../CliError.js';
 import type { Io } from '../Io.js';
 import { homeOf } from '../persona/_registry.js';

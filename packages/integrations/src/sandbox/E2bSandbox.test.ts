@@ -97,7 +97,9 @@ describe('E2bSandbox (against a fake of the SDK that runs commands on this machi
       timeLimitMs: 800,
       code: 'print("started")\nwhile True:\n    pass',
     });
-    expect(result).toMatchObject({ timedOut: true, exitCode: null, stdout: 'started\n' });
+    expect(result).toMatchObject({ timedOut: true, exitCode: null });
+    // What it printed before the limit is kept; on a busy machine Python may not get that far.
+    expect(['', 'started\n']).toContain(result.stdout);
     expect(result.reason).toMatch(/time limit of 800 ms/);
     expect(fake.sandboxes[0]!.killed).toBe(true);
   });

@@ -27,7 +27,7 @@ import {
   toolName,
   toolNeedsApproval,
 } from '@tta-dev/personas';
-import { FileRunStore, type RunStore } from '@tta-dev/workflows';
+import type { RunStore } from '@tta-dev/workflows';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
 import { ClientRelay } from './ClientRelay.js';
@@ -41,7 +41,7 @@ import { PathGuard } from './PathGuard.js';
 import { protectedPaths } from './protectedPaths.js';
 import { stagePersonas } from './stagePersonas.js';
 import { TokenLedger, type TokenUsage } from './TokenLedger.js';
-import { callWorkflowTool, WORKFLOW_TOOL_NAMES, WORKFLOW_TOOLS } from './workflowTools.js';
+import { WORKFLOW_TOOL_NAMES, WORKFLOW_TOOLS } from './workflowToolList.js';
 
 export interface GatewayOptions {
   /** The downstream servers, by name (from mcp_servers.json). */
@@ -400,14 +400,16 @@ export class PersonaGateway {
         if (refusal !== undefined) return text(refusal, true);
       }
       if (BUILTIN_NAMES.has(name)) return await this.callBuiltin(name, args ?? {});
-      if (WORKFLOW_TOOL_NAMES.has(name))
+      if (WORKFLOW_TOOL_NAMES.has(name)) {
+        const { callWorkflowTool } = await import('./workflowTools.js');
         return await callWorkflowTool(name, args ?? {}, {
-          runs: this.runStore(),
+          runs: await this.runStore(),
           registry: this.options.registry,
           cwd: this.options.cwd ?? process.cwd(),
           persona: this.active?.name,
           tokens: async () => (await this.ledger.settled()).total,
         });
+      }
       const split = name.indexOf(TOOL_SEPARATOR);
       if (split <= 0)
         throw unknownTool(
@@ -517,7 +519,7 @@ export class PersonaGateway {
     if (name === 'persona_switch' && typeof args.persona === 'string') {
       const target = this.options.registry.resolve(args.persona)?.persona;
       if (target !== undefined && target.name !== persona?.name) {
-        if (!(await stagePersonas(this.runStore())).has(target.name)) {
+        if (!(await stagePersonas(await this.runStore())).has(target.name)) {
           reasons.push('no running workflow stage names it');
           question = `The assistant asks to switch from ${persona === undefined ? 'no persona' : `"${persona.displayName}"`} to "${target.displayName}" (servers: ${target.allowedServers.join(', ') || 'none'}). Allow?`;
         }
@@ -532,8 +534,12 @@ export class PersonaGateway {
   }
 
   /** The runs the workflow tools see, opened at their first call. */
-  private runStore(): RunStore {
-    this.runs ??= this.options.runs ?? new FileRunStore({ cwd: this.options.cwd ?? process.cwd() });
+  private async runStore(): Promise<RunStore> {
+    if (this.runs === undefined) {
+      // Loaded at the first use: @tta-dev/workflows (YAML, schemas) costs a gateway's cold start.
+      const { FileRunStore } = await import('@tta-dev/workflows');
+      this.runs = this.options.runs ?? new FileRunStore({ cwd: this.options.cwd ?? process.cwd() });
+    }
     return this.runs;
   }
 
