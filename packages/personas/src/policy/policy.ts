@@ -68,12 +68,12 @@ export interface PathOptions {
  * This is a check of names only; links are the caller's to resolve (the gateway does).
  */
 export function checkPath(persona: Persona, path: string, options: PathOptions = {}): Verdict {
-  const cwd = (options.cwd ?? process.cwd()).normalize('NFC');
-  const home = (options.home ?? homedir()).normalize('NFC');
+  const cwd = nfc(options.cwd ?? process.cwd());
+  const home = nfc(options.home ?? homedir());
   const rules = pathRules(persona, home, options.alsoRestricted ?? NONE);
-  const absolute = resolve(cwd, expandHome(path.normalize('NFC'), home));
-  const asAbsolute = absolute.split(sep).join('/');
-  const fromCwd = relative(cwd, absolute).split(sep).join('/');
+  const absolute = resolve(cwd, expandHome(nfc(path), home));
+  const asAbsolute = posixPath(absolute);
+  const fromCwd = posixPath(relative(cwd, absolute));
   const inside = fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd);
   // Relative patterns match within cwd; outside it only `**/` ones can match the absolute path.
   const asRelative = inside ? fromCwd : asAbsolute;
@@ -88,6 +88,10 @@ export function checkPath(persona: Persona, path: string, options: PathOptions =
 
 const NONE: readonly string[] = [];
 
+/** NFC, skipping the work for the ASCII that nearly every path is. */
+const nfc = (text: string): string => (/[^\x20-\x7e]/.test(text) ? text.normalize('NFC') : text);
+const posixPath = (path: string): string => (sep === '/' ? path : path.split(sep).join('/'));
+
 interface PathRule {
   readonly pattern: string;
   readonly absolute: boolean;
@@ -101,26 +105,25 @@ interface PathRules {
   readonly each: readonly PathRule[];
 }
 
-const compiled = new WeakMap<Persona, Map<string, PathRules>>();
-const alsoKeys = new WeakMap<readonly string[], string>();
+/** By persona, then by `also` (the same array from one caller), then by home. */
+const compiled = new WeakMap<Persona, WeakMap<readonly string[], Map<string, PathRules>>>();
 
 /**
  * The persona's restricted patterns (then `also`) compiled once per persona, home and `also`:
  * a check is a call per file of a listing, so it must cost a regular expression, not a loop.
  */
 function pathRules(persona: Persona, home: string, also: readonly string[]): PathRules {
-  let alsoKey = alsoKeys.get(also);
-  if (alsoKey === undefined) {
-    alsoKey = also.join('\0');
-    alsoKeys.set(also, alsoKey);
+  let byAlso = compiled.get(persona);
+  if (byAlso === undefined) {
+    byAlso = new WeakMap();
+    compiled.set(persona, byAlso);
   }
-  const key = `${home}\0${alsoKey}`;
-  let byKey = compiled.get(persona);
-  if (byKey === undefined) {
-    byKey = new Map();
-    compiled.set(persona, byKey);
+  let byHome = byAlso.get(also);
+  if (byHome === undefined) {
+    byHome = new Map();
+    byAlso.set(also, byHome);
   }
-  const found = byKey.get(key);
+  const found = byHome.get(home);
   if (found !== undefined) return found;
   const each = [...persona.restrictedPaths, ...also].map((pattern) => {
     const expanded = expandHome(pattern.normalize('NFC'), home);
@@ -142,7 +145,7 @@ function pathRules(persona: Persona, home: string, also: readonly string[]): Pat
       test: (target: string) => res.some((re) => re.test(target)),
     })),
   };
-  byKey.set(key, rules);
+  byHome.set(home, rules);
   return rules;
 }
 

@@ -50,7 +50,8 @@ function filterTextListing(text: string, folders: readonly string[], hidden: IsH
     );
   const names = (line: string) => {
     const bare = line.trim().replace(KIND_PREFIX, '').replace(TREE_PREFIX, '');
-    return [bare, bare.replace(SIZE_SUFFIX, '')].filter((n) => n !== '');
+    const sized = bare.replace(SIZE_SUFFIX, '');
+    return (sized === bare ? [bare] : [bare, sized]).filter((n) => n !== '');
   };
   const isHiddenLine = (line: string) =>
     names(line).some((name) =>

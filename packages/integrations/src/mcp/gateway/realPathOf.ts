@@ -12,7 +12,7 @@ const MAX_LINKS = 40;
  * unnormalised to get that). Synchronous: an existing path costs an `lstat` and a `realpath`.
  */
 export function realPathOf(path: string, links = 0): string {
-  // lstat answers "missing" without throwing: exceptions would cost more than the syscalls.
+  // lstat answers "missing" without throwing; a thrown error costs more than both syscalls.
   const stat = lstatSync(path, { throwIfNoEntry: false });
   if (stat !== undefined && !stat.isSymbolicLink()) {
     try {
