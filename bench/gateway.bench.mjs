@@ -129,8 +129,6 @@ const SETTINGS = {
     warmup: QUICK ? 1 : 2,
     /** Pause after every switch, so that follow-up work does not overlap the next one. */
     settleMs: 100,
-    /** PersonaStore.watch's debounce, in packages/personas/src/store/PersonaStore.ts. */
-    watchDebounceMs: 15,
   },
   startup: {
     /** Spawns per target (a slow server, no server), alternating. */
@@ -495,7 +493,7 @@ function switchFigures(rows, pairs) {
   for (const [kind, [a, b]] of Object.entries(pairs)) {
     // The switch has reached both sessions when the later of the two notifications arrives.
     out[kind] = summary(rows.map((r) => Math.max(r.perSession[a], r.perSession[b])));
-    // The part after activate() resolved: the watcher's debounce, the read, apply, the sends.
+    // The part after activate() resolved: the watcher's read, apply, the sends.
     out[`${kind}AfterActivate`] = summary(
       rows.map((r) => Math.max(r.perSession[a], r.perSession[b]) - r.activateMs),
     );
@@ -753,7 +751,7 @@ function buildResults({ proxy, list, switching, startup }) {
       directFixture: list.direct,
     },
     switch: {
-      watchDebounceMs: SETTINGS.switch.watchDebounceMs,
+      watch: 'PersonaStore.watch reads at the first change (no debounce)',
       measuredFrom:
         'just before PersonaStore.activate() of another store instance over the same folder',
       measuredTo:
@@ -846,7 +844,7 @@ function printTables(r) {
   );
   log('');
   log(
-    `3. Persona switch → list_changed at both sessions (watch debounce ${r.switch.watchDebounceMs} ms)`,
+    '3. Persona switch → list_changed at both sessions',
   );
   const rows = [
     [
