@@ -109,11 +109,16 @@ export class RawGateway {
     this.child.stdin!.end();
   }
 
+  /**
+   * Stops the gateway as a client would, with SIGTERM, so that it stops its servers too (a
+   * SIGKILL would leave them running); SIGKILL only if it has not exited 20 s later.
+   */
   async close(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const late = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
+    await this.exited;
+    clearTimeout(late);
   }
 }
 
