@@ -843,9 +843,7 @@ function printTables(r) {
     ]),
   );
   log('');
-  log(
-    '3. Persona switch → list_changed at both sessions',
-  );
+  log('3. Persona switch → list_changed at both sessions');
   const rows = [
     [
       'gateway, sessions',
