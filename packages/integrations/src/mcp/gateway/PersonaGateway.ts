@@ -19,7 +19,6 @@ import {
   checkTool,
   filterEnvironment,
   isEnvironmentBlocked,
-  needsApproval,
   type Persona,
   type PersonaRegistry,
   PersonaStore,
@@ -37,10 +36,13 @@ import { filterListing } from './filterListing.js';
 import { type CatalogRoute, GatewayCatalog } from './GatewayCatalog.js';
 import type { GatewayLog } from './GatewayLog.js';
 import { traceToolCall } from './gatewayTelemetry.js';
+import { callMemoryTool } from './memoryTools.js';
+import { ownToolRefusal } from './ownToolPolicy.js';
 import { PathGuard } from './PathGuard.js';
 import { protectedPaths } from './protectedPaths.js';
 import { stagePersonas } from './stagePersonas.js';
 import { TokenLedger, type TokenUsage } from './TokenLedger.js';
+import { textResult as text } from './toolResult.js';
 import { WORKFLOW_TOOL_NAMES, WORKFLOW_TOOLS } from './workflowToolList.js';
 
 export interface GatewayOptions {
@@ -101,13 +103,6 @@ export interface GatewaySession {
 
 /** The JSON-RPC error for a tool that does not exist (spec: -32602, Invalid params). */
 const unknownTool = (message: string) => new McpError(ErrorCode.InvalidParams, message);
-
-const text = (value: unknown, isError = false): CallToolResult => ({
-  content: [
-    { type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) },
-  ],
-  ...(isError ? { isError: true } : {}),
-});
 
 /**
  * The persona gateway: connects to the servers the active persona allows, shows only the tools it
@@ -396,7 +391,12 @@ export class PersonaGateway {
   ): Promise<CallToolResult> {
     try {
       if (BUILTIN_NAMES.has(name) || WORKFLOW_TOOL_NAMES.has(name)) {
-        const refusal = await this.ownToolRefusal(name, args ?? {}, session);
+        const refusal = await ownToolRefusal(name, args ?? {}, {
+          persona: this.active,
+          registry: this.options.registry,
+          stagePersonas: async () => stagePersonas(await this.runStore()),
+          ...(session.approve === undefined ? {} : { approve: session.approve }),
+        });
         if (refusal !== undefined) return text(refusal, true);
       }
       if (BUILTIN_NAMES.has(name)) return await this.callBuiltin(name, args ?? {});
@@ -492,45 +492,6 @@ export class PersonaGateway {
     return refused.protected
       ? `refused: argument "${refused.argument}" names ${refused.path}${leads}, which configures the gateway or the assistant (${refused.rule}): no persona may touch it`
       : `refused: argument "${refused.argument}" names ${refused.path}${leads}, a restricted path for persona "${persona.name}" (${refused.rule})`;
-  }
-
-  /**
-   * Why the gateway's own tool `name` may not run now, if it may not: the persona's
-   * `allowedTools.tta` and `requireApprovalFor` hold for these tools too, and a persona switch
-   * the assistant asks for needs a person's yes unless a running workflow stage names the
-   * persona (the assistant behind the gateway may be prompt-injected: it must not widen its own
-   * powers).
-   */
-  private async ownToolRefusal(
-    name: string,
-    args: Record<string, unknown>,
-    session: GatewaySession,
-  ): Promise<string | undefined> {
-    const persona = this.active;
-    if (persona !== undefined) {
-      const verdict = checkGatewayTool(persona, name);
-      if (!verdict.allowed)
-        return `refused: persona "${persona.name}" may not use ${name} (${verdict.rule})`;
-    }
-    const reasons: string[] = [];
-    const rule = persona === undefined ? undefined : needsApproval(persona, name);
-    if (rule !== undefined) reasons.push(`requireApprovalFor ${rule}`);
-    let question = `Persona "${persona?.displayName ?? 'none'}" wants to run ${name} with ${JSON.stringify(args)}. Approve?`;
-    if (name === 'persona_switch' && typeof args.persona === 'string') {
-      const target = this.options.registry.resolve(args.persona)?.persona;
-      if (target !== undefined && target.name !== persona?.name) {
-        if (!(await stagePersonas(await this.runStore())).has(target.name)) {
-          reasons.push('no running workflow stage names it');
-          question = `The assistant asks to switch from ${persona === undefined ? 'no persona' : `"${persona.displayName}"`} to "${target.displayName}" (servers: ${target.allowedServers.join(', ') || 'none'}). Allow?`;
-        }
-      }
-    }
-    if (reasons.length === 0) return undefined;
-    const why = reasons.join('; ');
-    if (session.approve === undefined)
-      return `refused: ${name} needs a person's approval (${why}), and this client cannot ask for it${name === 'persona_switch' ? '; a person can switch with "tta-persona <name>"' : ''}`;
-    if (!(await session.approve(question))) return `refused: ${name} was not approved`;
-    return undefined;
   }
 
   /** The runs the workflow tools see, opened at their first call. */
@@ -736,39 +697,10 @@ export class PersonaGateway {
           }`,
         );
       }
-      case 'memory_add': {
-        if (typeof args.key !== 'string' || !('value' in args))
-          return text('memory_add needs "key" and "value"', true);
-        const tags = Array.isArray(args.tags)
-          ? args.tags.filter((t): t is string => typeof t === 'string')
-          : [];
-        await this.memory.add(args.key, args.value, {
-          tags: [...tags, ...(this.active ? [this.active.name] : [])],
-          ...(typeof args.ttlMs === 'number' ? { ttlMs: args.ttlMs } : {}),
-        });
-        return text(`stored "${args.key}"`);
-      }
-      case 'memory_get': {
-        if (typeof args.key !== 'string') return text('memory_get needs a "key" string', true);
-        const found = await this.memory.has(args.key);
-        return found
-          ? text({ key: args.key, value: await this.memory.get(args.key) })
-          : text(`no memory under "${args.key}"`, true);
-      }
-      case 'memory_search': {
-        const keywords = Array.isArray(args.keywords)
-          ? args.keywords.map(String)
-          : typeof args.keywords === 'string'
-            ? [args.keywords]
-            : [];
-        if (keywords.length === 0) return text('memory_search needs "keywords"', true);
-        return text(
-          await this.memory.search(
-            keywords,
-            typeof args.limit === 'number' ? { limit: args.limit } : {},
-          ),
-        );
-      }
+      case 'memory_add':
+      case 'memory_get':
+      case 'memory_search':
+        return callMemoryTool(name, args, this.memory, this.active?.name);
       default:
         return text(`unknown tool "${name}"`, true);
     }
