@@ -520,19 +520,25 @@ async function runStartup() {
       slow: { command: process.execPath, args: [FIXTURE, 'slow', String(slowServerMs)] },
     },
   });
-  const samples = { slowServer: [], noServer: [], stopWhileStarting: [] };
+  const samples = { slowServer: [], noServer: [], sdkServer: [], stopWhileStarting: [] };
   log(`4. startup: ${spawns} spawns per target (one server taking ${slowServerMs / 1000} s, none)`);
   for (let i = 0; i < spawns; i++) {
-    for (const [id, persona] of i % 2 === 0
-      ? [
-          ['slowServer', 'slow-start'],
-          ['noServer', 'no-server'],
-        ]
-      : [
-          ['noServer', 'no-server'],
-          ['slowServer', 'slow-start'],
-        ]) {
-      const { initializeMs, stopMs } = await spawnToInitialize(home, config, persona);
+    const order = [
+      ['slowServer', 'slow-start'],
+      ['noServer', 'no-server'],
+      ['sdkServer', undefined],
+    ];
+    for (const [id, persona] of order.map((_, k) => order[(k + i) % order.length])) {
+      // The anchor: one MCP server of the SDK alone (the fixture), answering initialize itself.
+      const argv =
+        persona === undefined
+          ? [FIXTURE, 'tools']
+          : [TTA, 'mcp', 'serve', '--config', config, '--persona', persona];
+      const { initializeMs, stopMs } = await spawnToInitialize(
+        home,
+        argv,
+        persona === undefined ? 'fixture-tools' : 'tta-persona-gateway',
+      );
       samples[id].push(initializeMs);
       if (id === 'slowServer') samples.stopWhileStarting.push(stopMs);
     }
@@ -541,19 +547,15 @@ async function runStartup() {
 }
 
 /**
- * Spawns `tta mcp serve` pinned to `persona`, writes initialize to its stdin and times the answer
- * on its stdout (raw JSON-RPC, no SDK); then times SIGTERM to exit.
+ * Spawns `node argv…` (`tta mcp serve`, or the anchor server), writes initialize to its stdin and
+ * times the answer on its stdout (raw JSON-RPC, no SDK); then times SIGTERM to exit.
  */
-async function spawnToInitialize(home, config, persona) {
+async function spawnToInitialize(home, argv, serverName) {
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [TTA, 'mcp', 'serve', '--config', config, '--persona', persona],
-    {
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TTA_HOME: home },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, argv, {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TTA_HOME: home },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   children.add(child);
   let stderr = '';
   child.stderr.on('data', (chunk) => {
@@ -584,9 +586,9 @@ async function spawnToInitialize(home, config, persona) {
     }),
     30_000,
     'initialize to be answered',
-  ).catch((error) => fail(`tta mcp serve --persona ${persona}: ${error.message}`));
+  ).catch((error) => fail(`${argv.join(' ')}: ${error.message}`));
   const initializeMs = performance.now() - t0;
-  if (answer.result?.serverInfo?.name !== 'tta-persona-gateway')
+  if (answer.result?.serverInfo?.name !== serverName)
     fail(`initialize answered ${JSON.stringify(answer)}`);
   const t1 = performance.now();
   child.kill('SIGTERM');
@@ -662,6 +664,7 @@ function buildResults({ proxy, list, switching, startup }) {
   const listSpawned = overFloor('spawned', 'floorStdio');
   const slowServer = summary(startup.slowServer);
   const noServer = summary(startup.noServer);
+  const sdkServer = summary(startup.sdkServer);
 
   const targets = [
     {
@@ -767,6 +770,10 @@ function buildResults({ proxy, list, switching, startup }) {
       noServer,
       /** slowServer / noServer at p50: 1 means the slow server costs initialize nothing. */
       ratioP50: r3(slowServer.p50Ms / noServer.p50Ms),
+      /** The anchor: the fixture server alone, an MCP server of the SDK, spawned the same way. */
+      sdkServer,
+      /** slowServer / sdkServer at p50: what the gateway costs over any SDK server's start. */
+      ratioToSdkServerP50: r3(slowServer.p50Ms / sdkServer.p50Ms),
       stopWhileStarting: summary(startup.stopWhileStarting),
     },
     targets,
@@ -887,11 +894,13 @@ function printTables(r) {
       ...[
         [`one server taking ${st.slowServerMs / 1000} s to start`, st.slowServer],
         ['no server', st.noServer],
+        ['anchor: an SDK server alone (the fixture)', st.sdkServer],
         ['SIGTERM → exit, that server still starting', st.stopWhileStarting],
       ].map(([label, f]) => [label, f3(f.p50Ms), f3(f.minMs), f3(f.maxMs)]),
     ]),
   );
   log(`   ratio slow server / no server at p50: ${st.ratioP50}`);
+  log(`   ratio slow server / an SDK server alone at p50: ${st.ratioToSdkServerP50}`);
   log('');
   const missed = r.targets.filter((t) => !t.met);
   if (missed.length === 0) log(`All ${r.targets.length} targets met.`);

@@ -12,7 +12,7 @@ import {
   type ResourceTemplate,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { Memory } from '@tta-dev/core';
+import type { Memory } from '@tta-dev/core';
 import {
   type ActivePersona,
   checkGatewayTool,
@@ -113,7 +113,7 @@ export class PersonaGateway {
   private readonly downstreams = new Map<string, Downstream>();
   private readonly listeners = new Set<() => void>();
   private readonly store: PersonaStore;
-  private readonly memory: Memory;
+  private memory: Memory | undefined;
   private readonly log: GatewayLog;
   private active: Persona | undefined;
   private unwatch: (() => void) | undefined;
@@ -147,7 +147,7 @@ export class PersonaGateway {
 
   private constructor(private readonly options: GatewayOptions) {
     this.store = options.store ?? new PersonaStore();
-    this.memory = options.memory ?? new Memory().namespace('gateway');
+    this.memory = options.memory;
     this.log = options.log ?? (() => undefined);
     // Servers get HOME from `env`, so `~` means what it means to them.
     const home = options.home ?? options.env?.HOME ?? homedir();
@@ -700,6 +700,11 @@ export class PersonaGateway {
       case 'memory_add':
       case 'memory_get':
       case 'memory_search':
+        if (this.memory === undefined) {
+          // Loaded at the first use: @tta-dev/core's primitives are no part of a cold start.
+          const { Memory } = await import('@tta-dev/core');
+          this.memory = new Memory().namespace('gateway');
+        }
         return callMemoryTool(name, args, this.memory, this.active?.name);
       default:
         return text(`unknown tool "${name}"`, true);
