@@ -55,6 +55,12 @@ export class ClientRelay {
   private readonly clients = new Set<Client>();
   private clock = 0;
   private cachedRoots: Promise<string[]> | undefined;
+  /**
+   * Every folder a client's answer has given a server as a root. A client may answer the
+   * gateway's own question otherwise than the server's (a hostile one would): what the servers
+   * were told counts as a base for the path checks whatever the gateway was told.
+   */
+  private readonly givenRoots = new Set<string>();
 
   /** Registers a client session (one MCP `Server` of `createGatewayServer`). */
   attach(server: Server): RelaySession {
@@ -88,12 +94,14 @@ export class ClientRelay {
     this.pruneClosed();
     this.clients.add(client);
     const options = (signal: AbortSignal) => ({ signal, timeout: RELAY_TIMEOUT_MS });
-    client.setRequestHandler(ListRootsRequestSchema, (request, extra) =>
-      this.pick('roots', (c) => c.roots !== undefined).listRoots(
+    client.setRequestHandler(ListRootsRequestSchema, async (request, extra) => {
+      const answer = await this.pick('roots', (c) => c.roots !== undefined).listRoots(
         request.params,
         options(extra.signal),
-      ),
-    );
+      );
+      for (const folder of fileRoots(answer.roots)) this.givenRoots.add(folder);
+      return answer;
+    });
     client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
       this.pick('sampling', (c) => c.sampling !== undefined).createMessage(
         request.params,
@@ -113,9 +121,10 @@ export class ClientRelay {
    * server-filesystem works in once it has asked for roots. Empty when no client offers roots.
    * Cached until a client says its roots changed or a session with roots comes or goes.
    */
-  roots(): Promise<string[]> {
+  async roots(): Promise<string[]> {
     this.cachedRoots ??= this.fetchRoots();
-    return this.cachedRoots;
+    const asked = await this.cachedRoots;
+    return this.givenRoots.size === 0 ? asked : [...new Set([...asked, ...this.givenRoots])];
   }
 
   private async fetchRoots(): Promise<string[]> {
@@ -127,7 +136,7 @@ export class ClientRelay {
     }
     try {
       const { roots } = await server.listRoots(undefined, { timeout: RELAY_TIMEOUT_MS });
-      return roots.filter((r) => r.uri.startsWith('file://')).map((r) => fileURLToPath(r.uri));
+      return fileRoots(roots);
     } catch {
       this.cachedRoots = undefined; // ask again next time
       return [];
@@ -166,4 +175,18 @@ export class ClientRelay {
 function likelier(a: Session, b: Session): boolean {
   if (a.inFlight > 0 !== b.inFlight > 0) return a.inFlight > 0;
   return a.inFlight > 0 ? a.callStartedAt > b.callStartedAt : a.initializedAt > b.initializedAt;
+}
+
+/** The folders of the `file://` roots among `roots`; others (and bad URIs) name no folder. */
+function fileRoots(roots: readonly { readonly uri: string }[]): string[] {
+  const folders: string[] = [];
+  for (const { uri } of roots) {
+    if (!uri.startsWith('file://')) continue;
+    try {
+      folders.push(fileURLToPath(uri));
+    } catch {
+      // not a local file URI: no folder of this machine
+    }
+  }
+  return folders;
 }
