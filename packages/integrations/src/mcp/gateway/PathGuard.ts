@@ -1,10 +1,9 @@
-import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { checkPath, type Persona } from '@tta-dev/personas';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { argumentPaths } from './argumentPaths.js';
 import { realPathOf } from './realPathOf.js';
-import { serverBases } from './serverBases.js';
+import { isFolder, serverBases } from './serverBases.js';
 
 export interface PathGuardOptions {
   /** The project folder: relative restricted patterns are taken from it. */
@@ -132,13 +131,5 @@ export class PathGuard {
 
   private absolute(base: string, path: string): string {
     return resolve(base === '' ? '/' : base, this.expand(path));
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 
@@ -24,9 +24,13 @@ export function serverBases(
   return [...new Set([cwd, ...folders, context.project])];
 }
 
-function isFolder(path: string): boolean {
+/**
+ * Whether `path` is a folder: one `stat`, with no exception built for a missing path (it runs
+ * at every call that names a path); other errors (not a folder on the way, no access) say no.
+ */
+export function isFolder(path: string): boolean {
   try {
-    return existsSync(path) && statSync(path).isDirectory();
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
   } catch {
     return false;
   }
