@@ -9,6 +9,7 @@ export {
   checkGatewayTool,
   checkPath,
   checkTool,
+  expandHome,
   filterEnvironment,
   isEnvironmentBlocked,
   isPathAllowed,

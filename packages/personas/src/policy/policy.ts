@@ -224,6 +224,7 @@ export function toolNeedsApproval(
   return needsApproval(persona, toolName(server, tool));
 }
 
-function expandHome(path: string, home: string): string {
+/** `path` with a leading `~` (alone, or `~/…`) taken to `home`, as shells and servers do. */
+export function expandHome(path: string, home: string): string {
   return path === '~' ? home : path.startsWith('~/') ? `${home}/${path.slice(2)}` : path;
 }

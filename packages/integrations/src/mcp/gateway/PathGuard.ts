@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { checkPath, type Persona } from '@tta-dev/personas';
+import { checkPath, expandHome, type Persona } from '@tta-dev/personas';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { argumentPaths } from './argumentPaths.js';
 import { realPathOf } from './realPathOf.js';
@@ -126,7 +126,7 @@ export class PathGuard {
   }
 
   private expand(path: string): string {
-    return path === '~' || path.startsWith('~/') ? this.options.home + path.slice(1) : path;
+    return expandHome(path, this.options.home);
   }
 
   private absolute(base: string, path: string): string {

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { expandHome } from '@tta-dev/personas';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 
 /**
@@ -17,7 +18,7 @@ export function serverBases(
   const cwd = resolve(context.project, config.cwd ?? '.');
   const folders = config.args
     .map((arg) => arg.replace(/^--?[A-Za-z][\w-]*=/, '')) // --root=/srv/x
-    .map((arg) => (arg === '~' || arg.startsWith('~/') ? context.home + arg.slice(1) : arg))
+    .map((arg) => expandHome(arg, context.home))
     .filter((arg) => arg !== '')
     .map((arg) => resolve(cwd, arg))
     .filter(isFolder);
