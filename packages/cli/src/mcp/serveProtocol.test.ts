@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../../integrations/src/mcp/gateway/gateway.testkit.js';
 import { isRunning, type JsonRpcMessage, RawGateway } from './rawJsonRpc.testkit.js';
 
 const require = createRequire(import.meta.url);
@@ -63,14 +64,6 @@ async function serve(servers: Record<string, string[]>, ...flags: string[]): Pro
 const listChanged = (m: JsonRpcMessage) => m.method === 'notifications/tools/list_changed';
 const children = async () => (await readdir(pidDir)).map(Number);
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('tta mcp serve over raw JSON-RPC', () => {
   it('answers initialize while servers are slow or never answer; list_changed brings them', async () => {
     const raw = await serve({ fx: ['tools'], slow: ['slow', '10000'], never: ['never'] });
@@ -102,7 +95,7 @@ describe('tta mcp serve over raw JSON-RPC', () => {
     it(`stops with its children on ${how} while servers are starting`, async () => {
       const raw = await serve({ slow: ['slow', '60000'], never: ['never'] });
       await raw.initialize();
-      await until(async () => (await children()).length === 2);
+      await until(async () => (await children()).length === 2, 30_000);
       const pids = await children();
       expect(pids.every(isRunning)).toBe(true);
       stop(raw);
@@ -140,7 +133,7 @@ describe('tta mcp serve over raw JSON-RPC', () => {
   it('paginates tools/list with --page-size, and refuses a bad cursor with -32602', async () => {
     const raw = await serve({ fx: ['tools'] }, '--page-size', '3');
     await raw.initialize();
-    await until(async () => raw.messages.some(listChanged));
+    await until(async () => raw.messages.some(listChanged), 30_000);
     const names: string[] = [];
     let cursor: unknown;
     do {
@@ -197,7 +190,7 @@ describe('tta mcp serve over raw JSON-RPC', () => {
       const { result } = await raw.request('tools/call', { name: 'progress__last_task' });
       const text = (result!.content as { text: string }[])[0]!.text;
       return (JSON.parse(text) as { cancelled: boolean }).cancelled;
-    });
+    }, 30_000);
     expect(raw.messages.some((m) => m.id === id && m.method === undefined)).toBe(false);
   });
 });

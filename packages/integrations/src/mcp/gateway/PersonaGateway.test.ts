@@ -6,6 +6,7 @@ import {
   publishedServer,
   resultText,
   startHarness,
+  until,
 } from './gateway.testkit.js';
 
 let harness: Harness | undefined;
@@ -73,7 +74,7 @@ describe('PersonaGateway with real MCP servers', () => {
       source: 'test',
     });
     await changed;
-    await vitestWaitFor(async () => !(await harness!.toolNames()).includes('changing__add_tool'));
+    await until(async () => !(await harness!.toolNames()).includes('changing__add_tool'), 10_000);
     // fx restarts: reader does not allow FIXTURE_OK, which builder's fx was started with.
     await harness.gateway.ready();
     expect(await harness.toolNames()).toEqual([...BUILTINS, 'fx__echo']);
@@ -212,12 +213,12 @@ describe('PersonaGateway with real MCP servers', () => {
     );
     const crash = await harness.client.callTool({ name: 'fx__crash_now', arguments: {} });
     expect(crash.isError).toBe(true);
-    await vitestWaitFor(async () => !(await harness!.toolNames()).includes('fx__echo'));
+    await until(async () => !(await harness!.toolNames()).includes('fx__echo'), 10_000);
     expect(await harness.toolNames()).toContain('changing__add_tool');
     expect(
       resultText(await harness.client.callTool({ name: 'changing__add_tool', arguments: {} })),
     ).toBe('added_1');
-    await vitestWaitFor(async () => (await harness!.toolNames()).includes('fx__echo'));
+    await until(async () => (await harness!.toolNames()).includes('fx__echo'), 10_000);
     expect(
       resultText(
         await harness.client.callTool({ name: 'fx__echo', arguments: { message: 'back' } }),
@@ -259,7 +260,7 @@ describe('PersonaGateway with real MCP servers', () => {
     const changed = harness.nextListChanged();
     await harness.client.callTool({ name: 'changing__add_tool', arguments: {} });
     await changed;
-    await vitestWaitFor(async () => (await harness!.toolNames()).includes('changing__added_1'));
+    await until(async () => (await harness!.toolNames()).includes('changing__added_1'), 10_000);
   });
 
   it('shares memory between personas through memory_* tools', async () => {
@@ -347,7 +348,7 @@ describe('PersonaGateway with real MCP servers', () => {
     const changed = harness.nextListChanged();
     await harness.client.callTool({ name: 'changing__add_tool', arguments: {} });
     await changed;
-    await vitestWaitFor(async () => (await harness!.toolNames()).includes('changing__added_1'));
+    await until(async () => (await harness!.toolNames()).includes('changing__added_1'), 10_000);
     expect((await harness.gateway.tokenUsage()).definitions).toBeGreaterThan(firstTokens);
   });
 
@@ -410,11 +411,3 @@ describe('PersonaGateway with real MCP servers', () => {
     expect(resultText(secret)).toContain('restricted path');
   });
 });
-
-async function vitestWaitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

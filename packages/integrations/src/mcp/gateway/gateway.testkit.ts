@@ -181,3 +181,18 @@ export async function connectClient(
 /** The text of a tool result's first content block. */
 export const resultText = (result: unknown): string =>
   ((result as { content: { type: string; text?: string }[] }).content[0]?.text ?? '') as string;
+
+/**
+ * Resolves once `check` holds, asking again every 20 ms; rejects after `timeoutMs` (a safety
+ * net for a state that never comes, not a time the test measures).
+ */
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -12,7 +12,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
-import { fixtureServer, type Harness, resultText, startHarness } from './gateway.testkit.js';
+import { fixtureServer, type Harness, resultText, startHarness, until } from './gateway.testkit.js';
 
 let harness: Harness | undefined;
 let pidDir: string | undefined;
@@ -37,14 +37,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function invalidParams(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
