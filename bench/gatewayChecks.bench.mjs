@@ -9,7 +9,7 @@
 //   node bench/gatewayChecks.bench.mjs --out FILE
 //
 // Method: each case runs exactly what PersonaGateway.callTool runs around the downstream call —
-// `guard.refusal(persona, server, config, args)` before, `guard.folders(...)` and (for a folder)
+// `await guard.refusal(persona, server, config, args)` before (no client roots), `guard.folders(...)` and (for a folder)
 // `filterListing(result, folders, isRestricted)` after — timed one call at a time with
 // process.hrtime.bigint(), after a warm-up; p50 and p99 are over all samples. The anchor, timed
 // in the same rounds, is the same call's arguments through JSON.stringify + JSON.parse (what the
@@ -116,8 +116,8 @@ const CASES = [
   },
 ];
 
-function checks(c) {
-  if (guard.refusal(persona, c.server, c.config, c.args) !== undefined)
+async function checks(c) {
+  if ((await guard.refusal(persona, c.server, c.config, c.args)) !== undefined)
     throw new Error(`${c.name}: refused, the bench's call must be allowed`);
   const folders = guard.folders(c.server, c.config, c.args);
   return filterListing(c.result ?? echoResult, folders, (p) => guard.isRestricted(persona, p));
@@ -125,21 +125,21 @@ function checks(c) {
 const anchor = (c) => JSON.parse(JSON.stringify(c.args));
 
 // The listing case must really filter: .env is hidden (many/secrets is not the project's secrets/).
-const filtered = checks(CASES[4]).content[0].text.split('\n').length;
+const filtered = (await checks(CASES[4])).content[0].text.split('\n').length;
 if (filtered !== entries.length - 1) {
   process.stderr.write(`listing kept ${filtered} of ${entries.length} lines: harness broken\n`);
   process.exit(1);
 }
 
 const samples = new Map(CASES.map((c) => [c.name, { checks: [], anchor: [] }]));
-const time = (fn) => {
+const time = async (fn) => {
   const start = process.hrtime.bigint();
-  fn();
+  await fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 for (const c of CASES) {
   for (let i = 0; i < WARMUP; i++) {
-    checks(c);
+    await checks(c);
     anchor(c);
   }
 }
@@ -148,8 +148,8 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const c of order) {
     const s = samples.get(c.name);
     for (let i = 0; i < CALLS; i++) {
-      s.checks.push(time(() => checks(c)));
-      s.anchor.push(time(() => anchor(c)));
+      s.checks.push(await time(() => checks(c)));
+      s.anchor.push(await time(() => anchor(c)));
     }
   }
 }

@@ -37,18 +37,24 @@ export class PathGuard {
   constructor(private readonly options: PathGuardOptions) {}
 
   /** The first path in `args` that `persona` may not touch through `server`, if any. */
-  refusal(
+  async refusal(
     persona: Persona,
     server: string,
     config: McpServerConfig | undefined,
     args: unknown,
-    /** The client's roots: servers that follow roots resolve relative paths against them. */
-    roots: readonly string[] = [],
-  ): PathRefusal | undefined {
+    /**
+     * The client's roots: servers that follow roots resolve relative paths against them. Asked
+     * for only when a relative path needs bases (it may cost a round trip to the client).
+     */
+    roots: () => Promise<readonly string[]> = async () => [],
+  ): Promise<PathRefusal | undefined> {
+    let rootFolders: readonly string[] | undefined;
     for (const { argument, path } of argumentPaths(args)) {
       if (path.includes('\0'))
         return { argument, path, resolved: path, rule: 'a NUL byte', protected: false };
-      for (const candidate of this.candidates(server, config, path, roots)) {
+      if (spellings(path).some((spelling) => !isAbsolute(this.expand(spelling))))
+        rootFolders ??= await roots();
+      for (const candidate of this.candidates(server, config, path, rootFolders ?? [])) {
         const refused = this.check(persona, candidate);
         if (refused !== undefined) return { argument, path, resolved: candidate, ...refused };
       }
@@ -94,10 +100,8 @@ export class PathGuard {
     path: string,
     roots: readonly string[],
   ): string[] {
-    // A server on Windows, or one that normalises, may read `\` as a separator.
-    const spellings = new Set([path, path.replaceAll('\\', '/')]);
     const found = new Set<string>();
-    for (const spelling of spellings) {
+    for (const spelling of spellings(path)) {
       const bases = isAbsolute(this.expand(spelling))
         ? ['']
         : [...new Set([...this.basesOf(server, config), ...roots])];
@@ -132,4 +136,10 @@ export class PathGuard {
   private absolute(base: string, path: string): string {
     return resolve(base === '' ? '/' : base, this.expand(path));
   }
+}
+
+/** The ways a server may read `path`: as written, and (on Windows, or normalising) with `\` as `/`. */
+function spellings(path: string): string[] {
+  const slashed = path.replaceAll('\\', '/');
+  return slashed === path ? [path] : [path, slashed];
 }

@@ -485,8 +485,13 @@ export class PersonaGateway {
     args: unknown,
   ): Promise<string | undefined> {
     // The client's roots are bases too: server-filesystem works in them once it has asked.
-    const roots = await this.relay.roots();
-    const refused = this.guard.refusal(persona, server, this.options.servers[server], args, roots);
+    const refused = await this.guard.refusal(
+      persona,
+      server,
+      this.options.servers[server],
+      args,
+      () => this.relay.roots(),
+    );
     if (refused === undefined) return undefined;
     const leads = refused.resolved === refused.path ? '' : `, which leads to ${refused.resolved}`;
     return refused.protected
