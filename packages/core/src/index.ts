@@ -29,8 +29,8 @@ export {
 } from './errors/InvalidCompositionError.js';
 export { isRouteNotFoundError, RouteNotFoundError } from './errors/RouteNotFoundError.js';
 export { isTimeoutError, TimeoutError } from './errors/TimeoutError.js';
-export type { TtaErrorCode } from './errors/TtaError.js';
-export { TtaError } from './errors/TtaError.js';
+export type { CoreErrorCode, TtaErrorCode } from './errors/TtaError.js';
+export { hasCode, TtaError, ttaCodeOf } from './errors/TtaError.js';
 export type { ValidationIssue } from './errors/ValidationError.js';
 export { isValidationError, ValidationError } from './errors/ValidationError.js';
 export { Fallback, fallback } from './fallback.js';
