@@ -40,7 +40,7 @@ export { resolveInputs } from './engine/resolveInputs.js';
 export type { StepRunContext, StepRunner, StepRunners } from './engine/StepRunner.js';
 export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
 export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
-export { runMetrics, WorkflowEngine } from './engine/WorkflowEngine.js';
+export { WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';
 // Expressions: ${{ }} in workflow files
 export type { ExpressionScope } from './expressions/evaluate.js';
@@ -106,7 +106,22 @@ export type {
 } from './runs/RunStore.js';
 export { DEFAULT_LEASE_TTL_MS } from './runs/RunStore.js';
 export type { RunSummary } from './runs/RunSummary.js';
-export { summarizeRun } from './runs/RunSummary.js';
+export { summarizeRun, summaryOf } from './runs/RunSummary.js';
+export { applyEvent, foldRun, initialState, waitingNow } from './runs/foldRun.js';
+export type {
+  GateState,
+  NoteState,
+  PageState,
+  RunState,
+  Segment,
+  StageState,
+  StageStatus,
+  StepOutcome,
+  StepState,
+} from './runs/RunState.js';
+export { DONE_OUTCOMES, STEP_OUTCOMES } from './runs/RunState.js';
+export type { RunMetrics } from './runs/runMetrics.js';
+export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
 export type { RedactOptions } from './runs/redactSecrets.js';
 export {
   isSecretKey,
