@@ -67,6 +67,7 @@ export {
   LEASE_FILE,
   SYNCED_EVENT_TYPES,
 } from './runs/FileRunStore.js';
+export { applyEvent, foldRun, initialState, waitingNow } from './runs/foldRun.js';
 export type {
   FollowableRunStore,
   FollowRunOptions,
@@ -98,17 +99,6 @@ export {
   TraceRefSchema,
 } from './runs/RunEvent.js';
 export type {
-  Lease,
-  LeaseOptions,
-  RunStore,
-  RunStoreCallOptions,
-  RunStoreOptions,
-} from './runs/RunStore.js';
-export { DEFAULT_LEASE_TTL_MS } from './runs/RunStore.js';
-export type { RunSummary } from './runs/RunSummary.js';
-export { summarizeRun, summaryOf } from './runs/RunSummary.js';
-export { applyEvent, foldRun, initialState, waitingNow } from './runs/foldRun.js';
-export type {
   GateState,
   NoteState,
   PageState,
@@ -120,8 +110,16 @@ export type {
   StepState,
 } from './runs/RunState.js';
 export { DONE_OUTCOMES, STEP_OUTCOMES } from './runs/RunState.js';
-export type { RunMetrics } from './runs/runMetrics.js';
-export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
+export type {
+  Lease,
+  LeaseOptions,
+  RunStore,
+  RunStoreCallOptions,
+  RunStoreOptions,
+} from './runs/RunStore.js';
+export { DEFAULT_LEASE_TTL_MS } from './runs/RunStore.js';
+export type { RunSummary } from './runs/RunSummary.js';
+export { summarizeRun, summaryOf } from './runs/RunSummary.js';
 export type { RedactOptions } from './runs/redactSecrets.js';
 export {
   isSecretKey,
@@ -131,5 +129,7 @@ export {
   redactString,
   secretValuesFromEnv,
 } from './runs/redactSecrets.js';
+export type { RunMetrics } from './runs/runMetrics.js';
+export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
 export type { RunStatus } from './runs/runStatus.js';
 export { RUN_STATUSES, runStatus } from './runs/runStatus.js';
