@@ -41,7 +41,7 @@ export function runJournal(events: readonly RunEvent[], options: JournalOptions 
   const uuid = (key: string) => runBlockUuid(runId, key);
   const metrics = runMetrics(state);
   const durationMs = metrics.workMs;
-  const took = `in ${formatDuration(durationMs)}${metrics.waitMs > 0 ? ` (and ${formatDuration(metrics.waitMs)} waiting)` : ''}`;
+  const took = `in ${formatDuration(durationMs)}`;
   // Notes of a stage go to its page; the others to the run page.
   const begun = new Set(state.stages.map((s) => s.id));
   const runNotes = state.notes.filter((n) => n.stage === undefined || !begun.has(n.stage));
@@ -60,7 +60,9 @@ export function runJournal(events: readonly RunEvent[], options: JournalOptions 
     automation: `${Math.round(metrics.automation * 100)}%`,
     gates: `${metrics.gatesPassed} passed, ${metrics.gatesFailed} failed`,
   };
-  if (metrics.waitMs > 0) runProperties.waited = formatDuration(metrics.waitMs);
+  // The time people took, once they have answered (a wait going on would change every page).
+  if (metrics.waitMs > 0 && status !== 'suspended')
+    runProperties.waited = formatDuration(metrics.waitMs);
   if (metrics.tokens > 0) runProperties.tokens = metrics.tokens;
   if (state.trace !== undefined) runProperties['trace-id'] = state.trace.traceId;
 

@@ -207,7 +207,7 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
         text: event.text,
         by: event.by,
       });
-      if (event.stage !== undefined) work(state, event.stage, time);
+      // A note is often added from outside, later: it is not the stage's work.
       break;
     case 'journal_page': {
       const at = state.pages.findIndex((p) => p.stage === event.stage && p.step === event.step);
