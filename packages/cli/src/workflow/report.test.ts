@@ -32,7 +32,7 @@ describe('tta workflow report', () => {
       /^STAGE\s+PERSONA\s+STATUS\s+DURATION\s+STEPS\s+AUTOMATION\s+GATES\s+TOKENS$/,
     );
     expect(lines[3]).toMatch(
-      /^build\s+tta-backend-engineer\s+completed\s+\S+ m?s\s+1 +1 skipped\s+100%\s+0 passed\s+–$/,
+      /^build\s+tta-backend-engineer\s+completed\s+\S+ m?s\s+1 \+1 skipped\s+100%\s+0 passed\s+–$/,
     );
     expect(lines[4]).toMatch(
       /^verify\s+tta-testing-specialist\s+completed\s+\S+ m?s\s+1\s+100%\s+1 passed/,
