@@ -88,7 +88,11 @@ export {
 } from './sandbox/CodeSandbox.js';
 export type { CodeSandboxChoice } from './sandbox/codeSandboxFor.js';
 export { codeSandboxFor } from './sandbox/codeSandboxFor.js';
-export { CodeStepFailedError, codeStepRunner } from './sandbox/codeStepRunner.js';
+export {
+  CodeStepFailedError,
+  codeStepRunner,
+  isCodeStepFailedError,
+} from './sandbox/codeStepRunner.js';
 export type {
   E2bCommandOptions,
   E2bCommandResult,
@@ -120,6 +124,6 @@ export { esbuildTranspiler } from './sandbox/transpileTypeScript.js';
 // Workflow step runners
 export type { StepRunnersOptions } from './steps/createStepRunners.js';
 export { createStepRunners } from './steps/createStepRunners.js';
-export { InvalidStepError } from './steps/stepFields.js';
+export { InvalidStepError, isInvalidStepError } from './steps/stepFields.js';
 export type { ToolStepRunner, ToolStepRunnerOptions } from './steps/toolStepRunner.js';
 export { toolStepRunner } from './steps/toolStepRunner.js';
