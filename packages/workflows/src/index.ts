@@ -122,3 +122,4 @@ export {
 } from './runs/redactSecrets.js';
 export type { RunStatus } from './runs/runStatus.js';
 export { RUN_STATUSES, runStatus } from './runs/runStatus.js';
+export { withLease } from './runs/withLease.js';

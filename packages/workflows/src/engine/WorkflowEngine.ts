@@ -11,10 +11,14 @@ import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
 import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
+import { RunBusyError } from '../runs/errors/RunBusyError.js';
+import { RunNotFoundError } from '../runs/errors/RunNotFoundError.js';
+import { StepNotWaitingError } from '../runs/errors/StepNotWaitingError.js';
 import type { JsonValue, RunEvent, RunEventInput } from '../runs/RunEvent.js';
 import type { Lease, RunStore } from '../runs/RunStore.js';
 import { isSecretKey } from '../runs/redactSecrets.js';
 import { type RunStatus, runStatus } from '../runs/runStatus.js';
+import { withLease } from '../runs/withLease.js';
 import { countTokensOf } from './countTokens.js';
 import { evaluateGate } from './evaluateGate.js';
 import { RunTelemetry } from './RunTelemetry.js';
@@ -88,8 +92,8 @@ export class WorkflowEngine {
   ): Promise<RunResult> {
     const resolved = resolveInputs(workflow, inputs);
     const lease = await this.lease(runId);
-    try {
-      return await this.telemetry.drive(runId, workflow.name, undefined, async () => {
+    return withLease(lease, () =>
+      this.telemetry.drive(runId, workflow.name, undefined, async () => {
         await this.append(runId, {
           type: 'run_started',
           workflow: workflow.name,
@@ -98,28 +102,23 @@ export class WorkflowEngine {
           ...this.telemetry.traceField(runId),
         });
         return this.drive(runId, workflow, resolved, lease);
-      });
-    } finally {
-      await lease.release();
-    }
+      }),
+    );
   }
 
   /** Continues a run from its events: after a failure, a crash, or an agent step completed. */
   async resume(runId: string, workflow: WorkflowDefinition): Promise<RunResult> {
     const events = await this.options.store.read(runId);
     const started = events.find((e) => e.type === 'run_started');
-    if (started === undefined || started.type !== 'run_started')
-      throw new Error(`run "${runId}" does not exist`);
+    if (started === undefined || started.type !== 'run_started') throw new RunNotFoundError(runId);
     const status = runStatus(events);
     if (status === 'completed' || status === 'cancelled') return { runId, status, events };
     const lease = await this.lease(runId);
-    try {
-      return await this.telemetry.drive(runId, started.workflow, started, () =>
+    return withLease(lease, () =>
+      this.telemetry.drive(runId, started.workflow, started, () =>
         this.drive(runId, workflow, started.inputs, lease),
-      );
-    } finally {
-      await lease.release();
-    }
+      ),
+    );
   }
 
   /** Completes a suspended `agent` step with its output; `resume` then carries on. */
@@ -129,9 +128,9 @@ export class WorkflowEngine {
     output: unknown,
     options: { note?: string; by?: string; tokens?: number } = {},
   ): Promise<RunEvent> {
-    const stage = replay(await this.options.store.read(runId)).suspended.get(stepId);
-    if (stage === undefined)
-      throw new Error(`step "${stepId}" of run "${runId}" is not waiting to be completed`);
+    const { suspended } = replay(await this.options.store.read(runId));
+    const stage = suspended.get(stepId);
+    if (stage === undefined) throw new StepNotWaitingError(runId, stepId, [...suspended.keys()]);
     return this.append(runId, {
       type: 'step_completed',
       stage,
@@ -519,10 +518,7 @@ export class WorkflowEngine {
 
   private async lease(runId: string): Promise<Lease> {
     const lease = await this.options.store.lease(runId, `${hostname()}:${process.pid}`);
-    if (lease === undefined)
-      throw new Error(
-        `run "${runId}" is being driven by another process; wait for it, or for its lease to lapse`,
-      );
+    if (lease === undefined) throw new RunBusyError(runId);
     return lease;
   }
 }
