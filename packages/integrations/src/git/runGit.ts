@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 export interface GitOptions {
   readonly cwd: string;

@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /**
  * An HTTP service (Prometheus, Loki, GitHub) that could not be reached, did not answer in time,

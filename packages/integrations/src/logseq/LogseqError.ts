@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** Why a Logseq write failed; the CLI maps `config` to exit code 2, the rest to 1. */
 export type LogseqErrorReason =

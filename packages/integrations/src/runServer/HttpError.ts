@@ -1,4 +1,4 @@
-import { TtaError } from '@tta-dev/core';
+import { TtaError } from '@tta-dev/core/errors';
 
 /** A request the server refuses: its status, and the JSON body `{ error, field?, ... }`. */
 export class HttpError extends TtaError {

@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import {
   type FollowableRunStore,
   followRun,
-  isInvalidRunEventError,
   RUN_ID_PATTERN,
   type RunEvent,
   type RunStore,
@@ -21,6 +20,7 @@ import {
 } from './access.js';
 import { CompleteBodySchema, NoteBodySchema } from './bodies.js';
 import { EventStream } from './EventStream.js';
+import { errorAnswer } from './errorAnswer.js';
 import { HttpError } from './HttpError.js';
 import { RunFeed } from './RunFeed.js';
 import { type ResumeRun, RunWriter } from './RunWriter.js';
@@ -240,17 +240,12 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
             const status = runStatus(events);
             if (!waiting.has(stepId) || status === 'completed' || status === 'cancelled')
               throw notWaiting(runId, stepId, status, [...waiting.keys()]);
-            try {
-              return await complete(runId, stepId, body.output ?? null, {
-                ...(body.note === undefined ? {} : { note: body.note }),
-                ...(body.by === undefined ? {} : { by: body.by }),
-              });
-            } catch (error) {
-              // Completed by someone else between our look and the engine's.
-              if (/not waiting/.test((error as Error).message))
-                throw new HttpError(409, (error as Error).message, { waiting: [] });
-              throw error;
-            }
+            // Completed by someone else between our look and the engine's: the engine's
+            // StepNotWaitingError, a 409 as well.
+            return complete(runId, stepId, body.output ?? null, {
+              ...(body.note === undefined ? {} : { note: body.note }),
+              ...(body.by === undefined ? {} : { by: body.by }),
+            });
           },
           options.resume !== undefined,
         );
@@ -304,12 +299,13 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
           res.destroy();
           return;
         }
-        if (error instanceof HttpError)
-          return sendJson(res, error.status, error.body, { ...headers, ...error.headers });
-        if (isInvalidRunEventError(error))
-          return sendJson(res, 400, { error: (error as Error).message }, headers);
-        log('error', `${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
-        sendJson(res, 500, { error: (error as Error).message ?? String(error) }, headers);
+        const answer = errorAnswer(error);
+        if (answer.status >= 500)
+          log(
+            'error',
+            `${req.method} ${url.pathname} failed: ${answer.unexpected ? ((error as Error).stack ?? error) : answer.body.error}`,
+          );
+        sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
       },
     );
   });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { createContext, hasCode, TtaError } from '@tta-dev/core';
+import { createContext } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import type { StepRunner } from '@tta-dev/workflows';
 import { z } from 'zod';
 import { stepFields } from '../steps/stepFields.js';

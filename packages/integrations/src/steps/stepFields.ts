@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import type { Step, StepKind } from '@tta-dev/workflows';
 import type { z } from 'zod';
 

@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import { type FileIssue, formatFileIssues } from './fileIssues.js';
 
 /** One problem in a persona file. */

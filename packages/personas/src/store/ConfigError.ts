@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /**
  * `config.json` cannot be used: it is not JSON, or its persona fields have the wrong shape. It is

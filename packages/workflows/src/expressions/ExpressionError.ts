@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** An expression that does not parse or cannot be evaluated; `offset` is within `expression`. */
 export class ExpressionError extends TtaError {

@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import { type FileIssue, formatFileIssues } from '@tta-dev/personas';
 
 /** One problem in an MCP servers file. */

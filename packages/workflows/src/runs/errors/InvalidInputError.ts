@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** A workflow input that was not given when required, is of the wrong type, or is not declared. */
 export class InvalidInputError extends TtaError {

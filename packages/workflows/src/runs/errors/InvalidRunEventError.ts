@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** One problem with an event: the dotted path of the field and what was expected. */
 export interface RunEventIssue {

@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** A run id that cannot name a run's folder. */
 export class InvalidRunIdError extends TtaError {

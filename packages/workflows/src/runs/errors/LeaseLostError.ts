@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /**
  * A lease could not be renewed: it lapsed and another owner took the run over. Whoever held it

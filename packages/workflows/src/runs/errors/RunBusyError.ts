@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** Another live process holds the run's lease: it is driving or changing the run right now. */
 export class RunBusyError extends TtaError {

@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** The run has already ended (completed or cancelled): nothing more can be done to it. */
 export class RunFinishedError extends TtaError {

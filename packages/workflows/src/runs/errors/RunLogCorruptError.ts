@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /**
  * A run's event log holds something that no crash can leave behind: an invalid event before the

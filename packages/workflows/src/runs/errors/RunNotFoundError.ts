@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** A run id with no events in the store: no run of that id was ever started here. */
 export class RunNotFoundError extends TtaError {

@@ -1,4 +1,4 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 /** A step was to be completed, but the run is not waiting for it. */
 export class StepNotWaitingError extends TtaError {

@@ -1,4 +1,4 @@
-import { TtaError, ttaCodeOf } from '@tta-dev/core';
+import { TtaError, ttaCodeOf } from '@tta-dev/core/errors';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, isInvalidInputError } from './InvalidInputError.js';
 import { InvalidRunEventError, isInvalidRunEventError } from './InvalidRunEventError.js';
