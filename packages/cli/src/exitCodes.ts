@@ -21,6 +21,7 @@ export const EXIT_CODES: Readonly<Record<TtaErrorCode, ExitCode>> = {
   TTA_CONFIG_CORRUPT: 2,
   TTA_MCP_CONFIG: 2,
   TTA_EXPRESSION: 2,
+  TTA_RUN_SERVER_OPTIONS: 2,
   // The work failed, or the state of the run or of a service stopped it.
   TTA_RUN_LOG_CORRUPT: 1,
   TTA_LEASE_LOST: 1,

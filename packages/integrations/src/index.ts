@@ -55,7 +55,10 @@ export type {
   PrometheusSeries,
 } from './prometheus/queryPrometheus.js';
 export { queryPrometheus } from './prometheus/queryPrometheus.js';
-
+export {
+  isRunServerOptionsError,
+  RunServerOptionsError,
+} from './runServer/RunServerOptionsError.js';
 // Run server (tta serve): runs as JSON, their events as Server-Sent Events
 export type { ResumeRun } from './runServer/RunWriter.js';
 export type {

@@ -23,6 +23,7 @@ import { EventStream } from './EventStream.js';
 import { errorAnswer } from './errorAnswer.js';
 import { HttpError } from './HttpError.js';
 import { RunFeed } from './RunFeed.js';
+import { RunServerOptionsError } from './RunServerOptionsError.js';
 import { type ResumeRun, RunWriter } from './RunWriter.js';
 import { readJsonBody } from './readJsonBody.js';
 import { waitingSteps } from './waitingSteps.js';
@@ -120,11 +121,11 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
   const host = options.host ?? '127.0.0.1';
   const { store, token } = options;
   if (token === undefined && !isLoopbackHost(host))
-    throw new Error(
+    throw new RunServerOptionsError(
       `refusing to serve runs on ${host} without a token: anyone who can reach it could read and change runs`,
     );
   const problem = token === undefined ? undefined : tokenProblem(token);
-  if (problem !== undefined) throw new TypeError(`run server token: ${problem}`);
+  if (problem !== undefined) throw new RunServerOptionsError(`run server token: ${problem}`);
   const log = options.log ?? (() => undefined);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
