@@ -49,7 +49,7 @@ export type { BinaryOp, Expr } from './expressions/parseExpression.js';
 export { parseExpression } from './expressions/parseExpression.js';
 export type { TemplateExpression } from './expressions/template.js';
 export { renderDeep, renderTemplate, templateExpressions } from './expressions/template.js';
-
+export { InvalidInputError, isInvalidInputError } from './runs/errors/InvalidInputError.js';
 // Runs: events and stores
 export type { RunEventIssue } from './runs/errors/InvalidRunEventError.js';
 export {
@@ -58,7 +58,11 @@ export {
 } from './runs/errors/InvalidRunEventError.js';
 export { InvalidRunIdError, isInvalidRunIdError } from './runs/errors/InvalidRunIdError.js';
 export { isLeaseLostError, LeaseLostError } from './runs/errors/LeaseLostError.js';
+export { isRunBusyError, RunBusyError } from './runs/errors/RunBusyError.js';
+export { isRunFinishedError, RunFinishedError } from './runs/errors/RunFinishedError.js';
 export { isRunLogCorruptError, RunLogCorruptError } from './runs/errors/RunLogCorruptError.js';
+export { isRunNotFoundError, RunNotFoundError } from './runs/errors/RunNotFoundError.js';
+export { isStepNotWaitingError, StepNotWaitingError } from './runs/errors/StepNotWaitingError.js';
 export type { FileRunStoreOptions } from './runs/FileRunStore.js';
 export {
   DEFAULT_RUNS_DIR,
@@ -133,3 +137,4 @@ export type { RunMetrics } from './runs/runMetrics.js';
 export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
 export type { RunStatus } from './runs/runStatus.js';
 export { RUN_STATUSES, runStatus } from './runs/runStatus.js';
+export { withLease } from './runs/withLease.js';

@@ -1,6 +1,7 @@
 import {
   DEFAULT_RUN_SERVER_PORT,
   isLoopbackHost,
+  isRunServerOptionsError,
   type RequestLogEntry,
   startRunServer,
 } from '@tta-dev/integrations';
@@ -176,8 +177,7 @@ function listenError(error: unknown, host: string, port: number): unknown {
     return new CliError(`tta serve: not allowed to listen on port ${port} of ${host}`, 1);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return usageError(`tta serve: --host ${host} is not an address of this machine (${code})`);
-  if (error instanceof Error && /refusing to serve|token/.test(error.message))
-    return usageError(`tta serve: ${error.message}`);
+  if (isRunServerOptionsError(error)) return usageError(`tta serve: ${error.message}`);
   return error;
 }
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { runStatus } from '@tta-dev/workflows';
+import { runStatus, withLease } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { CliError, usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
@@ -34,14 +34,12 @@ export async function cancel(argv: readonly string[], io: Io): Promise<number> {
   const lease = await store.lease(runId, `${hostname()}:${process.pid}`);
   if (lease === undefined)
     throw new CliError(`run "${runId}" is being driven by another process; stop it first`, 2);
-  try {
-    await store.append(runId, {
+  await withLease(lease, () =>
+    store.append(runId, {
       type: 'run_cancelled',
       reason: values.reason ?? `cancelled by ${io.env.USER ?? 'a person'}`,
-    });
-  } finally {
-    await lease.release();
-  }
+    }),
+  );
   println(io, `✓ run ${runId} is cancelled`);
   return 0;
 }

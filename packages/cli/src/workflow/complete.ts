@@ -2,7 +2,7 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { asCliError, withEngine } from './_engine.js';
+import { withEngine } from './_engine.js';
 
 export const completeHelp = `Usage: tta workflow complete <run> <step> [--output JSON] [--note TEXT] [--by NAME]
 
@@ -44,12 +44,10 @@ export async function complete(argv: readonly string[], io: Io): Promise<number>
     await loadRegistry(io),
     () => undefined,
     (engine) =>
-      asCliError(() =>
-        engine.complete(runId, stepId, output, {
-          ...(values.note === undefined ? {} : { note: values.note }),
-          by: values.by ?? io.env.USER ?? 'person',
-        }),
-      ),
+      engine.complete(runId, stepId, output, {
+        ...(values.note === undefined ? {} : { note: values.note }),
+        by: values.by ?? io.env.USER ?? 'person',
+      }),
   );
   if (values.json) printJson(io, event);
   else

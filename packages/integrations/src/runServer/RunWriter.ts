@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunStore } from '@tta-dev/workflows';
+import { type RunStore, withLease } from '@tta-dev/workflows';
 import { HttpError } from './HttpError.js';
 
 /** Drives a run on after one of its steps was completed (in this process, with the same store). */
@@ -92,13 +92,7 @@ export class RunWriter {
     for (;;) {
       if (this.drives.has(runId)) return write();
       const lease = await store.lease(runId, owner);
-      if (lease !== undefined) {
-        try {
-          return await write();
-        } finally {
-          await lease.release();
-        }
-      }
+      if (lease !== undefined) return withLease(lease, write);
       if (Date.now() >= deadline)
         throw new HttpError(
           409,

@@ -500,6 +500,24 @@ stages:
     });
   });
 
+  it('answers 409 when the step was completed by someone else between its look and the engine', async () => {
+    const { engine } = await suspendedRun();
+    await serve({
+      complete: async (runId, stepId, output, options) => {
+        await engine.complete(runId, stepId, 'first', { by: 'someone else' });
+        return engine.complete(runId, stepId, output, options);
+      },
+    });
+    const late = await post('/api/runs/run-1/steps/review/complete', { output: 'second' });
+    expect(late.status).toBe(409);
+    expect(await late.json()).toEqual({
+      error:
+        'step "review" of run "run-1" is not waiting to be completed: the run waits for no step',
+      code: 'TTA_STEP_NOT_WAITING',
+      waiting: [],
+    });
+  });
+
   it('answers 409 naming the step the run waits for, 400 for a bad output, 501 without an engine', async () => {
     const { engine } = await suspendedRun();
     await serve({

@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import {
   type FollowableRunStore,
   followRun,
-  isInvalidRunEventError,
   RUN_ID_PATTERN,
   type RunEvent,
   type RunStore,
@@ -21,8 +20,10 @@ import {
 } from './access.js';
 import { CompleteBodySchema, NoteBodySchema } from './bodies.js';
 import { EventStream } from './EventStream.js';
+import { errorAnswer } from './errorAnswer.js';
 import { HttpError } from './HttpError.js';
 import { RunFeed } from './RunFeed.js';
+import { RunServerOptionsError } from './RunServerOptionsError.js';
 import { type ResumeRun, RunWriter } from './RunWriter.js';
 import { readJsonBody } from './readJsonBody.js';
 import { waitingSteps } from './waitingSteps.js';
@@ -120,11 +121,11 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
   const host = options.host ?? '127.0.0.1';
   const { store, token } = options;
   if (token === undefined && !isLoopbackHost(host))
-    throw new Error(
+    throw new RunServerOptionsError(
       `refusing to serve runs on ${host} without a token: anyone who can reach it could read and change runs`,
     );
   const problem = token === undefined ? undefined : tokenProblem(token);
-  if (problem !== undefined) throw new TypeError(`run server token: ${problem}`);
+  if (problem !== undefined) throw new RunServerOptionsError(`run server token: ${problem}`);
   const log = options.log ?? (() => undefined);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
@@ -240,17 +241,12 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
             const status = runStatus(events);
             if (!waiting.has(stepId) || status === 'completed' || status === 'cancelled')
               throw notWaiting(runId, stepId, status, [...waiting.keys()]);
-            try {
-              return await complete(runId, stepId, body.output ?? null, {
-                ...(body.note === undefined ? {} : { note: body.note }),
-                ...(body.by === undefined ? {} : { by: body.by }),
-              });
-            } catch (error) {
-              // Completed by someone else between our look and the engine's.
-              if (/not waiting/.test((error as Error).message))
-                throw new HttpError(409, (error as Error).message, { waiting: [] });
-              throw error;
-            }
+            // Completed by someone else between our look and the engine's: the engine's
+            // StepNotWaitingError, a 409 as well.
+            return complete(runId, stepId, body.output ?? null, {
+              ...(body.note === undefined ? {} : { note: body.note }),
+              ...(body.by === undefined ? {} : { by: body.by }),
+            });
           },
           options.resume !== undefined,
         );
@@ -304,12 +300,13 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
           res.destroy();
           return;
         }
-        if (error instanceof HttpError)
-          return sendJson(res, error.status, error.body, { ...headers, ...error.headers });
-        if (isInvalidRunEventError(error))
-          return sendJson(res, 400, { error: (error as Error).message }, headers);
-        log('error', `${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
-        sendJson(res, 500, { error: (error as Error).message ?? String(error) }, headers);
+        const answer = errorAnswer(error);
+        if (answer.status >= 500)
+          log(
+            'error',
+            `${req.method} ${url.pathname} failed: ${answer.unexpected ? ((error as Error).stack ?? error) : answer.body.error}`,
+          );
+        sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
       },
     );
   });

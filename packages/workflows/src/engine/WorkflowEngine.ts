@@ -11,12 +11,16 @@ import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
 import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
+import { RunBusyError } from '../runs/errors/RunBusyError.js';
+import { RunNotFoundError } from '../runs/errors/RunNotFoundError.js';
+import { StepNotWaitingError } from '../runs/errors/StepNotWaitingError.js';
 import { applyEvent, foldRun, initialState } from '../runs/foldRun.js';
-import type { JsonValue, RunEvent, RunEventInput } from '../runs/RunEvent.js';
+import type { JsonValue, RunEvent, RunEventInput, RunEventOf } from '../runs/RunEvent.js';
 import { DONE_OUTCOMES, type RunState, type RunStatus } from '../runs/RunState.js';
 import type { Lease, RunStore } from '../runs/RunStore.js';
 import { isSecretKey } from '../runs/redactSecrets.js';
 import { runMetrics, stageWorkMs } from '../runs/runMetrics.js';
+import { withLease } from '../runs/withLease.js';
 import { countTokensOf } from './countTokens.js';
 import { evaluateGate } from './evaluateGate.js';
 import { RunTelemetry } from './RunTelemetry.js';
@@ -81,8 +85,8 @@ export class WorkflowEngine {
   ): Promise<RunResult> {
     const resolved = resolveInputs(workflow, inputs);
     const lease = await this.lease(runId);
-    try {
-      return await this.telemetry.drive(runId, workflow.name, undefined, async () => {
+    return withLease(lease, () =>
+      this.telemetry.drive(runId, workflow.name, undefined, async () => {
         const first = await this.store(runId, {
           type: 'run_started',
           workflow: workflow.name,
@@ -91,32 +95,27 @@ export class WorkflowEngine {
           ...this.telemetry.traceField(runId),
         });
         return this.drive({ runId, state: initialState(first), lease }, workflow);
-      });
-    } finally {
-      await lease.release();
-    }
+      }),
+    );
   }
 
   /** Continues a run from its events: after a failure, a crash, or an agent step completed. */
   async resume(runId: string, workflow: WorkflowDefinition): Promise<RunResult> {
+    if ((await this.options.store.read(runId)).length === 0) throw new RunNotFoundError(runId);
     const lease = await this.lease(runId);
-    try {
-      // Read under the lease: what is folded is what no one else appends to now.
+    return withLease(lease, async () => {
+      // Read under the lease: what is folded is what no one else drives now.
       const events = await this.options.store.read(runId);
-      const state = foldRun(events);
-      const started = events[0];
-      if (state === undefined || started?.type !== 'run_started')
-        throw new Error(`run "${runId}" does not exist`);
+      const state = foldRun(events)!;
+      const started = events[0] as RunEventOf<'run_started'>;
       if (state.status === 'completed' || state.status === 'cancelled')
         return { runId, status: state.status, events };
-      return await this.telemetry.drive(runId, started.workflow, started, async () => {
+      return this.telemetry.drive(runId, state.workflow, started, async () => {
         const drive = { runId, state, lease };
         await this.append(drive, { type: 'run_resumed', by: lease.owner });
         return this.drive(drive, workflow);
       });
-    } finally {
-      await lease.release();
-    }
+    });
   }
 
   /** Completes a suspended `agent` step with its output; `resume` then carries on. */
@@ -126,9 +125,11 @@ export class WorkflowEngine {
     output: unknown,
     options: { note?: string; by?: string; tokens?: number } = {},
   ): Promise<RunEvent> {
-    const step = foldRun(await this.options.store.read(runId))?.steps[stepId];
+    const state = foldRun(await this.options.store.read(runId));
+    if (state === undefined) throw new RunNotFoundError(runId);
+    const step = state.steps[stepId];
     if (step?.outcome !== 'waiting')
-      throw new Error(`step "${stepId}" of run "${runId}" is not waiting to be completed`);
+      throw new StepNotWaitingError(runId, stepId, [...state.waiting]);
     const stage = step.stage;
     return this.store(runId, {
       type: 'step_completed',
@@ -519,10 +520,7 @@ export class WorkflowEngine {
 
   private async lease(runId: string): Promise<Lease> {
     const lease = await this.options.store.lease(runId, `${hostname()}:${process.pid}`);
-    if (lease === undefined)
-      throw new Error(
-        `run "${runId}" is being driven by another process; wait for it, or for its lease to lapse`,
-      );
+    if (lease === undefined) throw new RunBusyError(runId);
     return lease;
   }
 }

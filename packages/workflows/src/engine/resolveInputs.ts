@@ -1,9 +1,10 @@
 import type { WorkflowDefinition } from '../definition/WorkflowSchema.js';
+import { InvalidInputError } from '../runs/errors/InvalidInputError.js';
 
 /**
  * The run's inputs: the given ones converted to their declared types, defaults for the rest.
  * Throws for a missing required input, a value of the wrong type or outside its enum, and an
- * input the workflow does not declare (messages start with "input" or "unknown input").
+ * input the workflow does not declare: an `InvalidInputError` naming the input.
  */
 export function resolveInputs(
   workflow: WorkflowDefinition,
@@ -14,7 +15,8 @@ export function resolveInputs(
     const raw = given[name] ?? input.default;
     if (raw === undefined) {
       if (input.required)
-        throw new Error(
+        throw new InvalidInputError(
+          name,
           `input "${name}" is required${input.description ? ` (${input.description})` : ''}`,
         );
       continue;
@@ -26,15 +28,19 @@ export function resolveInputs(
           ? raw === true || raw === 'true'
           : String(raw);
     if (input.type === 'number' && Number.isNaN(value))
-      throw new Error(`input "${name}" must be a number, got "${raw}"`);
+      throw new InvalidInputError(name, `input "${name}" must be a number, got "${raw}"`);
     if (input.enum !== undefined && !input.enum.includes(value as string | number)) {
-      throw new Error(`input "${name}" must be one of ${input.enum.join(', ')}, got "${raw}"`);
+      throw new InvalidInputError(
+        name,
+        `input "${name}" must be one of ${input.enum.join(', ')}, got "${raw}"`,
+      );
     }
     resolved[name] = value;
   }
   for (const name of Object.keys(given))
     if (!(name in workflow.inputs))
-      throw new Error(
+      throw new InvalidInputError(
+        name,
         `unknown input "${name}"; known: ${Object.keys(workflow.inputs).join(', ') || 'none'}`,
       );
   return resolved;
