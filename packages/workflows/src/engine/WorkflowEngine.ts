@@ -8,12 +8,12 @@ import {
   timeout,
 } from '@tta-dev/core';
 import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import { completeStep } from '../commands/completeStep.js';
 import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
 import { RunBusyError } from '../runs/errors/RunBusyError.js';
 import { RunNotFoundError } from '../runs/errors/RunNotFoundError.js';
-import { StepNotWaitingError } from '../runs/errors/StepNotWaitingError.js';
 import { applyEvent, foldRun, initialState } from '../runs/foldRun.js';
 import type { JsonValue, RunEvent, RunEventInput, RunEventOf } from '../runs/RunEvent.js';
 import { DONE_OUTCOMES, type RunState, type RunStatus } from '../runs/RunState.js';
@@ -118,28 +118,19 @@ export class WorkflowEngine {
     });
   }
 
-  /** Completes a suspended `agent` step with its output; `resume` then carries on. */
+  /**
+   * Completes a suspended `agent` step with its output (`completeStep`, under the run's lease);
+   * `resume` then carries on.
+   */
   async complete(
     runId: string,
     stepId: string,
     output: unknown,
     options: { note?: string; by?: string; tokens?: number } = {},
   ): Promise<RunEvent> {
-    const state = foldRun(await this.options.store.read(runId));
-    if (state === undefined) throw new RunNotFoundError(runId);
-    const step = state.steps[stepId];
-    if (step?.outcome !== 'waiting')
-      throw new StepNotWaitingError(runId, stepId, [...state.waiting]);
-    const stage = step.stage;
-    return this.store(runId, {
-      type: 'step_completed',
-      stage,
-      step: stepId,
-      output: toJson(output),
-      ...(options.note === undefined ? {} : { note: options.note }),
-      by: options.by ?? 'person',
-      ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
-    });
+    const { by = 'person', ...rest } = options;
+    const [event] = await completeStep(this.options.store, runId, stepId, { output, ...rest }, by);
+    return event!;
   }
 
   private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
