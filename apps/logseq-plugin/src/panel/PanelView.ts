@@ -28,6 +28,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   completed: 'completed',
   cancelled: 'cancelled',
   interrupted: 'interrupted',
+  unreadable: 'unreadable',
 };
 
 /**

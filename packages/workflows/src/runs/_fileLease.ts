@@ -148,6 +148,16 @@ function newRecord(owner: string, ttlMs: number, now: number): LeaseRecord {
   };
 }
 
+/** Whether a live process holds the lease in `dir` (one that has not lapsed). */
+export async function fileLeaseHeld(dir: string, now: number): Promise<boolean> {
+  const record = (await readLease(dir))?.record;
+  return (
+    record !== undefined &&
+    Date.parse(record.expiresAt) > now &&
+    processLives(record.host, record.pid)
+  );
+}
+
 /** A lease may be taken when it lapsed, its process is gone, or it is this process's own. */
 function canTake(current: CurrentLease, owner: string, now: number): boolean {
   const record = current.record;
