@@ -5,7 +5,7 @@ import {
   fallback,
   type Primitive,
   retry,
-  timeout,
+  TimeoutError,
 } from '@tta-dev/core';
 import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
 import { completeStep } from '../commands/completeStep.js';
@@ -15,7 +15,13 @@ import { renderDeep, renderTemplate } from '../expressions/template.js';
 import { RunBusyError } from '../runs/errors/RunBusyError.js';
 import { RunNotFoundError } from '../runs/errors/RunNotFoundError.js';
 import { applyEvent, foldRun, initialState } from '../runs/foldRun.js';
-import type { JsonValue, RunEvent, RunEventInput, RunEventOf } from '../runs/RunEvent.js';
+import type {
+  ErrorInfo,
+  JsonValue,
+  RunEvent,
+  RunEventInput,
+  RunEventOf,
+} from '../runs/RunEvent.js';
 import { DONE_OUTCOMES, type RunState, type RunStatus } from '../runs/RunState.js';
 import type { Lease, RunStore } from '../runs/RunStore.js';
 import { isSecretKey } from '../runs/redactSecrets.js';
@@ -27,6 +33,7 @@ import { RunTelemetry } from './RunTelemetry.js';
 import { resolveInputs } from './resolveInputs.js';
 import { runCommand } from './runCommand.js';
 import type { StepRunners } from './StepRunner.js';
+import { stopWithin } from './stopWithin.js';
 
 export interface EngineOptions {
   store: RunStore;
@@ -260,9 +267,11 @@ export class WorkflowEngine {
     };
     const startedAt = Date.now();
     // Every attempt, of the step or of one of its fallbacks, is recorded under the step's id.
+    // Each has its own signal: its time limit or the run's cancellation stops the work itself
+    // (commands' process groups are killed), and the attempt ends when the work has stopped.
     const attempts = (definition: Step): Primitive<undefined, unknown> => {
       let primitive: Primitive<undefined, unknown> = coreStep(
-        async () => {
+        async (_input: undefined, ctx) => {
           attempt++;
           await this.append(drive, {
             type: 'step_started',
@@ -271,8 +280,11 @@ export class WorkflowEngine {
             kind: definition.kind,
             attempt,
           });
+          const limit = attemptSignal(ctx.signal, definition);
           try {
-            return await this.execute(drive, stage, definition, scope(), reportTokens);
+            return await stopWithin(limit.signal, () =>
+              this.execute(drive, stage, definition, scope(), reportTokens, limit.signal),
+            );
           } catch (error) {
             await this.append(drive, {
               type: 'step_failed',
@@ -282,11 +294,12 @@ export class WorkflowEngine {
               attempt,
             });
             throw error;
+          } finally {
+            limit.done();
           }
         },
         { name: definition.id },
       );
-      if (definition.timeoutMs !== undefined) primitive = timeout(primitive, definition.timeoutMs);
       if (definition.retry !== undefined)
         primitive = retry(primitive, { ...definition.retry, jitter: 'full' });
       return primitive;
@@ -347,6 +360,7 @@ export class WorkflowEngine {
     step: Step,
     scope: ExpressionScope,
     reportTokens: (tokens: number) => void,
+    signal: AbortSignal,
   ): Promise<unknown> {
     switch (step.kind) {
       case 'run': {
@@ -354,11 +368,7 @@ export class WorkflowEngine {
         const env = { ...this.env(), ...(renderDeep(step.env, scope) as Record<string, string>) };
         const cwd =
           step.cwd === undefined ? this.options.cwd : String(renderTemplate(step.cwd, scope));
-        const result = await runCommand(command, {
-          cwd,
-          env,
-          ...(this.options.signal ? { signal: this.options.signal } : {}),
-        });
+        const result = await runCommand(command, { cwd, env, signal });
         if (result.exitCode !== step.expectExitCode) {
           const tail = (result.stderr || result.stdout).split('\n').slice(-5).join('\n');
           throw Object.assign(
@@ -412,7 +422,7 @@ export class WorkflowEngine {
       case 'agent':
         throw new Error('agent steps suspend the run; they are not executed');
       default:
-        return this.runElsewhere(drive.runId, stage, step, scope, reportTokens);
+        return this.runElsewhere(drive.runId, stage, step, scope, reportTokens, signal);
     }
   }
 
@@ -423,6 +433,7 @@ export class WorkflowEngine {
     step: Step,
     scope: ExpressionScope,
     reportTokens: (tokens: number) => void,
+    signal: AbortSignal,
   ): Promise<unknown> {
     const runner = this.options.runners?.[step.kind];
     if (runner === undefined)
@@ -442,7 +453,7 @@ export class WorkflowEngine {
       env: this.env(),
       scope,
       reportTokens,
-      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      signal,
     });
   }
 
@@ -544,10 +555,29 @@ function stepsScope(state: RunState): () => Record<string, { output: unknown }> 
   };
 }
 
-function errorInfo(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
+/**
+ * The signal of one attempt: the run's (cancellation) and the step's time limit, which aborts it
+ * with a `TimeoutError`. `done` clears the timer.
+ */
+function attemptSignal(run: AbortSignal, step: Step): { signal: AbortSignal; done: () => void } {
+  const limit = step.timeoutMs;
+  if (limit === undefined) return { signal: run, done: () => undefined };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TimeoutError(step.id, limit)), limit);
+  return {
+    signal: AbortSignal.any([run, controller.signal]),
+    done: () => clearTimeout(timer),
+  };
+}
+
+function errorInfo(error: unknown): ErrorInfo {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 function newRunId(workflow: string): string {
