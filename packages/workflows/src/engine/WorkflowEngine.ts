@@ -23,7 +23,7 @@ import type {
   RunEventOf,
 } from '../runs/RunEvent.js';
 import { DONE_OUTCOMES, type RunState, type RunStatus } from '../runs/RunState.js';
-import type { Lease, RunStore } from '../runs/RunStore.js';
+import { DEFAULT_LEASE_TTL_MS, type Lease, type RunStore } from '../runs/RunStore.js';
 import { isSecretKey } from '../runs/redactSecrets.js';
 import { runMetrics, stageWorkMs } from '../runs/runMetrics.js';
 import { withLease } from '../runs/withLease.js';
@@ -280,7 +280,7 @@ export class WorkflowEngine {
             kind: definition.kind,
             attempt,
           });
-          const limit = attemptSignal(ctx.signal, definition);
+          const limit = attemptSignal(ctx.signal, definition, drive.lease);
           try {
             return await stopWithin(limit.signal, () =>
               this.execute(drive, stage, definition, scope(), reportTokens, limit.signal),
@@ -368,7 +368,18 @@ export class WorkflowEngine {
         const env = { ...this.env(), ...(renderDeep(step.env, scope) as Record<string, string>) };
         const cwd =
           step.cwd === undefined ? this.options.cwd : String(renderTemplate(step.cwd, scope));
-        const result = await runCommand(command, { cwd, env, signal });
+        // The command's process group is kept in the lease while it runs: a process taking the
+        // run over after this one died kills it rather than letting it run beside the re-run.
+        const { lease } = drive;
+        let tracked: Promise<void> | undefined;
+        const result = await runCommand(command, {
+          cwd,
+          env,
+          signal,
+          onSpawn: (pid) => {
+            tracked = lease.track?.([pid]).catch(() => undefined);
+          },
+        }).finally(() => tracked?.then(() => lease.track?.([])).catch(() => undefined));
         if (result.exitCode !== step.expectExitCode) {
           const tail = (result.stderr || result.stdout).split('\n').slice(-5).join('\n');
           throw Object.assign(
@@ -557,16 +568,32 @@ function stepsScope(state: RunState): () => Record<string, { output: unknown }> 
 
 /**
  * The signal of one attempt: the run's (cancellation) and the step's time limit, which aborts it
- * with a `TimeoutError`. `done` clears the timer.
+ * with a `TimeoutError`. While the attempt runs, the lease is renewed (a long step keeps the
+ * run); a lease lost to another process aborts the attempt with `LeaseLostError`. `done` stops
+ * the timers.
  */
-function attemptSignal(run: AbortSignal, step: Step): { signal: AbortSignal; done: () => void } {
-  const limit = step.timeoutMs;
-  if (limit === undefined) return { signal: run, done: () => undefined };
+function attemptSignal(
+  run: AbortSignal,
+  step: Step,
+  lease: Lease,
+): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new TimeoutError(step.id, limit)), limit);
+  const limit = step.timeoutMs;
+  const timer =
+    limit === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new TimeoutError(step.id, limit)), limit);
+  const heartbeat = setInterval(
+    () => lease.renew().catch((lost: unknown) => controller.abort(lost)),
+    DEFAULT_LEASE_TTL_MS / 3,
+  );
+  heartbeat.unref();
   return {
     signal: AbortSignal.any([run, controller.signal]),
-    done: () => clearTimeout(timer),
+    done: () => {
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+    },
   };
 }
 
