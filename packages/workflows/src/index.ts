@@ -140,6 +140,7 @@ export {
   isSecretKey,
   MIN_SECRET_LENGTH,
   REDACTED,
+  redactError,
   redactSecrets,
   redactString,
   secretValuesFromEnv,
