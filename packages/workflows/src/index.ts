@@ -40,7 +40,7 @@ export { resolveInputs } from './engine/resolveInputs.js';
 export type { StepRunContext, StepRunner, StepRunners } from './engine/StepRunner.js';
 export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
 export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
-export { runMetrics, WorkflowEngine } from './engine/WorkflowEngine.js';
+export { WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';
 // Expressions: ${{ }} in workflow files
 export type { ExpressionScope } from './expressions/evaluate.js';
@@ -71,6 +71,7 @@ export {
   LEASE_FILE,
   SYNCED_EVENT_TYPES,
 } from './runs/FileRunStore.js';
+export { applyEvent, foldRun, initialState, waitingNow } from './runs/foldRun.js';
 export type {
   FollowableRunStore,
   FollowRunOptions,
@@ -102,6 +103,18 @@ export {
   TraceRefSchema,
 } from './runs/RunEvent.js';
 export type {
+  GateState,
+  NoteState,
+  PageState,
+  RunState,
+  Segment,
+  StageState,
+  StageStatus,
+  StepOutcome,
+  StepState,
+} from './runs/RunState.js';
+export { DONE_OUTCOMES, STEP_OUTCOMES } from './runs/RunState.js';
+export type {
   Lease,
   LeaseOptions,
   RunStore,
@@ -110,7 +123,7 @@ export type {
 } from './runs/RunStore.js';
 export { DEFAULT_LEASE_TTL_MS } from './runs/RunStore.js';
 export type { RunSummary } from './runs/RunSummary.js';
-export { summarizeRun } from './runs/RunSummary.js';
+export { summarizeRun, summaryOf } from './runs/RunSummary.js';
 export type { RedactOptions } from './runs/redactSecrets.js';
 export {
   isSecretKey,
@@ -120,6 +133,8 @@ export {
   redactString,
   secretValuesFromEnv,
 } from './runs/redactSecrets.js';
+export type { RunMetrics } from './runs/runMetrics.js';
+export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
 export type { RunStatus } from './runs/runStatus.js';
 export { RUN_STATUSES, runStatus } from './runs/runStatus.js';
 export { withLease } from './runs/withLease.js';

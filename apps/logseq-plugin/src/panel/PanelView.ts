@@ -27,6 +27,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   failed: 'failed',
   completed: 'completed',
   cancelled: 'cancelled',
+  interrupted: 'interrupted',
 };
 
 /**
