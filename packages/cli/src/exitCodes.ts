@@ -24,6 +24,7 @@ export const EXIT_CODES: Readonly<Record<TtaErrorCode, ExitCode>> = {
   TTA_RUN_SERVER_OPTIONS: 2,
   // The work failed, or the state of the run or of a service stopped it.
   TTA_RUN_LOG_CORRUPT: 1,
+  TTA_RUN_LOG_LOCKED: 1,
   TTA_LEASE_LOST: 1,
   TTA_INVALID_STEP: 1,
   TTA_CODE_STEP_FAILED: 1,
