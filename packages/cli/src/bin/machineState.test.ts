@@ -124,7 +124,7 @@ describe('the CLI reports bad input and the machine state in one line', () => {
     await writeFile(events, lines.join('\n'));
     const ran = await run(['workflow', 'status', 'r1']);
     expect(ran.code).toBe(1);
-    expectOneLine(ran.stderr, `${events}:`);
+    expectOneLine(ran.stderr, `${events}:2: not JSON`);
   });
 
   it.skipIf(!canMeetEacces)(
