@@ -15,6 +15,7 @@ export const EXIT_CODES: Readonly<Record<TtaErrorCode, ExitCode>> = {
   TTA_RUN_NOT_FOUND: 2,
   TTA_STEP_NOT_WAITING: 2,
   TTA_RUN_FINISHED: 2,
+  TTA_UNKNOWN_STAGE: 2,
   TTA_RUN_BUSY: 2,
   TTA_WORKFLOW_FILE: 2,
   TTA_PERSONA_FILE: 2,

@@ -1,5 +1,13 @@
 // The public API of @tta-dev/workflows, listed by name.
 
+export { cancelRun } from './commands/cancelRun.js';
+// Run commands: the only writers of a run's log besides the engine
+export type { Settlement } from './commands/completeStep.js';
+export { completeStep } from './commands/completeStep.js';
+export type { Note } from './commands/noteRun.js';
+export { noteRun } from './commands/noteRun.js';
+export type { RunCommandOptions, TakenRun } from './commands/withRun.js';
+export { commandOwner, withRun } from './commands/withRun.js';
 // Definitions: workflow files
 export type { WorkflowFileRef } from './definition/discoverWorkflows.js';
 export {
@@ -30,7 +38,6 @@ export {
   WorkflowSchema,
 } from './definition/WorkflowSchema.js';
 export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
-
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
 export { detectProject } from './engine/detectProject.js';
@@ -50,6 +57,7 @@ export { parseExpression } from './expressions/parseExpression.js';
 export type { TemplateExpression } from './expressions/template.js';
 export { renderDeep, renderTemplate, templateExpressions } from './expressions/template.js';
 export { InvalidInputError, isInvalidInputError } from './runs/errors/InvalidInputError.js';
+
 // Runs: events and stores
 export type { RunEventIssue } from './runs/errors/InvalidRunEventError.js';
 export {
@@ -64,6 +72,7 @@ export { isRunLogCorruptError, RunLogCorruptError } from './runs/errors/RunLogCo
 export { isRunLogLockedError, RunLogLockedError } from './runs/errors/RunLogLockedError.js';
 export { isRunNotFoundError, RunNotFoundError } from './runs/errors/RunNotFoundError.js';
 export { isStepNotWaitingError, StepNotWaitingError } from './runs/errors/StepNotWaitingError.js';
+export { isUnknownStageError, UnknownStageError } from './runs/errors/UnknownStageError.js';
 export type { FileRunStoreOptions } from './runs/FileRunStore.js';
 export {
   DEFAULT_RUNS_DIR,
@@ -81,6 +90,8 @@ export type {
 } from './runs/followRun.js';
 export { followRun, watchRuns } from './runs/followRun.js';
 export { InMemoryRunStore } from './runs/InMemoryRunStore.js';
+export type { OpenRunStoreOptions } from './runs/openRunStore.js';
+export { openRunStore } from './runs/openRunStore.js';
 export type {
   ErrorInfo,
   JsonValue,

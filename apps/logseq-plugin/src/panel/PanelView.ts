@@ -28,6 +28,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   completed: 'completed',
   cancelled: 'cancelled',
   interrupted: 'interrupted',
+  unreadable: 'unreadable',
 };
 
 /**
@@ -147,7 +148,7 @@ export class PanelView {
         { class: 'stage-head' },
         h('span', { class: 'stage-id' }, stage.id),
         h('span', { class: 'persona', title: 'persona' }, stage.persona),
-        h('span', { class: 'stage-state' }, stage.state.replace('_', ' ')),
+        h('span', { class: 'stage-state' }, STATUS_TEXT[stage.state]),
       ),
       stage.gates.length === 0
         ? null

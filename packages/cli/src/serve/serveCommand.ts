@@ -72,14 +72,6 @@ export async function runServeCommand(
       port,
       host,
       token,
-      complete: (runId, stepId, output, options) =>
-        withEngine(
-          io,
-          registry,
-          () => undefined,
-          (engine) => engine.complete(runId, stepId, output, options),
-          store,
-        ),
       resume: (runId) => resumeRun(io, registry, store, runId, json, say),
       ...metricsOption(),
       onRequest: (entry) =>

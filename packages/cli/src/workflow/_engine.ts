@@ -3,18 +3,17 @@ import type { PersonaRegistry } from '@tta-dev/personas';
 import { PersonaStore } from '@tta-dev/personas';
 import {
   detectProject,
-  FileRunStore,
+  type FileRunStore,
+  openRunStore,
   type RunEvent,
   type RunResult,
-  secretValuesFromEnv,
   WorkflowEngine,
 } from '@tta-dev/workflows';
 import { eprintln, type Io } from '../Io.js';
 import { homeOf } from '../persona/_registry.js';
 
 /** The run store of the project in `io.cwd` (`.tta/runs/`). */
-export const runStoreOf = (io: Io) =>
-  new FileRunStore({ cwd: io.cwd, secrets: secretValuesFromEnv(io.env) });
+export const runStoreOf = (io: Io) => openRunStore({ cwd: io.cwd, env: io.env });
 
 /**
  * Gives `work` an engine for the project in `io.cwd` with integrations' step runners, and stops

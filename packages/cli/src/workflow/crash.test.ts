@@ -49,7 +49,14 @@ describe('a run killed with SIGKILL in the middle of a stage', () => {
       stdio: 'ignore',
     });
     const log = () => readFile(join(project, 'steps.log'), 'utf8').catch(() => '');
-    for (let i = 0; i < 200 && !(await log()).includes('slow-start'); i++)
+    // The slow step's command has started, and its process group is recorded in the lease.
+    const lease = () =>
+      readFile(join(project, '.tta', 'runs', 'crash-1', 'lease.json'), 'utf8').catch(() => '');
+    for (
+      let i = 0;
+      i < 400 && !((await log()).includes('slow-start') && /"work":\[\d+\]/.test(await lease()));
+      i++
+    )
       await new Promise((r) => setTimeout(r, 25));
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
@@ -62,12 +69,13 @@ describe('a run killed with SIGKILL in the middle of a stage', () => {
     );
     expect(stdout).toBe('');
     // first ran once; the interrupted slow step ran again, to the end; last ran once, after it.
-    // (The command the killed process was running is not killed with it: its own slow-end may
-    // also land in the log, which is why a step that is not safe to repeat says idempotent: false.)
+    // The command the killed process left running was killed when resume took the run over:
+    // its slow-end never lands beside the re-run's.
     const lines = (await log()).trim().split('\n');
     const count = (name: string) => lines.filter((l) => l === name).length;
     expect(count('first')).toBe(1);
     expect(count('slow-start')).toBe(2);
+    expect(count('slow-end')).toBe(1);
     expect(count('last')).toBe(1);
     expect(lines.lastIndexOf('slow-end')).toBeLessThan(lines.indexOf('last'));
     const status = await promisify(execFile)(

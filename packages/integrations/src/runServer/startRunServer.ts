@@ -2,13 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import {
+  completeStep,
   type FollowableRunStore,
   followRun,
+  noteRun,
   RUN_ID_PATTERN,
   type RunEvent,
   type RunStore,
   type RunSummary,
-  runStatus,
   summarizeRun,
 } from '@tta-dev/workflows';
 import {
@@ -26,7 +27,6 @@ import { RunFeed } from './RunFeed.js';
 import { RunServerOptionsError } from './RunServerOptionsError.js';
 import { type ResumeRun, RunWriter } from './RunWriter.js';
 import { readJsonBody } from './readJsonBody.js';
-import { waitingSteps } from './waitingSteps.js';
 
 /** The port `tta serve` listens on unless told otherwise. */
 export const DEFAULT_RUN_SERVER_PORT = 4319;
@@ -67,7 +67,7 @@ export interface RunServerOptions {
    * CORS, and a `Host` header that names this machine.
    */
   token?: string;
-  /** Completes an agent step; without it the complete endpoint answers 501. */
+  /** Completes an agent step. Default: `completeStep` on `store`, under the run's lease. */
   complete?: CompleteStep;
   /**
    * Called (in the background, one drive per run at a time) after a step was completed, to
@@ -86,7 +86,7 @@ export interface RunServerOptions {
   pollMs?: number;
   /** Largest request body, in bytes. Default: 64 KiB. */
   maxBodyBytes?: number;
-  /** How long a write waits for a run driven by another process. Default: 5000. */
+  /** How long a completion waits for a run driven by another process (then 409). Default: 5000. */
   leaseWaitMs?: number;
 }
 
@@ -130,10 +130,9 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const watching = options.pollMs === undefined ? {} : { pollMs: options.pollMs };
+  const owner = `${hostname()}:${process.pid}:run-server`;
+  const leaseWaitMs = options.leaseWaitMs ?? 5000;
   const writer = new RunWriter({
-    store,
-    owner: `${hostname()}:${process.pid}:run-server`,
-    leaseWaitMs: options.leaseWaitMs ?? 5000,
     ...(options.resume === undefined ? {} : { resume: options.resume }),
     log: (message) => log('error', message),
   });
@@ -213,14 +212,12 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
         const runId = run!;
         await readRun(runId);
         const body = await readJsonBody(req, NoteBodySchema, maxBodyBytes);
-        const event = await writer.exclusive(runId, () =>
-          store.append(runId, {
-            type: body.kind,
-            text: body.text,
-            by: body.by ?? 'person',
-            ...(body.stage === undefined ? {} : { stage: body.stage }),
-          }),
-        );
+        const event = await noteRun(store, runId, {
+          type: body.kind,
+          text: body.text,
+          by: body.by ?? 'person',
+          ...(body.stage === undefined ? {} : { stage: body.stage }),
+        });
         sendJson(res, 201, { event }, headers);
       },
     },
@@ -230,24 +227,23 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
         const stepId = step!;
         await readRun(runId);
         const body = await readJsonBody(req, CompleteBodySchema, maxBodyBytes);
-        const complete = options.complete;
-        if (complete === undefined)
-          throw new HttpError(501, 'this server was started without a way to complete steps');
+        const note = body.note === undefined ? {} : { note: body.note };
+        const complete =
+          options.complete ??
+          (async (runId, stepId, output, { by = 'person', ...rest }) =>
+            (
+              await completeStep(store, runId, stepId, { output, ...rest }, by, {
+                owner,
+                waitMs: leaseWaitMs,
+              })
+            )[0]!);
         const event = await writer.exclusive(
           runId,
-          async () => {
-            const { events } = await readRun(runId);
-            const waiting = waitingSteps(events);
-            const status = runStatus(events);
-            if (!waiting.has(stepId) || status === 'completed' || status === 'cancelled')
-              throw notWaiting(runId, stepId, status, [...waiting.keys()]);
-            // Completed by someone else between our look and the engine's: the engine's
-            // StepNotWaitingError, a 409 as well.
-            return complete(runId, stepId, body.output ?? null, {
-              ...(body.note === undefined ? {} : { note: body.note }),
+          () =>
+            complete(runId, stepId, body.output ?? null, {
+              ...note,
               ...(body.by === undefined ? {} : { by: body.by }),
-            });
-          },
+            }),
           options.resume !== undefined,
         );
         sendJson(res, 200, { event, resuming: options.resume !== undefined }, headers);
@@ -365,22 +361,6 @@ function afterOf({ req, url }: Context): number {
       field,
     });
   return Number(value);
-}
-
-function notWaiting(runId: string, stepId: string, status: string, waiting: string[]): HttpError {
-  const why =
-    status === 'completed' || status === 'cancelled'
-      ? `the run is ${status}`
-      : waiting.length === 0
-        ? 'the run waits for no step'
-        : `the run waits for ${waiting.map((s) => `"${s}"`).join(', ')}`;
-  return new HttpError(
-    409,
-    `step "${stepId}" of run "${runId}" is not waiting to be completed: ${why}`,
-    {
-      waiting,
-    },
-  );
 }
 
 /** Finds the route of a path: its pattern, its methods and the values of its `:params`. */

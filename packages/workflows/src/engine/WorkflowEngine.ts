@@ -5,19 +5,25 @@ import {
   fallback,
   type Primitive,
   retry,
-  timeout,
+  TimeoutError,
 } from '@tta-dev/core';
 import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import { completeStep } from '../commands/completeStep.js';
 import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
 import { RunBusyError } from '../runs/errors/RunBusyError.js';
 import { RunNotFoundError } from '../runs/errors/RunNotFoundError.js';
-import { StepNotWaitingError } from '../runs/errors/StepNotWaitingError.js';
 import { applyEvent, foldRun, initialState } from '../runs/foldRun.js';
-import type { JsonValue, RunEvent, RunEventInput, RunEventOf } from '../runs/RunEvent.js';
+import type {
+  ErrorInfo,
+  JsonValue,
+  RunEvent,
+  RunEventInput,
+  RunEventOf,
+} from '../runs/RunEvent.js';
 import { DONE_OUTCOMES, type RunState, type RunStatus } from '../runs/RunState.js';
-import type { Lease, RunStore } from '../runs/RunStore.js';
+import { DEFAULT_LEASE_TTL_MS, type Lease, type RunStore } from '../runs/RunStore.js';
 import { isSecretKey } from '../runs/redactSecrets.js';
 import { runMetrics, stageWorkMs } from '../runs/runMetrics.js';
 import { withLease } from '../runs/withLease.js';
@@ -27,6 +33,7 @@ import { RunTelemetry } from './RunTelemetry.js';
 import { resolveInputs } from './resolveInputs.js';
 import { runCommand } from './runCommand.js';
 import type { StepRunners } from './StepRunner.js';
+import { stopWithin } from './stopWithin.js';
 
 export interface EngineOptions {
   store: RunStore;
@@ -118,28 +125,19 @@ export class WorkflowEngine {
     });
   }
 
-  /** Completes a suspended `agent` step with its output; `resume` then carries on. */
+  /**
+   * Completes a suspended `agent` step with its output (`completeStep`, under the run's lease);
+   * `resume` then carries on.
+   */
   async complete(
     runId: string,
     stepId: string,
     output: unknown,
     options: { note?: string; by?: string; tokens?: number } = {},
   ): Promise<RunEvent> {
-    const state = foldRun(await this.options.store.read(runId));
-    if (state === undefined) throw new RunNotFoundError(runId);
-    const step = state.steps[stepId];
-    if (step?.outcome !== 'waiting')
-      throw new StepNotWaitingError(runId, stepId, [...state.waiting]);
-    const stage = step.stage;
-    return this.store(runId, {
-      type: 'step_completed',
-      stage,
-      step: stepId,
-      output: toJson(output),
-      ...(options.note === undefined ? {} : { note: options.note }),
-      by: options.by ?? 'person',
-      ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
-    });
+    const { by = 'person', ...rest } = options;
+    const [event] = await completeStep(this.options.store, runId, stepId, { output, ...rest }, by);
+    return event!;
   }
 
   private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
@@ -269,9 +267,11 @@ export class WorkflowEngine {
     };
     const startedAt = Date.now();
     // Every attempt, of the step or of one of its fallbacks, is recorded under the step's id.
+    // Each has its own signal: its time limit or the run's cancellation stops the work itself
+    // (commands' process groups are killed), and the attempt ends when the work has stopped.
     const attempts = (definition: Step): Primitive<undefined, unknown> => {
       let primitive: Primitive<undefined, unknown> = coreStep(
-        async () => {
+        async (_input: undefined, ctx) => {
           attempt++;
           await this.append(drive, {
             type: 'step_started',
@@ -280,8 +280,11 @@ export class WorkflowEngine {
             kind: definition.kind,
             attempt,
           });
+          const limit = attemptSignal(ctx.signal, definition, drive.lease);
           try {
-            return await this.execute(drive, stage, definition, scope(), reportTokens);
+            return await stopWithin(limit.signal, () =>
+              this.execute(drive, stage, definition, scope(), reportTokens, limit.signal),
+            );
           } catch (error) {
             await this.append(drive, {
               type: 'step_failed',
@@ -291,11 +294,12 @@ export class WorkflowEngine {
               attempt,
             });
             throw error;
+          } finally {
+            limit.done();
           }
         },
         { name: definition.id },
       );
-      if (definition.timeoutMs !== undefined) primitive = timeout(primitive, definition.timeoutMs);
       if (definition.retry !== undefined)
         primitive = retry(primitive, { ...definition.retry, jitter: 'full' });
       return primitive;
@@ -356,6 +360,7 @@ export class WorkflowEngine {
     step: Step,
     scope: ExpressionScope,
     reportTokens: (tokens: number) => void,
+    signal: AbortSignal,
   ): Promise<unknown> {
     switch (step.kind) {
       case 'run': {
@@ -363,11 +368,18 @@ export class WorkflowEngine {
         const env = { ...this.env(), ...(renderDeep(step.env, scope) as Record<string, string>) };
         const cwd =
           step.cwd === undefined ? this.options.cwd : String(renderTemplate(step.cwd, scope));
+        // The command's process group is kept in the lease while it runs: a process taking the
+        // run over after this one died kills it rather than letting it run beside the re-run.
+        const { lease } = drive;
+        let tracked: Promise<void> | undefined;
         const result = await runCommand(command, {
           cwd,
           env,
-          ...(this.options.signal ? { signal: this.options.signal } : {}),
-        });
+          signal,
+          onSpawn: (pid) => {
+            tracked = lease.track?.([pid]).catch(() => undefined);
+          },
+        }).finally(() => tracked?.then(() => lease.track?.([])).catch(() => undefined));
         if (result.exitCode !== step.expectExitCode) {
           const tail = (result.stderr || result.stdout).split('\n').slice(-5).join('\n');
           throw Object.assign(
@@ -421,7 +433,7 @@ export class WorkflowEngine {
       case 'agent':
         throw new Error('agent steps suspend the run; they are not executed');
       default:
-        return this.runElsewhere(drive.runId, stage, step, scope, reportTokens);
+        return this.runElsewhere(drive.runId, stage, step, scope, reportTokens, signal);
     }
   }
 
@@ -432,6 +444,7 @@ export class WorkflowEngine {
     step: Step,
     scope: ExpressionScope,
     reportTokens: (tokens: number) => void,
+    signal: AbortSignal,
   ): Promise<unknown> {
     const runner = this.options.runners?.[step.kind];
     if (runner === undefined)
@@ -451,7 +464,7 @@ export class WorkflowEngine {
       env: this.env(),
       scope,
       reportTokens,
-      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      signal,
     });
   }
 
@@ -553,10 +566,45 @@ function stepsScope(state: RunState): () => Record<string, { output: unknown }> 
   };
 }
 
-function errorInfo(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
+/**
+ * The signal of one attempt: the run's (cancellation) and the step's time limit, which aborts it
+ * with a `TimeoutError`. While the attempt runs, the lease is renewed (a long step keeps the
+ * run); a lease lost to another process aborts the attempt with `LeaseLostError`. `done` stops
+ * the timers.
+ */
+function attemptSignal(
+  run: AbortSignal,
+  step: Step,
+  lease: Lease,
+): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const limit = step.timeoutMs;
+  const timer =
+    limit === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new TimeoutError(step.id, limit)), limit);
+  const heartbeat = setInterval(
+    () => lease.renew().catch((lost: unknown) => controller.abort(lost)),
+    DEFAULT_LEASE_TTL_MS / 3,
+  );
+  heartbeat.unref();
+  return {
+    signal: AbortSignal.any([run, controller.signal]),
+    done: () => {
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+    },
+  };
+}
+
+function errorInfo(error: unknown): ErrorInfo {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 function newRunId(workflow: string): string {

@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   maxOutputBytes?: number;
   /** Called with each chunk of output, for progress views. */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Called with the pid of the command's shell, which leads its own process group. */
+  onSpawn?: (pid: number) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export function runCommand(command: string, options: RunCommandOptions): Promise
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const streams = { stdout: '', stderr: '' };
     let truncated = false;
     const collect = (name: 'stdout' | 'stderr') => (chunk: Buffer) => {

@@ -188,6 +188,19 @@ describe('FileRunStore on disk', () => {
     await expect(read).rejects.toThrow(logOf('run-1'));
   });
 
+  it('lists the other runs when one log is corrupt, and that one as unreadable', async () => {
+    const store = new FileRunStore({ cwd });
+    await store.append('good', started);
+    await store.append('broken', started);
+    await appendFile(logOf('broken'), '{"seq": 7, "type": "nonsense"}\n{"seq": 8}\n');
+    const listed = await new FileRunStore({ cwd }).list();
+    expect(listed.map((s) => [s.runId, s.status])).toEqual([
+      ['good', 'interrupted'],
+      ['broken', 'unreadable'],
+    ]);
+    expect(listed[1]?.error).toMatch(/events\.jsonl:2: not a valid run event/);
+  });
+
   it('writes no file, not even a folder, for a refused event', async () => {
     const store = new FileRunStore({ cwd });
     await expect(store.append('run-1', step(1))).rejects.toThrow();
@@ -394,6 +407,37 @@ for (let i = 1; ; i++) {
     expect(next.seq).toBe(events.length + 1);
     expect(await new FileRunStore({ cwd }).read('run-1')).toHaveLength(events.length + 1);
   }, 30_000);
+});
+
+describe('FileRunStore appends from many processes at once', () => {
+  const built = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/runs/FileRunStore.js');
+
+  it('orders them: every event lands once, with seq 1…n and no gap', async () => {
+    if (!existsSync(built))
+      throw new Error(
+        `${built} is missing: build first (pnpm --filter @tta-dev/workflows... build)`,
+      );
+    await new FileRunStore({ cwd }).append('run-1', started);
+    const script = join(cwd, 'noter.mjs');
+    await writeFile(
+      script,
+      `import { FileRunStore } from ${JSON.stringify(pathToFileURL(built).href)};
+const store = new FileRunStore({ cwd: process.argv[2] });
+for (let i = 0; i < 20; i++)
+  await store.append('run-1', { type: 'learning', text: process.argv[3] + '-' + i, by: 'me' });
+`,
+    );
+    const children = Array.from({ length: 8 }, (_, n) =>
+      spawn(process.execPath, [script, cwd, `p${n}`], { stdio: ['ignore', 'ignore', 'inherit'] }),
+    );
+    const codes = await Promise.all(children.map(async (c) => (await once(c, 'exit'))[0]));
+    expect(codes).toEqual(Array(8).fill(0));
+    const events = await new FileRunStore({ cwd }).read('run-1');
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 161 }, (_, i) => i + 1));
+    const texts = events.flatMap((e) => (e.type === 'learning' ? [e.text] : []));
+    expect(new Set(texts).size).toBe(160);
+    expect(existsSync(join(cwd, DEFAULT_RUNS_DIR, 'run-1', 'append.lock'))).toBe(false);
+  }, 60_000);
 });
 
 function waitForLine(child: ChildProcess, line: string): Promise<void> {

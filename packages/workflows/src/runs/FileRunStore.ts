@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { withAppendLock } from './_appendLock.js';
 import { syncDir } from './_atomicFile.js';
-import { acquireFileLease, LEASE_FILE } from './_fileLease.js';
+import { acquireFileLease, fileLeaseHeld, LEASE_FILE } from './_fileLease.js';
 import { KeyedMutex } from './_KeyedMutex.js';
 import { parseRunLog } from './_parseRunLog.js';
 import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
@@ -21,7 +21,7 @@ import {
   type RunStoreCallOptions,
   type RunStoreOptions,
 } from './RunStore.js';
-import { compareRunSummaries, type RunSummary, summarizeRun } from './RunSummary.js';
+import { compareRunSummaries, listedRun, type RunSummary } from './RunSummary.js';
 
 export { LEASE_FILE };
 
@@ -138,7 +138,11 @@ export class FileRunStore implements RunStore {
     const summaries: RunSummary[] = [];
     for (const runId of names) {
       options.signal?.throwIfAborted();
-      const summary = summarizeRun(await this.read(runId));
+      const summary = await listedRun(
+        runId,
+        () => this.read(runId),
+        () => fileLeaseHeld(join(this.root, runId), this.now()),
+      );
       if (summary !== undefined) summaries.push(summary);
     }
     return summaries.sort(compareRunSummaries);

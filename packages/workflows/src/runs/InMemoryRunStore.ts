@@ -9,7 +9,7 @@ import {
   type RunStoreCallOptions,
   type RunStoreOptions,
 } from './RunStore.js';
-import { compareRunSummaries, type RunSummary, summarizeRun } from './RunSummary.js';
+import { compareRunSummaries, listedRun, type RunSummary } from './RunSummary.js';
 
 interface HeldLease {
   readonly owner: string;
@@ -54,8 +54,12 @@ export class InMemoryRunStore implements RunStore {
   async list(options: RunStoreCallOptions = {}): Promise<RunSummary[]> {
     options.signal?.throwIfAborted();
     const summaries: RunSummary[] = [];
-    for (const events of this.runs.values()) {
-      const summary = summarizeRun(events);
+    for (const [runId, events] of this.runs) {
+      const summary = await listedRun(
+        runId,
+        async () => events,
+        async () => (this.leases.get(runId)?.expiresAt ?? 0) > this.now(),
+      );
       if (summary !== undefined) summaries.push(summary);
     }
     return summaries.sort(compareRunSummaries);

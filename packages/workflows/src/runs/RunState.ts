@@ -1,8 +1,9 @@
 import type { ErrorInfo, JsonValue, TraceRef } from './RunEvent.js';
 
 /**
- * Where a run stands. `interrupted` is never folded from the events alone: a store reports it
- * for a run the fold calls `running` whose lease holder is gone (a crash).
+ * Where a run stands. Two are never folded from the events alone, a store's `list()` reports
+ * them: `interrupted`, a run the fold calls `running` with no live lease holder (a crash, or a
+ * step completed and not yet resumed); `unreadable`, a run whose log cannot be read.
  */
 export type RunStatus =
   | 'running'
@@ -11,7 +12,8 @@ export type RunStatus =
   | 'failed'
   | 'completed'
   | 'cancelled'
-  | 'interrupted';
+  | 'interrupted'
+  | 'unreadable';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
   'running',
@@ -21,6 +23,7 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'completed',
   'cancelled',
   'interrupted',
+  'unreadable',
 ];
 
 /**
@@ -58,7 +61,7 @@ export const DONE_OUTCOMES: ReadonlySet<StepOutcome> = new Set([
 ]);
 
 /** How a stage stands: the run's words, for the stage alone. */
-export type StageStatus = Exclude<RunStatus, 'interrupted'>;
+export type StageStatus = Exclude<RunStatus, 'interrupted' | 'unreadable'>;
 
 /** One stretch of a stage's work, in epoch ms: a stage suspended and resumed has two. */
 export interface Segment {

@@ -42,6 +42,12 @@ export interface Lease {
   renew(): Promise<void>;
   /** Gives the run up. Does nothing when the lease was already lost or released. */
   release(): Promise<void>;
+  /**
+   * Records the process groups of the work going on under the lease (a step's command; `[]`
+   * when it ended), so that a process taking the run over after this one died can kill what
+   * it left running. Renews the lease. Stores that cannot reach the processes leave it out.
+   */
+  track?(groups: readonly number[]): Promise<void>;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface RunSummary {
   readonly events: number;
   /** The stage most recently started, if any. */
   readonly stage?: string;
+  /** Why the run's log cannot be read (status `unreadable`). */
+  readonly error?: string;
 }
 
 /** The summary of a run from its events (pure), or `undefined` for a run with no events. */
@@ -41,4 +43,34 @@ export function summaryOf(state: RunState): RunSummary {
 export function compareRunSummaries(a: RunSummary, b: RunSummary): number {
   if (a.started !== b.started) return a.started < b.started ? 1 : -1;
   return a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
+}
+
+/**
+ * What `list()` says of a run: its summary with the store's own knowledge added (`interrupted`
+ * for a running run nobody drives), or an `unreadable` line when its log is broken, so that one
+ * broken run never hides the others.
+ */
+export async function listedRun(
+  runId: string,
+  read: () => Promise<readonly RunEvent[]>,
+  driven: () => Promise<boolean>,
+): Promise<RunSummary | undefined> {
+  let summary: RunSummary | undefined;
+  try {
+    summary = summarizeRun(await read());
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      runId,
+      workflow: '',
+      status: 'unreadable',
+      started: '',
+      updated: '',
+      events: 0,
+      error: message,
+    };
+  }
+  if (summary?.status === 'running' && !(await driven()))
+    return { ...summary, status: 'interrupted' };
+  return summary;
 }

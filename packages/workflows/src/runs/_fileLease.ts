@@ -21,6 +21,8 @@ interface LeaseRecord {
   readonly token: string;
   readonly acquiredAt: string;
   readonly expiresAt: string;
+  /** Process groups of the work going on under the lease (commands), on `host`. */
+  readonly work?: readonly number[];
 }
 
 interface CurrentLease {
@@ -78,6 +80,8 @@ export async function acquireFileLease(
       const again = await readLease(dir);
       if (again?.key !== current.key || !canTake(again, owner, clock.now())) return false;
       await replace(dir, mine);
+      // What the lost holder left running would go on beside the new holder's work: stop it.
+      if (again.record !== undefined) stopWork(again.record);
       return true;
     });
     if (taken === true) {
@@ -109,12 +113,27 @@ class FileLease implements Lease {
   }
 
   async renew(): Promise<void> {
+    await this.rewrite({});
+  }
+
+  track(groups: readonly number[]): Promise<void> {
+    // One rewrite at a time, in the order asked: the last one says what runs now.
+    const next = this.tracking.then(() => this.rewrite({ work: groups }));
+    this.tracking = next.catch(() => undefined);
+    return next;
+  }
+
+  private tracking: Promise<void> = Promise.resolve();
+
+  /** Renews the lease with `changes`; `LeaseLostError` when it is no longer this one's. */
+  private async rewrite(changes: Pick<LeaseRecord, 'work'>): Promise<void> {
     const renewed = this.released
       ? undefined
       : await withClaim(this.dir, this.record.token, async () => {
           if ((await readLease(this.dir))?.key !== this.record.token) return undefined;
           const next: LeaseRecord = {
             ...this.record,
+            ...changes,
             token: randomUUID(),
             expiresAt: new Date(this.clock.now() + this.ttlMs).toISOString(),
           };
@@ -146,6 +165,28 @@ function newRecord(owner: string, ttlMs: number, now: number): LeaseRecord {
     acquiredAt: new Date(now).toISOString(),
     expiresAt: new Date(now + ttlMs).toISOString(),
   };
+}
+
+/** Kills the process groups a lost lease's holder left running, when they are on this host. */
+function stopWork(record: LeaseRecord): void {
+  if (record.host !== hostname()) return;
+  for (const group of record.work ?? []) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Whether a live process holds the lease in `dir` (one that has not lapsed). */
+export async function fileLeaseHeld(dir: string, now: number): Promise<boolean> {
+  const record = (await readLease(dir))?.record;
+  return (
+    record !== undefined &&
+    Date.parse(record.expiresAt) > now &&
+    processLives(record.host, record.pid)
+  );
 }
 
 /** A lease may be taken when it lapsed, its process is gone, or it is this process's own. */
@@ -192,7 +233,9 @@ function parseRecord(raw: string): LeaseRecord | undefined {
       /^[A-Za-z0-9-]{1,64}$/.test(value.token) &&
       typeof value.acquiredAt === 'string' &&
       typeof value.expiresAt === 'string' &&
-      !Number.isNaN(Date.parse(value.expiresAt))
+      !Number.isNaN(Date.parse(value.expiresAt)) &&
+      (value.work === undefined ||
+        (Array.isArray(value.work) && value.work.every((g) => Number.isInteger(g) && g > 1)))
     )
       return value as LeaseRecord;
   } catch {

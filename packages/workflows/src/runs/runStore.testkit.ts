@@ -325,11 +325,26 @@ export function describeRunStore(
       ['cancelled', [started, suspended('notes'), { type: 'run_cancelled', reason: 'superseded' }]],
     ])('list() derives the status %s from the events', async (status, events) => {
       await withStore(async ({ store }) => {
+        // A run being driven holds its lease.
+        const lease = await store.lease('run-1', 'engine');
         for (const event of events) await store.append('run-1', event);
         const [summary] = await store.list();
         expect(summary?.status).toBe(status);
+        await lease?.release();
       })();
     });
+
+    it(
+      'lists a running run that nobody drives (its lease lapsed or released) as interrupted',
+      withStore(async ({ store }) => {
+        const lease = await store.lease('run-1', 'engine');
+        await store.append('run-1', started);
+        await store.append('run-1', stage('build'));
+        expect((await store.list())[0]?.status).toBe('running');
+        await lease?.release();
+        expect((await store.list())[0]?.status).toBe('interrupted');
+      }),
+    );
 
     it(
       'lists every run with events, newest first, with workflow, times, count and stage',
@@ -345,7 +360,7 @@ export function describeRunStore(
           {
             runId: 'newer',
             workflow: 'incident-response',
-            status: 'running',
+            status: 'interrupted',
             started: '2025-03-01T09:00:01.000Z',
             updated: '2025-03-01T09:00:01.000Z',
             events: 1,
@@ -353,7 +368,7 @@ export function describeRunStore(
           {
             runId: 'older',
             workflow: 'package-release',
-            status: 'running',
+            status: 'interrupted',
             started: '2025-03-01T09:00:00.000Z',
             updated: '2025-03-01T09:00:02.000Z',
             events: 2,
