@@ -363,8 +363,8 @@ export const StepSchema = z.unknown().transform((raw, ctx) => {
   const kind = kinds[0]!;
   const parsed = BY_KIND[kind].safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+    // Kept as they are (unknown keys, wrong types), so that the loader words and places them.
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as z.core.$ZodRawIssue);
     return z.NEVER;
   }
   return { kind, ...parsed.data } as Step;
