@@ -69,6 +69,7 @@ const BAD_INPUT_CODES = new Set([
   'TTA_PERSONA_FILE',
   'TTA_WORKFLOW_FILE',
   'TTA_MCP_CONFIG',
+  'TTA_INVALID_INPUT',
 ]);
 
 /**

@@ -34,6 +34,7 @@ export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
 export { detectProject } from './engine/detectProject.js';
+export { InvalidInputError, isInvalidInputError } from './engine/InvalidInputError.js';
 export type { PlannedStep, RunPlan } from './engine/planRun.js';
 export { planRun } from './engine/planRun.js';
 export { resolveInputs } from './engine/resolveInputs.js';

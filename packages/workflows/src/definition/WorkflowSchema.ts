@@ -433,7 +433,27 @@ export const InputSchema = z
     required: z.boolean().default(false),
     enum: z.array(z.union([z.string(), z.number()])).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((input, ctx) => {
+    // What a run would refuse is refused at load: a default or choice not of the input's type.
+    const wrong = (value: unknown, path: (string | number)[]) => {
+      if (typeof value !== input.type)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `wrong type: a ${input.type} input takes ${input.type} values, got ${typeof value} ${JSON.stringify(value)}`,
+        });
+    };
+    if (input.default !== undefined) wrong(input.default, ['default']);
+    for (const [i, choice] of (input.enum ?? []).entries()) wrong(choice, ['enum', i]);
+    if (input.default !== undefined && input.enum !== undefined)
+      if (!input.enum.includes(input.default as string | number))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['default'],
+          message: `the default must be one of ${input.enum.join(', ')}`,
+        });
+  });
 export type WorkflowInput = z.output<typeof InputSchema>;
 
 export const StageSchema = z
