@@ -27,6 +27,7 @@ export function formatFileIssues(file: string, issues: readonly FileIssue[]): st
  * (`got`, e.g. 'string "three"'), or that the field is missing when the file has nothing there.
  */
 export function describeZodIssue(issue: z.core.$ZodIssue, got?: string): string {
+  if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
   if (issue.code === 'invalid_type') {
     const expected = issue.expected === 'record' ? 'object' : issue.expected;
     return got === undefined
@@ -43,12 +44,12 @@ export function describeZodIssue(issue: z.core.$ZodIssue, got?: string): string 
   return issue.message;
 }
 
-/** What the document has at `path`, in words ('string "three"', 'a list'); undefined when nothing. */
+/** What the document has at `path`, in words ('string "three"', 'an array'); undefined when nothing. */
 function kindAt(doc: Document, path: readonly (string | number)[]): string | undefined {
   const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
   if (node === undefined) return undefined;
   if (isMap(node)) return 'an object';
-  if (isSeq(node)) return 'a list';
+  if (isSeq(node)) return 'an array';
   const value = isScalar(node) ? node.value : node;
   if (value === null) return 'null';
   const text = JSON.stringify(value) ?? String(value);

@@ -56,7 +56,7 @@ describe('parsePersona', () => {
       valid.replace('allowedTools:\n  github: ["create_release", "get_*"]', 'allowedTools: [a]'),
       'allowedTools',
       6,
-      /^wrong type: expected object, got a list$/,
+      /^wrong type: expected object, got an array$/,
     ],
     [
       'an alias bomb',

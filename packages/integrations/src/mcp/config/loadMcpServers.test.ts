@@ -274,7 +274,7 @@ describe('loadMcpServers', () => {
         path: 'mcpServers.wrong.args',
         line: 8,
         column: 32,
-        message: 'expected array, got string "-y"',
+        message: 'wrong type: expected array, got string "-y"',
       },
     ]);
     expect(error.message.split('\n')[0]).toBe(`invalid MCP servers file ${file}:`);
@@ -290,7 +290,9 @@ describe('loadMcpServers', () => {
         message: 'required field is missing (expected object)',
       },
     ]);
-    expect((await invalid('[]')).error.issues[0]?.message).toBe('expected object, got an array');
+    expect((await invalid('[]')).error.issues[0]?.message).toBe(
+      'wrong type: expected object, got an array',
+    );
   });
 
   it.each([
