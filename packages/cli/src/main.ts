@@ -1,4 +1,5 @@
 import { CliError } from './CliError.js';
+import { reportOf } from './exitCodes.js';
 import { takeGlobalOptions } from './globalOptions.js';
 import { eprintln, type Io, println } from './Io.js';
 import { withTelemetry } from './telemetry/withTelemetry.js';
@@ -60,22 +61,10 @@ async function runCommand(argv: readonly string[], io: Io, version: string): Pro
 }
 
 /**
- * Error codes of the libraries that mean the user's input is bad (a corrupt config.json, an
- * invalid persona, workflow or MCP servers file): exit 2 with their message, which names the
- * file, line and field. Checked by code, so no command needs to import the error classes.
- */
-const BAD_INPUT_CODES = new Set([
-  'TTA_CONFIG_CORRUPT',
-  'TTA_PERSONA_FILE',
-  'TTA_WORKFLOW_FILE',
-  'TTA_MCP_CONFIG',
-  'TTA_INVALID_INPUT',
-]);
-
-/**
- * Runs a command, turning a `CliError` into its message and exit code, a library's bad-input
- * error into its message and exit 2, and anything else into "internal error" with the stack
- * (exit 1).
+ * Runs a command, turning a `CliError` into its message and exit code, a library's error into its
+ * message and the exit code `EXIT_CODES` gives its code (a system error of the machine's state,
+ * such as EACCES or ENOSPC, is one line and exit 1), and anything else into "internal error" with
+ * the stack (exit 1).
  */
 export async function runSafely(io: Io, run: () => Promise<number>): Promise<number> {
   try {
@@ -85,9 +74,10 @@ export async function runSafely(io: Io, run: () => Promise<number>): Promise<num
       eprintln(io, error.message);
       return error.exitCode;
     }
-    if (BAD_INPUT_CODES.has(String((error as { code?: unknown } | null)?.code))) {
-      eprintln(io, (error as Error).message);
-      return 2;
+    const report = reportOf(error);
+    if (report !== undefined) {
+      eprintln(io, report.message);
+      return report.exitCode;
     }
     eprintln(
       io,

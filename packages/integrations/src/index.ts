@@ -55,7 +55,10 @@ export type {
   PrometheusSeries,
 } from './prometheus/queryPrometheus.js';
 export { queryPrometheus } from './prometheus/queryPrometheus.js';
-
+export {
+  isRunServerOptionsError,
+  RunServerOptionsError,
+} from './runServer/RunServerOptionsError.js';
 // Run server (tta serve): runs as JSON, their events as Server-Sent Events
 export type { ResumeRun } from './runServer/RunWriter.js';
 export type {
@@ -88,7 +91,11 @@ export {
 } from './sandbox/CodeSandbox.js';
 export type { CodeSandboxChoice } from './sandbox/codeSandboxFor.js';
 export { codeSandboxFor } from './sandbox/codeSandboxFor.js';
-export { CodeStepFailedError, codeStepRunner } from './sandbox/codeStepRunner.js';
+export {
+  CodeStepFailedError,
+  codeStepRunner,
+  isCodeStepFailedError,
+} from './sandbox/codeStepRunner.js';
 export type {
   E2bCommandOptions,
   E2bCommandResult,
@@ -120,6 +127,6 @@ export { esbuildTranspiler } from './sandbox/transpileTypeScript.js';
 // Workflow step runners
 export type { StepRunnersOptions } from './steps/createStepRunners.js';
 export { createStepRunners } from './steps/createStepRunners.js';
-export { InvalidStepError } from './steps/stepFields.js';
+export { InvalidStepError, isInvalidStepError } from './steps/stepFields.js';
 export type { ToolStepRunner, ToolStepRunnerOptions } from './steps/toolStepRunner.js';
 export { toolStepRunner } from './steps/toolStepRunner.js';

@@ -1,5 +1,13 @@
 // The public API of @tta-dev/workflows, listed by name.
 
+export { cancelRun } from './commands/cancelRun.js';
+// Run commands: the only writers of a run's log besides the engine
+export type { Settlement } from './commands/completeStep.js';
+export { completeStep } from './commands/completeStep.js';
+export type { Note } from './commands/noteRun.js';
+export { noteRun } from './commands/noteRun.js';
+export type { RunCommandOptions, TakenRun } from './commands/withRun.js';
+export { commandOwner, withRun } from './commands/withRun.js';
 // Definitions: workflow files
 export type { WorkflowFileRef } from './definition/discoverWorkflows.js';
 export {
@@ -30,18 +38,16 @@ export {
   WorkflowSchema,
 } from './definition/WorkflowSchema.js';
 export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
-
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
 export { detectProject } from './engine/detectProject.js';
-export { InvalidInputError, isInvalidInputError } from './engine/InvalidInputError.js';
 export type { PlannedStep, RunPlan } from './engine/planRun.js';
 export { planRun } from './engine/planRun.js';
 export { resolveInputs } from './engine/resolveInputs.js';
 export type { StepRunContext, StepRunner, StepRunners } from './engine/StepRunner.js';
 export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
 export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
-export { runMetrics, WorkflowEngine } from './engine/WorkflowEngine.js';
+export { WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';
 // Expressions: ${{ }} in workflow files
 export type { ExpressionScope } from './expressions/evaluate.js';
@@ -50,6 +56,7 @@ export type { BinaryOp, Expr } from './expressions/parseExpression.js';
 export { parseExpression } from './expressions/parseExpression.js';
 export type { TemplateExpression } from './expressions/template.js';
 export { renderDeep, renderTemplate, templateExpressions } from './expressions/template.js';
+export { InvalidInputError, isInvalidInputError } from './runs/errors/InvalidInputError.js';
 
 // Runs: events and stores
 export type { RunEventIssue } from './runs/errors/InvalidRunEventError.js';
@@ -59,7 +66,12 @@ export {
 } from './runs/errors/InvalidRunEventError.js';
 export { InvalidRunIdError, isInvalidRunIdError } from './runs/errors/InvalidRunIdError.js';
 export { isLeaseLostError, LeaseLostError } from './runs/errors/LeaseLostError.js';
+export { isRunBusyError, RunBusyError } from './runs/errors/RunBusyError.js';
+export { isRunFinishedError, RunFinishedError } from './runs/errors/RunFinishedError.js';
 export { isRunLogCorruptError, RunLogCorruptError } from './runs/errors/RunLogCorruptError.js';
+export { isRunNotFoundError, RunNotFoundError } from './runs/errors/RunNotFoundError.js';
+export { isStepNotWaitingError, StepNotWaitingError } from './runs/errors/StepNotWaitingError.js';
+export { isUnknownStageError, UnknownStageError } from './runs/errors/UnknownStageError.js';
 export type { FileRunStoreOptions } from './runs/FileRunStore.js';
 export {
   DEFAULT_RUNS_DIR,
@@ -68,6 +80,7 @@ export {
   LEASE_FILE,
   SYNCED_EVENT_TYPES,
 } from './runs/FileRunStore.js';
+export { applyEvent, foldRun, initialState, waitingNow } from './runs/foldRun.js';
 export type {
   FollowableRunStore,
   FollowRunOptions,
@@ -76,6 +89,8 @@ export type {
 } from './runs/followRun.js';
 export { followRun, watchRuns } from './runs/followRun.js';
 export { InMemoryRunStore } from './runs/InMemoryRunStore.js';
+export type { OpenRunStoreOptions } from './runs/openRunStore.js';
+export { openRunStore } from './runs/openRunStore.js';
 export type {
   ErrorInfo,
   JsonValue,
@@ -99,6 +114,18 @@ export {
   TraceRefSchema,
 } from './runs/RunEvent.js';
 export type {
+  GateState,
+  NoteState,
+  PageState,
+  RunState,
+  Segment,
+  StageState,
+  StageStatus,
+  StepOutcome,
+  StepState,
+} from './runs/RunState.js';
+export { DONE_OUTCOMES, STEP_OUTCOMES } from './runs/RunState.js';
+export type {
   Lease,
   LeaseOptions,
   RunStore,
@@ -107,7 +134,7 @@ export type {
 } from './runs/RunStore.js';
 export { DEFAULT_LEASE_TTL_MS } from './runs/RunStore.js';
 export type { RunSummary } from './runs/RunSummary.js';
-export { summarizeRun } from './runs/RunSummary.js';
+export { summarizeRun, summaryOf } from './runs/RunSummary.js';
 export type { RedactOptions } from './runs/redactSecrets.js';
 export {
   isSecretKey,
@@ -117,5 +144,8 @@ export {
   redactString,
   secretValuesFromEnv,
 } from './runs/redactSecrets.js';
+export type { RunMetrics } from './runs/runMetrics.js';
+export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
 export type { RunStatus } from './runs/runStatus.js';
 export { RUN_STATUSES, runStatus } from './runs/runStatus.js';
+export { withLease } from './runs/withLease.js';

@@ -27,6 +27,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   failed: 'failed',
   completed: 'completed',
   cancelled: 'cancelled',
+  interrupted: 'interrupted',
 };
 
 /**
@@ -146,7 +147,7 @@ export class PanelView {
         { class: 'stage-head' },
         h('span', { class: 'stage-id' }, stage.id),
         h('span', { class: 'persona', title: 'persona' }, stage.persona),
-        h('span', { class: 'stage-state' }, stage.state.replace('_', ' ')),
+        h('span', { class: 'stage-state' }, STATUS_TEXT[stage.state]),
       ),
       stage.gates.length === 0
         ? null

@@ -99,7 +99,7 @@ describe('tta --trace-file, built', () => {
       ]);
       // Every step span of a step that ran holds the spans of the primitives it ran on.
       const ran = spans.filter(
-        (s) => s.name === 'tta.workflow.step' && s.attributes['tta.step.outcome'] === 'success',
+        (s) => s.name === 'tta.workflow.step' && s.attributes['tta.step.outcome'] === 'succeeded',
       );
       expect(ran.length).toBeGreaterThan(5);
       for (const step of ran)

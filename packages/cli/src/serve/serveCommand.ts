@@ -1,6 +1,7 @@
 import {
   DEFAULT_RUN_SERVER_PORT,
   isLoopbackHost,
+  isRunServerOptionsError,
   type RequestLogEntry,
   startRunServer,
 } from '@tta-dev/integrations';
@@ -71,14 +72,6 @@ export async function runServeCommand(
       port,
       host,
       token,
-      complete: (runId, stepId, output, options) =>
-        withEngine(
-          io,
-          registry,
-          () => undefined,
-          (engine) => engine.complete(runId, stepId, output, options),
-          store,
-        ),
       resume: (runId) => resumeRun(io, registry, store, runId, json, say),
       ...metricsOption(),
       onRequest: (entry) =>
@@ -176,8 +169,7 @@ function listenError(error: unknown, host: string, port: number): unknown {
     return new CliError(`tta serve: not allowed to listen on port ${port} of ${host}`, 1);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return usageError(`tta serve: --host ${host} is not an address of this machine (${code})`);
-  if (error instanceof Error && /refusing to serve|token/.test(error.message))
-    return usageError(`tta serve: ${error.message}`);
+  if (isRunServerOptionsError(error)) return usageError(`tta serve: ${error.message}`);
   return error;
 }
 

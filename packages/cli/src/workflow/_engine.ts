@@ -3,21 +3,19 @@ import type { PersonaRegistry } from '@tta-dev/personas';
 import { PersonaStore } from '@tta-dev/personas';
 import {
   detectProject,
-  FileRunStore,
+  type FileRunStore,
+  openRunStore,
   type RunEvent,
   type RunResult,
   type Step,
-  secretValuesFromEnv,
   type WorkflowDefinition,
   WorkflowEngine,
 } from '@tta-dev/workflows';
-import { CliError } from '../CliError.js';
 import { eprintln, type Io } from '../Io.js';
 import { homeOf } from '../persona/_registry.js';
 
 /** The run store of the project in `io.cwd` (`.tta/runs/`). */
-export const runStoreOf = (io: Io) =>
-  new FileRunStore({ cwd: io.cwd, secrets: secretValuesFromEnv(io.env) });
+export const runStoreOf = (io: Io) => openRunStore({ cwd: io.cwd, env: io.env });
 
 /**
  * Gives `work` an engine for the project in `io.cwd` with integrations' step runners, and stops
@@ -41,10 +39,13 @@ export async function withEngine<T>(
       if (level !== 'debug') eprintln(io, `[tta mcp] ${level}: ${message}`);
     },
   });
+  const personaStore = new PersonaStore({ home: homeOf(io) });
+  // A config.json that cannot be read (a folder, corrupt) stops the command before the run starts.
+  await personaStore.read();
   const engine = new WorkflowEngine({
     store,
     registry,
-    personaStore: new PersonaStore({ home: homeOf(io) }),
+    personaStore,
     cwd: io.cwd,
     env: io.env,
     project: detectProject(io.cwd),
@@ -84,15 +85,4 @@ export function reportResult(io: Io, result: RunResult): number {
     return 0;
   }
   return result.status === 'completed' ? 0 : 1;
-}
-
-/** Engine errors about bad input (inputs, unknown runs, held leases) are exit 2. */
-export async function asCliError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/^(input|unknown input|run "|step ")/.test(message)) throw new CliError(message, 2);
-    throw error;
-  }
 }

@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
-import { runStatus } from '@tta-dev/workflows';
+import { cancelRun } from '@tta-dev/workflows';
 import { parse } from '../args.js';
-import { CliError, usageError } from '../CliError.js';
+import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { runStoreOf } from './_engine.js';
 
@@ -25,23 +24,11 @@ export async function cancel(argv: readonly string[], io: Io): Promise<number> {
   if (positionals.length !== 1)
     throw usageError(`tta workflow cancel: expected one run id\n\n${cancelHelp}`);
   const runId = positionals[0]!;
-  const store = runStoreOf(io);
-  const events = await store.read(runId);
-  if (events.length === 0) throw usageError(`no run "${runId}" here; see "tta workflow status"`);
-  const status = runStatus(events);
-  if (status === 'completed' || status === 'cancelled')
-    throw usageError(`run "${runId}" is already ${status}`);
-  const lease = await store.lease(runId, `${hostname()}:${process.pid}`);
-  if (lease === undefined)
-    throw new CliError(`run "${runId}" is being driven by another process; stop it first`, 2);
-  try {
-    await store.append(runId, {
-      type: 'run_cancelled',
-      reason: values.reason ?? `cancelled by ${io.env.USER ?? 'a person'}`,
-    });
-  } finally {
-    await lease.release();
-  }
+  await cancelRun(
+    runStoreOf(io),
+    runId,
+    values.reason ?? `cancelled by ${io.env.USER ?? 'a person'}`,
+  );
   println(io, `✓ run ${runId} is cancelled`);
   return 0;
 }

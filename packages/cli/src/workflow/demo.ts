@@ -85,7 +85,7 @@ export async function demo(argv: readonly string[], io: Io): Promise<number> {
       println(
         io,
         done?.type === 'run_completed'
-          ? `package-release ${result.status} in ${done.durationMs} ms: ${formatMetrics(done.metrics)}`
+          ? `package-release ${result.status}: ${formatMetrics(done.metrics)}`
           : `package-release ${result.status}`,
       );
     }

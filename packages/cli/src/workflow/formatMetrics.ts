@@ -1,3 +1,5 @@
+import { formatDuration } from './report/formatDuration.js';
+
 /** A run's metrics on one line for people: counts first, then tokens and time per persona. */
 export function formatMetrics(metrics: Readonly<Record<string, unknown>>): string {
   const parts: string[] = [];
@@ -5,7 +7,11 @@ export function formatMetrics(metrics: Readonly<Record<string, unknown>>): strin
   for (const [name, value] of Object.entries(metrics)) {
     if (typeof value === 'number')
       parts.push(
-        name === 'automation' ? `automation ${Math.round(value * 100)}%` : `${name} ${value}`,
+        name === 'automation'
+          ? `automation ${Math.round(value * 100)}%`
+          : name.endsWith('Ms')
+            ? `${name.slice(0, -2)} ${formatDuration(value)}`
+            : `${name} ${value}`,
       );
     else if (typeof value === 'object' && value !== null && name.endsWith('ByPersona'))
       perPersona.push(`${name} ${entries(value, (n) => String(n))}`);

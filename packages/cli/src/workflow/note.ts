@@ -1,3 +1,4 @@
+import { noteRun } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, printJson, println } from '../Io.js';
@@ -37,25 +38,12 @@ export async function note(argv: readonly string[], io: Io): Promise<number> {
   const text = (values.decision ?? values.learning ?? '').trim();
   if (text === '') throw usageError(`tta workflow note: --${type} needs some text`);
   const runId = positionals[0]!;
-  const store = runStoreOf(io);
-  const events = await store.read(runId);
-  if (events.length === 0)
-    throw usageError(`no run "${runId}" in ${io.cwd}/.tta/runs; see "tta workflow status"`);
-  if (values.stage !== undefined) {
-    const stages = [
-      ...new Set(events.flatMap((e) => (e.type === 'stage_started' ? [e.stage] : []))),
-    ];
-    if (!stages.includes(values.stage))
-      throw usageError(
-        `tta workflow note: run "${runId}" has no stage "${values.stage}"; its stages so far: ${stages.join(', ') || 'none'}`,
-      );
-  }
   const by = (values.by ?? io.env.USER ?? 'person').trim() || 'person';
-  const event = await store.append(runId, {
+  const event = await noteRun(runStoreOf(io), runId, {
     type,
-    ...(values.stage === undefined ? {} : { stage: values.stage }),
     text,
     by,
+    ...(values.stage === undefined ? {} : { stage: values.stage }),
   });
   if (values.json) printJson(io, event);
   else

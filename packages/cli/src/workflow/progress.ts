@@ -1,6 +1,7 @@
 import type { RunEvent } from '@tta-dev/workflows';
 import { colors, eprintln, type Io } from '../Io.js';
 import { formatMetrics } from './formatMetrics.js';
+import { formatDuration } from './report/formatDuration.js';
 import { Spinner } from './spinner.js';
 
 /**
@@ -29,6 +30,7 @@ export function progressPrinter(io: Io, json: boolean): (event: RunEvent) => voi
 /** Events after which nothing runs until the next step starts. */
 const ENDS_WORK = new Set<RunEvent['type']>([
   'step_succeeded',
+  'step_skipped',
   'step_failed',
   'step_suspended',
   'run_completed',
@@ -47,8 +49,12 @@ function eventLine(io: Io): (event: RunEvent) => string | undefined {
         return c.cyan(`⇄ persona ${event.from ?? 'none'} → ${event.to ?? 'none'}`);
       case 'stage_started':
         return `${c.bold(`▶ ${event.stage}`)} ${c.dim(`(${event.persona})`)}`;
+      case 'run_resumed':
+        return c.dim(`resumed by ${event.by}`);
       case 'step_succeeded':
-        return `  ${c.green('✓')} ${event.step} ${c.dim(`${event.durationMs} ms`)}`;
+        return `  ${c.green('✓')} ${event.step} ${c.dim(formatDuration(event.durationMs))}`;
+      case 'step_skipped':
+        return `  ${c.dim(`– ${event.step} skipped (when ${event.when})`)}`;
       case 'step_failed':
         return `  ${c.red('✗')} ${event.step} ${c.dim(`attempt ${event.attempt}`)}: ${event.error.message.split('\n')[0]}`;
       case 'step_suspended':
@@ -63,7 +69,7 @@ function eventLine(io: Io): (event: RunEvent) => string | undefined {
       case 'learning':
         return `  ${c.dim(`${event.type}:`)} ${event.text}`;
       case 'run_completed':
-        return `${c.green('✓ completed')} ${c.dim(`in ${event.durationMs} ms: ${formatMetrics(event.metrics)}`)}`;
+        return `${c.green('✓ completed')} ${c.dim(formatMetrics(event.metrics))}`;
       case 'run_failed':
         return `${c.red('✗ failed')}${event.step ? ` at ${event.step}` : ''}: ${event.error.message}`;
       default:

@@ -26,13 +26,13 @@ describe('tta workflow report', () => {
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^mini-1 mini: completed · .* elapsed · 2 steps · automation 100% · gates 1 passed, 0 failed$/,
+      /^mini-1 mini: completed · .* of work · 2 steps · 1 skipped · automation 100% · gates 1 passed, 0 failed$/,
     );
     expect(lines[2]).toMatch(
       /^STAGE\s+PERSONA\s+STATUS\s+DURATION\s+STEPS\s+AUTOMATION\s+GATES\s+TOKENS$/,
     );
     expect(lines[3]).toMatch(
-      /^build\s+tta-backend-engineer\s+completed\s+\S+ m?s\s+2\s+100%\s+0 passed\s+–$/,
+      /^build\s+tta-backend-engineer\s+completed\s+\S+ m?s\s+1 \+1 skipped\s+100%\s+0 passed\s+–$/,
     );
     expect(lines[4]).toMatch(
       /^verify\s+tta-testing-specialist\s+completed\s+\S+ m?s\s+1\s+100%\s+1 passed/,

@@ -77,14 +77,19 @@ export function reportTable(report: RunReport, io: Io): string {
     `${passed} passed${failed > 0 ? `, ${c.red(`${failed} failed`)}` : ''}`;
   const percent = (ratio: number | undefined) =>
     ratio === undefined ? '–' : `${Math.round(ratio * 100)}%`;
+  // Steps done, with those skipped apart: the stage rows add up to the run's row.
+  const steps = (done: number, skipped: number) =>
+    `${done}${skipped > 0 ? c.dim(` +${skipped} skipped`) : ''}`;
   const rows = report.stages.map((s) => {
     const passed = s.gates.filter((g) => g.passed).length;
+    const count = (outcomes: string[]) =>
+      s.steps.filter((t) => outcomes.includes(t.outcome)).length;
     return [
       s.id,
       s.persona,
       s.status,
       formatDuration(s.durationMs),
-      String(s.steps.length),
+      steps(count(['succeeded', 'completed']), count(['skipped'])),
       percent(s.automation),
       gates(passed, s.gates.length - passed),
       tokensCell(s.tokens, s.tokenBudget),
@@ -95,7 +100,7 @@ export function reportTable(report: RunReport, io: Io): string {
     `${report.personas.length} personas, ${report.personaSwitches} switches`,
     report.status,
     formatDuration(report.workMs),
-    String(report.steps),
+    steps(report.steps, report.skippedSteps),
     percent(report.automation),
     gates(report.gatesPassed, report.gatesFailed),
     report.tokens === undefined ? '–' : String(report.tokens),

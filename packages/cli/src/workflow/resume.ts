@@ -2,7 +2,7 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { asCliError, checkToolServers, reportResult, runStoreOf, withEngine } from './_engine.js';
+import { checkToolServers, reportResult, runStoreOf, withEngine } from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
@@ -48,7 +48,7 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
       progress(event);
       journal?.onEvent(event);
     },
-    (engine) => asCliError(() => engine.resume(runId, workflow)),
+    (engine) => engine.resume(runId, workflow),
   );
   await journal?.flush();
   return reportResult(io, result);

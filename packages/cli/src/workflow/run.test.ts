@@ -77,7 +77,7 @@ describe('tta workflow run, status, complete, resume', () => {
     expect(completed.code).toBe(0);
     const resumed = await run(['resume', 'r1']);
     expect(resumed.code).toBe(0);
-    expect(resumed.err).toMatch(/✓ completed in \d+ ms/);
+    expect(resumed.err).toMatch(/✓ completed steps \d+, .*work \d/);
     const status = await run(['status', 'r1']);
     expect(status.out).toContain('r1 package-release: completed');
     expect(status.out).toContain('◆ tagged passed');
@@ -128,7 +128,7 @@ describe('tta workflow run, status, complete, resume', () => {
     const { code, out, err } = await run(['demo']);
     expect(code).toBe(0);
     expect(out).toMatch(
-      /package-release completed in \d+ ms: steps \d+, automatedSteps \d+, automation \d+%, gatesPassed [1-9]\d*, gatesFailed 0, .*tokens [1-9]\d*/,
+      /package-release completed: steps \d+, automatedSteps \d+, automation \d+%, skippedSteps \d+, .*gatesPassed [1-9]\d*, gatesFailed 0, .*tokens [1-9]\d*, .*work \d/,
     );
     expect(err).toContain('completing the release notes');
   });

@@ -3,7 +3,7 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { asCliError, checkToolServers, reportResult, withEngine } from './_engine.js';
+import { checkToolServers, reportResult, withEngine } from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
@@ -54,12 +54,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const { workflow } = await loadNamedWorkflow(io, positionals[0]!, registry);
   await checkToolServers(io, workflow);
   if (values['dry-run']) {
-    const plan = await asCliError(async () =>
-      planRun(workflow, inputs, {
-        project: detectProject(io.cwd),
-        personaName: (query) => registry.resolve(query)?.persona.name ?? query,
-      }),
-    );
+    const plan = planRun(workflow, inputs, {
+      project: detectProject(io.cwd),
+      personaName: (query) => registry.resolve(query)?.persona.name ?? query,
+    });
     if (values.json) printJson(io, plan);
     else println(io, formatPlan(io, plan));
     return 0;
@@ -73,13 +71,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       journal?.onEvent(event);
     },
     (engine) =>
-      asCliError(() =>
-        engine.start(
-          workflow,
-          inputs,
-          ...(values['run-id'] === undefined ? [] : [values['run-id']]),
-        ),
-      ),
+      engine.start(workflow, inputs, ...(values['run-id'] === undefined ? [] : [values['run-id']])),
   );
   await journal?.flush();
   return reportResult(io, result);

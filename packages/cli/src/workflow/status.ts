@@ -1,9 +1,10 @@
-import { summarizeRun } from '@tta-dev/workflows';
+import { foldRun, type StepState, summaryOf } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { table } from '../table.js';
 import { runStoreOf } from './_engine.js';
+import { formatMetrics } from './formatMetrics.js';
 
 export const statusHelp = `Usage: tta workflow status [run] [--json]
 
@@ -38,23 +39,41 @@ export async function status(argv: readonly string[], io: Io): Promise<number> {
   }
   const runId = positionals[0]!;
   const events = await store.read(runId);
-  const summary = summarizeRun(events);
-  if (summary === undefined) throw usageError(`no run "${runId}" here; see "tta workflow status"`);
+  const state = foldRun(events);
+  if (state === undefined) throw usageError(`no run "${runId}" here; see "tta workflow status"`);
   if (values.json) {
-    printJson(io, { ...summary, events });
+    printJson(io, { ...summaryOf(state), state, events });
     return 0;
   }
-  println(io, `${c.bold(runId)} ${summary.workflow}: ${summary.status}`);
-  for (const e of events) {
-    if (e.type === 'stage_started') println(io, `▶ ${e.stage} (${e.persona})`);
-    else if (e.type === 'step_succeeded') println(io, `  ✓ ${e.step}`);
-    else if (e.type === 'step_completed') println(io, `  ✓ ${e.step} (by ${e.by})`);
-    else if (e.type === 'step_failed')
-      println(io, `  ✗ ${e.step}: ${e.error.message.split('\n')[0]}`);
-    else if (e.type === 'step_suspended') println(io, `  ⏸ ${e.step} waiting`);
-    else if (e.type === 'gate_passed' || e.type === 'gate_failed')
-      println(io, `  ◆ ${e.gate} ${e.type === 'gate_passed' ? 'passed' : 'FAILED'}: ${e.reason}`);
-    else if (e.type === 'run_completed') println(io, `✓ completed ${JSON.stringify(e.metrics)}`);
+  println(io, `${c.bold(runId)} ${state.workflow}: ${state.status}`);
+  for (const stage of state.stages) {
+    println(io, `▶ ${stage.id} (${stage.persona}): ${stage.status}`);
+    for (const step of stage.steps) println(io, `  ${stepLine(step)}`);
+    for (const gate of stage.gates)
+      println(io, `  ◆ ${gate.id} ${gate.passed ? 'passed' : 'FAILED'}: ${gate.reason}`);
   }
+  if (state.completed !== undefined)
+    println(io, `✓ completed: ${formatMetrics(state.completed.metrics)}`);
   return 0;
+}
+
+/** A step on one line, by its outcome. */
+function stepLine(step: StepState): string {
+  const attempts = step.attempts > 1 ? ` (${step.attempts} attempts)` : '';
+  switch (step.outcome) {
+    case 'succeeded':
+      return `✓ ${step.id}${attempts}`;
+    case 'completed':
+      return `✓ ${step.id} (by ${step.by})`;
+    case 'skipped':
+      return `– ${step.id} skipped`;
+    case 'waiting':
+      return `⏸ ${step.id} waiting`;
+    case 'failed':
+      return `✗ ${step.id}${attempts}: ${step.error?.message.split('\n')[0] ?? 'failed'}`;
+    case 'interrupted':
+      return `! ${step.id} interrupted`;
+    case 'running':
+      return `… ${step.id} running`;
+  }
 }

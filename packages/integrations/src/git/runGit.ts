@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
 export interface GitOptions {
   readonly cwd: string;
@@ -13,7 +14,7 @@ export interface GitOutput {
 }
 
 /** A git command that failed: the command, its exit code and what git said. */
-export class GitError extends Error {
+export class GitError extends TtaError {
   override readonly name = 'GitError';
   readonly code = 'TTA_GIT' as const;
 
@@ -30,8 +31,7 @@ export class GitError extends Error {
   }
 }
 
-export const isGitError = (error: unknown): error is GitError =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'TTA_GIT';
+export const isGitError = (error: unknown): error is GitError => hasCode(error, 'TTA_GIT');
 
 /**
  * Runs the local `git` with arguments (never through a shell, so names and messages are passed

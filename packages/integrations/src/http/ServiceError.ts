@@ -1,9 +1,11 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
+
 /**
  * An HTTP service (Prometheus, Loki, GitHub) that could not be reached, did not answer in time,
  * or refused the request. `errorType` and `status` are the service's own when it gave them
  * (Prometheus' `bad_data`, `timeout`, `execution`…).
  */
-export class ServiceError extends Error {
+export class ServiceError extends TtaError {
   override readonly name = 'ServiceError';
   readonly code = 'TTA_SERVICE' as const;
 
@@ -19,6 +21,4 @@ export class ServiceError extends Error {
 }
 
 export const isServiceError = (error: unknown): error is ServiceError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_SERVICE';
+  hasCode(error, 'TTA_SERVICE');

@@ -1,3 +1,5 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
+
 /** Why a Logseq write failed; the CLI maps `config` to exit code 2, the rest to 1. */
 export type LogseqErrorReason =
   /** The graph's `logseq/config.edn` or a page file cannot be read as Logseq would. */
@@ -11,7 +13,7 @@ export type LogseqErrorReason =
   /** The API server or the graph refused the call, or answered something unexpected. */
   | 'failed';
 
-export class LogseqError extends Error {
+export class LogseqError extends TtaError {
   override readonly name = 'LogseqError';
   readonly code = 'TTA_LOGSEQ' as const;
 
@@ -24,7 +26,4 @@ export class LogseqError extends Error {
   }
 }
 
-export const isLogseqError = (error: unknown): error is LogseqError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_LOGSEQ';
+export const isLogseqError = (error: unknown): error is LogseqError => hasCode(error, 'TTA_LOGSEQ');

@@ -1,6 +1,9 @@
+import { TtaError } from '@tta-dev/core/errors';
+
 /** A request the server refuses: its status, and the JSON body `{ error, field?, ... }`. */
-export class HttpError extends Error {
+export class HttpError extends TtaError {
   override readonly name = 'HttpError';
+  readonly code = 'TTA_HTTP' as const;
 
   constructor(
     readonly status: number,

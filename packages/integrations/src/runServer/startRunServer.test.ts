@@ -339,9 +339,17 @@ for (let i = 1; i <= 12; i++) await store.append('run-1', { type: 'decision', te
 });
 
 describe('the run server: notes', () => {
-  it('records a decision and a learning as run events (201)', async () => {
+  it('records a decision and a learning as run events (201), in a stage the run has begun', async () => {
     await store.append('run-1', started);
     await serve();
+    const early = await post('/api/runs/run-1/notes', {
+      kind: 'decision',
+      text: 'x',
+      stage: 'release',
+    });
+    expect(early.status).toBe(400);
+    expect(await early.json()).toMatchObject({ code: 'TTA_UNKNOWN_STAGE' });
+    await store.append('run-1', { type: 'stage_started', stage: 'release', persona: 'backend' });
     const decided = await post('/api/runs/run-1/notes', {
       kind: 'decision',
       text: '  Ship on Friday  ',
@@ -351,7 +359,7 @@ describe('the run server: notes', () => {
     expect(decided.status).toBe(201);
     const { event } = (await decided.json()) as { event: RunEvent };
     expect(event).toMatchObject({
-      seq: 2,
+      seq: 3,
       runId: 'run-1',
       type: 'decision',
       text: 'Ship on Friday',
@@ -360,13 +368,18 @@ describe('the run server: notes', () => {
     });
     const learned = await post('/api/runs/run-1/notes', { kind: 'learning', text: 'Tests first' });
     expect(((await learned.json()) as { event: RunEvent }).event).toMatchObject({
-      seq: 3,
+      seq: 4,
       type: 'learning',
       by: 'person',
     });
     const events = await store.read('run-1');
-    expect(events[1]).toEqual(event);
-    expect(events.map((e) => e.type)).toEqual(['run_started', 'decision', 'learning']);
+    expect(events[2]).toEqual(event);
+    expect(events.map((e) => e.type)).toEqual([
+      'run_started',
+      'stage_started',
+      'decision',
+      'learning',
+    ]);
   });
 
   it('refuses bad bodies with 400 naming the field, 415, 413, and 404 for an unknown run', async () => {
@@ -408,18 +421,22 @@ describe('the run server: notes', () => {
     expect(await store.read('run-1')).toHaveLength(1);
   });
 
-  it('waits for a run driven by another process, then answers 409; writes once it is free', async () => {
+  it('records a note beside a run driven by another process, in the order of the log', async () => {
     await store.append('run-1', started);
     await serve({ leaseWaitMs: 200 });
-    const engine = await new FileRunStore({ cwd }).lease('run-1', 'engine-elsewhere');
+    const elsewhere = new FileRunStore({ cwd });
+    const engine = await elsewhere.lease('run-1', 'engine-elsewhere');
     expect(engine).toBeDefined();
-    const busy = await post('/api/runs/run-1/notes', { kind: 'decision', text: 'x' });
-    expect(busy.status).toBe(409);
-    expect(busy.headers.get('retry-after')).toBe('5');
-    expect(await busy.json()).toMatchObject({ busy: true });
-    await engine!.release();
     expect((await post('/api/runs/run-1/notes', { kind: 'decision', text: 'x' })).status).toBe(201);
-    expect((await store.read('run-1')).map((e) => e.seq)).toEqual([1, 2]);
+    await elsewhere.append('run-1', { type: 'stage_started', stage: 's', persona: 'backend' });
+    expect((await post('/api/runs/run-1/notes', { kind: 'decision', text: 'y' })).status).toBe(201);
+    await engine!.release();
+    expect((await store.read('run-1')).map((e) => [e.seq, e.type])).toEqual([
+      [1, 'run_started'],
+      [2, 'decision'],
+      [3, 'stage_started'],
+      [4, 'decision'],
+    ]);
   });
 
   it('keeps the log whole when many notes come at once', async () => {
@@ -495,21 +512,38 @@ stages:
     const again = await post('/api/runs/run-1/steps/review/complete', {});
     expect(again.status).toBe(409);
     expect(await again.json()).toEqual({
-      error: 'step "review" of run "run-1" is not waiting to be completed: the run is completed',
+      error: 'run "run-1" is already completed; start a new run instead',
+      code: 'TTA_RUN_FINISHED',
+    });
+  });
+
+  it('answers 409 when the step was completed by someone else between its look and the engine', async () => {
+    const { engine } = await suspendedRun();
+    await serve({
+      complete: async (runId, stepId, output, options) => {
+        await engine.complete(runId, stepId, 'first', { by: 'someone else' });
+        return engine.complete(runId, stepId, output, options);
+      },
+    });
+    const late = await post('/api/runs/run-1/steps/review/complete', { output: 'second' });
+    expect(late.status).toBe(409);
+    expect(await late.json()).toEqual({
+      error:
+        'step "review" of run "run-1" is not waiting to be completed: the run waits for no step',
+      code: 'TTA_STEP_NOT_WAITING',
       waiting: [],
     });
   });
 
-  it('answers 409 naming the step the run waits for, 400 for a bad output, 501 without an engine', async () => {
-    const { engine } = await suspendedRun();
-    await serve({
-      complete: (runId, stepId, output, options) => engine.complete(runId, stepId, output, options),
-    });
+  it('answers 409 naming the step the run waits for, 400 for a bad output, 409 while another process holds the run', async () => {
+    await suspendedRun();
+    await serve({ leaseWaitMs: 200 });
     const wrong = await post('/api/runs/run-1/steps/ship/complete', { output: 1 });
     expect(wrong.status).toBe(409);
     expect(await wrong.json()).toEqual({
       error:
         'step "ship" of run "run-1" is not waiting to be completed: the run waits for "review"',
+      code: 'TTA_STEP_NOT_WAITING',
       waiting: ['review'],
     });
     const bad = await post('/api/runs/run-1/steps/review/complete', { by: '' });
@@ -517,17 +551,18 @@ stages:
     expect(await bad.json()).toMatchObject({ field: 'by' });
     expect((await post('/api/runs/nope/steps/review/complete', {})).status).toBe(404);
 
+    const elsewhere = await new FileRunStore({ cwd }).lease('run-1', 'a-command-elsewhere');
+    const busy = await post('/api/runs/run-1/steps/review/complete', {});
+    expect(busy.status).toBe(409);
+    expect(await busy.json()).toMatchObject({ code: 'TTA_RUN_BUSY' });
+    await elsewhere!.release();
+
     // Without `resume` the step is completed and the run left for "tta workflow resume".
     const done = await post('/api/runs/run-1/steps/review/complete', {});
     expect(await done.json()).toMatchObject({
       resuming: false,
       event: { output: null, by: 'person' },
     });
-
-    await server!.close();
-    await serve();
-    const noEngine = await post('/api/runs/run-1/steps/review/complete', {});
-    expect(noEngine.status).toBe(501);
   });
 });
 

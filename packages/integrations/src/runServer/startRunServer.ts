@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import {
+  completeStep,
   type FollowableRunStore,
   followRun,
-  isInvalidRunEventError,
+  noteRun,
   RUN_ID_PATTERN,
   type RunEvent,
   type RunStore,
   type RunSummary,
-  runStatus,
   summarizeRun,
 } from '@tta-dev/workflows';
 import {
@@ -21,11 +21,12 @@ import {
 } from './access.js';
 import { CompleteBodySchema, NoteBodySchema } from './bodies.js';
 import { EventStream } from './EventStream.js';
+import { errorAnswer } from './errorAnswer.js';
 import { HttpError } from './HttpError.js';
 import { RunFeed } from './RunFeed.js';
+import { RunServerOptionsError } from './RunServerOptionsError.js';
 import { type ResumeRun, RunWriter } from './RunWriter.js';
 import { readJsonBody } from './readJsonBody.js';
-import { waitingSteps } from './waitingSteps.js';
 
 /** The port `tta serve` listens on unless told otherwise. */
 export const DEFAULT_RUN_SERVER_PORT = 4319;
@@ -66,7 +67,7 @@ export interface RunServerOptions {
    * CORS, and a `Host` header that names this machine.
    */
   token?: string;
-  /** Completes an agent step; without it the complete endpoint answers 501. */
+  /** Completes an agent step. Default: `completeStep` on `store`, under the run's lease. */
   complete?: CompleteStep;
   /**
    * Called (in the background, one drive per run at a time) after a step was completed, to
@@ -85,7 +86,7 @@ export interface RunServerOptions {
   pollMs?: number;
   /** Largest request body, in bytes. Default: 64 KiB. */
   maxBodyBytes?: number;
-  /** How long a write waits for a run driven by another process. Default: 5000. */
+  /** How long a completion waits for a run driven by another process (then 409). Default: 5000. */
   leaseWaitMs?: number;
 }
 
@@ -120,19 +121,18 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
   const host = options.host ?? '127.0.0.1';
   const { store, token } = options;
   if (token === undefined && !isLoopbackHost(host))
-    throw new Error(
+    throw new RunServerOptionsError(
       `refusing to serve runs on ${host} without a token: anyone who can reach it could read and change runs`,
     );
   const problem = token === undefined ? undefined : tokenProblem(token);
-  if (problem !== undefined) throw new TypeError(`run server token: ${problem}`);
+  if (problem !== undefined) throw new RunServerOptionsError(`run server token: ${problem}`);
   const log = options.log ?? (() => undefined);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const watching = options.pollMs === undefined ? {} : { pollMs: options.pollMs };
+  const owner = `${hostname()}:${process.pid}:run-server`;
+  const leaseWaitMs = options.leaseWaitMs ?? 5000;
   const writer = new RunWriter({
-    store,
-    owner: `${hostname()}:${process.pid}:run-server`,
-    leaseWaitMs: options.leaseWaitMs ?? 5000,
     ...(options.resume === undefined ? {} : { resume: options.resume }),
     log: (message) => log('error', message),
   });
@@ -212,14 +212,12 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
         const runId = run!;
         await readRun(runId);
         const body = await readJsonBody(req, NoteBodySchema, maxBodyBytes);
-        const event = await writer.exclusive(runId, () =>
-          store.append(runId, {
-            type: body.kind,
-            text: body.text,
-            by: body.by ?? 'person',
-            ...(body.stage === undefined ? {} : { stage: body.stage }),
-          }),
-        );
+        const event = await noteRun(store, runId, {
+          type: body.kind,
+          text: body.text,
+          by: body.by ?? 'person',
+          ...(body.stage === undefined ? {} : { stage: body.stage }),
+        });
         sendJson(res, 201, { event }, headers);
       },
     },
@@ -229,29 +227,23 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
         const stepId = step!;
         await readRun(runId);
         const body = await readJsonBody(req, CompleteBodySchema, maxBodyBytes);
-        const complete = options.complete;
-        if (complete === undefined)
-          throw new HttpError(501, 'this server was started without a way to complete steps');
+        const note = body.note === undefined ? {} : { note: body.note };
+        const complete =
+          options.complete ??
+          (async (runId, stepId, output, { by = 'person', ...rest }) =>
+            (
+              await completeStep(store, runId, stepId, { output, ...rest }, by, {
+                owner,
+                waitMs: leaseWaitMs,
+              })
+            )[0]!);
         const event = await writer.exclusive(
           runId,
-          async () => {
-            const { events } = await readRun(runId);
-            const waiting = waitingSteps(events);
-            const status = runStatus(events);
-            if (!waiting.has(stepId) || status === 'completed' || status === 'cancelled')
-              throw notWaiting(runId, stepId, status, [...waiting.keys()]);
-            try {
-              return await complete(runId, stepId, body.output ?? null, {
-                ...(body.note === undefined ? {} : { note: body.note }),
-                ...(body.by === undefined ? {} : { by: body.by }),
-              });
-            } catch (error) {
-              // Completed by someone else between our look and the engine's.
-              if (/not waiting/.test((error as Error).message))
-                throw new HttpError(409, (error as Error).message, { waiting: [] });
-              throw error;
-            }
-          },
+          () =>
+            complete(runId, stepId, body.output ?? null, {
+              ...note,
+              ...(body.by === undefined ? {} : { by: body.by }),
+            }),
           options.resume !== undefined,
         );
         sendJson(res, 200, { event, resuming: options.resume !== undefined }, headers);
@@ -304,12 +296,13 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
           res.destroy();
           return;
         }
-        if (error instanceof HttpError)
-          return sendJson(res, error.status, error.body, { ...headers, ...error.headers });
-        if (isInvalidRunEventError(error))
-          return sendJson(res, 400, { error: (error as Error).message }, headers);
-        log('error', `${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
-        sendJson(res, 500, { error: (error as Error).message ?? String(error) }, headers);
+        const answer = errorAnswer(error);
+        if (answer.status >= 500)
+          log(
+            'error',
+            `${req.method} ${url.pathname} failed: ${answer.unexpected ? ((error as Error).stack ?? error) : answer.body.error}`,
+          );
+        sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
       },
     );
   });
@@ -368,22 +361,6 @@ function afterOf({ req, url }: Context): number {
       field,
     });
   return Number(value);
-}
-
-function notWaiting(runId: string, stepId: string, status: string, waiting: string[]): HttpError {
-  const why =
-    status === 'completed' || status === 'cancelled'
-      ? `the run is ${status}`
-      : waiting.length === 0
-        ? 'the run waits for no step'
-        : `the run waits for ${waiting.map((s) => `"${s}"`).join(', ')}`;
-  return new HttpError(
-    409,
-    `step "${stepId}" of run "${runId}" is not waiting to be completed: ${why}`,
-    {
-      waiting,
-    },
-  );
 }
 
 /** Finds the route of a path: its pattern, its methods and the values of its `:params`. */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createContext } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import type { StepRunner } from '@tta-dev/workflows';
 import { z } from 'zod';
 import { stepFields } from '../steps/stepFields.js';
@@ -28,8 +29,10 @@ const CodeStepFields = z.object({
 });
 
 /** A code step that failed: its message says how, `result` holds the whole result. */
-export class CodeStepFailedError extends Error {
+export class CodeStepFailedError extends TtaError {
   override readonly name = 'CodeStepFailedError';
+  readonly code = 'TTA_CODE_STEP_FAILED' as const;
+
   constructor(
     message: string,
     readonly result: CodeResult,
@@ -37,6 +40,9 @@ export class CodeStepFailedError extends Error {
     super(message);
   }
 }
+
+export const isCodeStepFailedError = (error: unknown): error is CodeStepFailedError =>
+  hasCode(error, 'TTA_CODE_STEP_FAILED');
 
 /**
  * Runs `code` steps in `sandbox` through the `CodeExecution` primitive. The step's output is the

@@ -1,10 +1,15 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import type { Step, StepKind } from '@tta-dev/workflows';
 import type { z } from 'zod';
 
 /** A step whose fields, once its `${{ }}` were rendered, are not what its runner needs. */
-export class InvalidStepError extends Error {
+export class InvalidStepError extends TtaError {
   override readonly name = 'InvalidStepError';
+  readonly code = 'TTA_INVALID_STEP' as const;
 }
+
+export const isInvalidStepError = (error: unknown): error is InvalidStepError =>
+  hasCode(error, 'TTA_INVALID_STEP');
 
 /**
  * The fields of a rendered step, checked with `schema`: a field whose expression gave the wrong

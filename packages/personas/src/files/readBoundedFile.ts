@@ -18,9 +18,9 @@ export interface ReadBoundedFileOptions {
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /**
- * Reads a user's file as UTF-8, refusing at once what is not a regular file (a folder, a FIFO, a
- * device) or is larger than the limit, before reading any of it. Errors of the file system
- * (ENOENT, EACCES…) are thrown as they are.
+ * Reads a user's file as UTF-8, refusing at once what is not a regular file (a FIFO, a device,
+ * a socket) or is larger than the limit, before reading any of it. Errors of the file system
+ * (ENOENT, EACCES, EISDIR for a folder…) are thrown as they are.
  */
 export async function readBoundedFile(
   file: string,
@@ -70,7 +70,12 @@ export function readBoundedFileSync(file: string, options: ReadBoundedFileOption
 const refuse = (options: ReadBoundedFileOptions, reason: string): Error =>
   options.refuse?.(reason) ?? new Error(reason);
 
+/**
+ * A folder is left to the read, which fails with the system's EISDIR: a folder where a file
+ * should be is the machine's state, as for any other file the tools read.
+ */
 function check(stats: Stats, maxBytes: number, options: ReadBoundedFileOptions): void {
+  if (stats.isDirectory()) return;
   if (!stats.isFile()) throw refuse(options, `it is ${kindOf(stats)}, not a regular file`);
   if (stats.size > maxBytes) throw refuse(options, tooLarge(formatBytes(stats.size), maxBytes));
 }
@@ -79,7 +84,6 @@ const tooLarge = (size: string, maxBytes: number) =>
   `it is ${size}; files over ${formatBytes(maxBytes)} are refused`;
 
 function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isCharacterDevice()) return 'a character device';
   if (stats.isBlockDevice()) return 'a block device';

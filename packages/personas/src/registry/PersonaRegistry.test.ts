@@ -189,7 +189,7 @@ describe('PersonaRegistry', () => {
     expect(registry.errors.find((e) => e.file === badField)?.message).toContain(`${badField}:8:`);
     expect(issue(badJson)).toMatchObject({ path: 'tokenBudget', line: 5 });
     expect(issue(badSyntax)?.line).toBeGreaterThanOrEqual(2);
-    expect(issue(userFile('folder.json'))?.message).toMatch(/not a regular file/);
+    expect(issue(userFile('folder.json'))?.message).toMatch(/EISDIR|directory/i);
   });
 
   it.each([

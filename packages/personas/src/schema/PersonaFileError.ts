@@ -1,10 +1,11 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import { type FileIssue, formatFileIssues } from './fileIssues.js';
 
 /** One problem in a persona file. */
 export type PersonaFileIssue = FileIssue;
 
 /** A persona file that cannot be read, parsed or validated. */
-export class PersonaFileError extends Error {
+export class PersonaFileError extends TtaError {
   override readonly name = 'PersonaFileError';
   readonly code = 'TTA_PERSONA_FILE' as const;
 
@@ -17,6 +18,4 @@ export class PersonaFileError extends Error {
 }
 
 export const isPersonaFileError = (error: unknown): error is PersonaFileError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_PERSONA_FILE';
+  hasCode(error, 'TTA_PERSONA_FILE');

@@ -1,8 +1,10 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
+
 /**
  * `config.json` cannot be used: it is not JSON, or its persona fields have the wrong shape. It is
  * never overwritten on its own; `reset` repairs it (keeping a backup) when the user agrees.
  */
-export class ConfigCorruptError extends Error {
+export class ConfigCorruptError extends TtaError {
   override readonly name = 'ConfigCorruptError';
   readonly code = 'TTA_CONFIG_CORRUPT' as const;
 
@@ -18,6 +20,4 @@ export class ConfigCorruptError extends Error {
 }
 
 export const isConfigCorruptError = (error: unknown): error is ConfigCorruptError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_CONFIG_CORRUPT';
+  hasCode(error, 'TTA_CONFIG_CORRUPT');

@@ -4,7 +4,8 @@ import type { PersonaConfig } from './PersonaConfig.js';
 
 /**
  * Reads `config.json`: `undefined` when it does not exist, a `ConfigCorruptError` (with the
- * line) when it is not JSON or its persona fields have the wrong shape. Kept free of heavy
+ * line) when it is not JSON or its persona fields have the wrong shape, and the system's error
+ * (with the file as its `path`) when it cannot be read. Kept free of heavy
  * imports: `tta-persona current` starts with this alone.
  */
 export async function readConfig(file: string): Promise<PersonaConfig | undefined> {
@@ -15,7 +16,8 @@ export async function readConfig(file: string): Promise<PersonaConfig | undefine
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    // Some errors (EISDIR: a folder in its place) do not say which file; name it.
+    throw Object.assign(error as NodeJS.ErrnoException, { path: file });
   }
   return parseConfig(file, text);
 }

@@ -1,10 +1,11 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import { type FileIssue, formatFileIssues } from '@tta-dev/personas';
 
 /** One problem in a workflow file. */
 export type WorkflowFileIssue = FileIssue;
 
 /** A workflow file that cannot be read, parsed or validated; names every problem's place. */
-export class WorkflowFileError extends Error {
+export class WorkflowFileError extends TtaError {
   override readonly name = 'WorkflowFileError';
   readonly code = 'TTA_WORKFLOW_FILE' as const;
 
@@ -17,6 +18,4 @@ export class WorkflowFileError extends Error {
 }
 
 export const isWorkflowFileError = (error: unknown): error is WorkflowFileError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_WORKFLOW_FILE';
+  hasCode(error, 'TTA_WORKFLOW_FILE');

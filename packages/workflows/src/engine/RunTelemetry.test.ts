@@ -91,14 +91,7 @@ describe('RunTelemetry', () => {
         automated: true,
         tokens: 12,
       });
-      await append({
-        type: 'step_succeeded',
-        stage: 'build',
-        step: 'lint',
-        output: { skipped: true },
-        durationMs: 0,
-        automated: true,
-      });
+      await append({ type: 'step_skipped', stage: 'build', step: 'lint', when: 'false' });
       await append({
         type: 'gate_passed',
         stage: 'build',
@@ -155,7 +148,7 @@ describe('RunTelemetry', () => {
     expect(compile.attributes).toMatchObject({
       'tta.step.kind': 'run',
       'tta.step.attempts': 2,
-      'tta.step.outcome': 'success',
+      'tta.step.outcome': 'succeeded',
       'tta.tokens': 12,
       'tta.persona': 'backend',
     });
@@ -254,7 +247,7 @@ describe('RunTelemetry', () => {
     ]);
     expect(byAttribute('tta.step.id', 'notes').attributes).toMatchObject({
       'tta.step.kind': 'agent',
-      'tta.step.outcome': 'suspended',
+      'tta.step.outcome': 'waiting',
     });
     expect(parentId(byAttribute('tta.step.id', 'publish'))).toBe(id(stages[1]!));
   });
@@ -414,12 +407,12 @@ stages:
         'build',
         'tta-backend-engineer',
         'completed',
-        ['flaky:success', 'optional:skipped', 'coverage:success'],
+        ['flaky:succeeded', 'optional:skipped', 'coverage:succeeded'],
       ],
-      ['ship', 'tta-devops-engineer', 'suspended', ['notes:suspended']],
+      ['ship', 'tta-devops-engineer', 'suspended', ['notes:waiting']],
     ]);
     expect(stagesOf(resume!)).toEqual([
-      ['ship', 'tta-devops-engineer', 'completed', ['publish:success']],
+      ['ship', 'tta-devops-engineer', 'completed', ['publish:succeeded']],
     ]);
     // The step's retry and command ran inside the step span.
     const flaky = byAttribute('tta.step.id', 'flaky');

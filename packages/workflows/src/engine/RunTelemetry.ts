@@ -13,13 +13,16 @@ import {
 } from '@opentelemetry/api';
 import type { Step } from '../definition/WorkflowSchema.js';
 import type { RunEvent, RunEventOf, TraceRef } from '../runs/RunEvent.js';
-import type { RunStatus } from '../runs/runStatus.js';
+import type { RunStatus, StepOutcome as RunStepOutcome } from '../runs/RunState.js';
 
 /** Instrumentation scope of the engine's spans and metrics. */
 export const WORKFLOWS_SCOPE = '@tta-dev/workflows';
 
-/** How a step span ended: `tta.step.outcome`. */
-type StepOutcome = 'success' | 'failed' | 'skipped' | 'suspended' | 'interrupted';
+/** How a step span ended (`tta.step.outcome`), in the fold's words. */
+type StepOutcome = Extract<
+  RunStepOutcome,
+  'succeeded' | 'failed' | 'skipped' | 'waiting' | 'interrupted'
+>;
 /** How a stage span ended in this drive: `tta.stage.outcome`. */
 type StageOutcome = 'completed' | 'gate_failed' | 'failed' | 'suspended' | 'interrupted';
 
@@ -249,17 +252,18 @@ export class RunTelemetry {
         break;
       case 'step_succeeded': {
         const open = drive.step?.id === event.step && drive.step.succeeded ? drive.step : undefined;
-        if (open === undefined) {
-          const skipped = isSkipped(event.output);
-          this.instantStep(drive, event, skipped ? 'skipped' : 'success', tokens);
-        } else {
+        if (open === undefined) this.instantStep(drive, event, 'succeeded', tokens);
+        else {
           if (tokens > 0) open.span.setAttribute('tta.tokens', tokens);
-          this.endStep(drive, 'success');
+          this.endStep(drive, 'succeeded');
         }
         break;
       }
+      case 'step_skipped':
+        this.instantStep(drive, event, 'skipped', tokens);
+        break;
       case 'step_suspended':
-        this.instantStep(drive, event, 'suspended', tokens, 'agent');
+        this.instantStep(drive, event, 'waiting', tokens, 'agent');
         break;
       case 'gate_passed':
       case 'gate_failed': {
@@ -318,7 +322,7 @@ export class RunTelemetry {
   /** A step that did no work in this drive (skipped, or suspended for an agent): a 0-length span. */
   private instantStep(
     drive: Drive,
-    event: RunEventOf<'step_succeeded'> | RunEventOf<'step_suspended'>,
+    event: RunEventOf<'step_succeeded' | 'step_skipped' | 'step_suspended'>,
     outcome: StepOutcome,
     tokens: number,
     kind?: string,
@@ -343,7 +347,7 @@ export class RunTelemetry {
     const open = drive.step;
     if (open === undefined) return;
     drive.step = undefined;
-    const final = outcome === 'interrupted' && open.succeeded ? 'success' : outcome;
+    const final = outcome === 'interrupted' && open.succeeded ? 'succeeded' : outcome;
     open.span.setAttribute('tta.step.outcome', final);
     open.span.end();
     drive.instruments.steps.add(1, {
@@ -377,8 +381,3 @@ function recordError(span: Span, error: unknown): void {
     message: error instanceof Error ? error.message : String(error),
   });
 }
-
-const isSkipped = (output: unknown): boolean =>
-  typeof output === 'object' &&
-  output !== null &&
-  (output as { skipped?: unknown }).skipped === true;

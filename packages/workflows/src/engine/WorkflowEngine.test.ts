@@ -104,10 +104,18 @@ describe('WorkflowEngine', () => {
       .filter((e) => e.type === 'step_started')
       .map((e) => e.type === 'step_started' && e.step);
     expect(starts).toEqual(['version', 'note', 'coverage', 'done']);
-    const completed = second.events.at(-2);
+    // The persona is given back before run_completed, whose figures count that switch too.
+    const completed = second.events.at(-1);
     expect(completed).toMatchObject({
       type: 'run_completed',
-      metrics: { steps: 5, automatedSteps: 4, automation: 0.8, gatesPassed: 1, gatesFailed: 0 },
+      metrics: {
+        steps: 5,
+        automatedSteps: 4,
+        automation: 0.8,
+        gatesPassed: 1,
+        gatesFailed: 0,
+        personaSwitches: second.events.filter((e) => e.type === 'persona_switched').length,
+      },
     });
     expect((await personaStore.active())?.name).toBe('tta-data-scientist');
   });

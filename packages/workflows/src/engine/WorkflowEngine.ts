@@ -8,13 +8,19 @@ import {
   timeout,
 } from '@tta-dev/core';
 import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import { completeStep } from '../commands/completeStep.js';
 import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
-import type { JsonValue, RunEvent, RunEventInput } from '../runs/RunEvent.js';
+import { RunBusyError } from '../runs/errors/RunBusyError.js';
+import { RunNotFoundError } from '../runs/errors/RunNotFoundError.js';
+import { applyEvent, foldRun, initialState } from '../runs/foldRun.js';
+import type { JsonValue, RunEvent, RunEventInput, RunEventOf } from '../runs/RunEvent.js';
+import { DONE_OUTCOMES, type RunState, type RunStatus } from '../runs/RunState.js';
 import type { Lease, RunStore } from '../runs/RunStore.js';
 import { isSecretKey } from '../runs/redactSecrets.js';
-import { type RunStatus, runStatus } from '../runs/runStatus.js';
+import { runMetrics, stageWorkMs } from '../runs/runMetrics.js';
+import { withLease } from '../runs/withLease.js';
 import { countTokensOf } from './countTokens.js';
 import { evaluateGate } from './evaluateGate.js';
 import { RunTelemetry } from './RunTelemetry.js';
@@ -49,20 +55,11 @@ export interface RunResult {
   readonly events: readonly RunEvent[];
 }
 
-/** What a run has done so far, rebuilt from its events (so a resumed run continues where it was). */
-interface Progress {
-  readonly outputs: Map<string, unknown>;
-  /** The same outputs as the `steps` scope of expressions, kept up to date as they are added. */
-  readonly steps: Record<string, { output: unknown }>;
-  readonly memory: Record<string, unknown>;
-  readonly completedStages: Set<string>;
-  /** Stages entered before (a resumed run enters its stage again). */
-  readonly startedStages: Set<string>;
-  /** Time an unfinished stage was worked on by earlier drives (not the wait for a person). */
-  readonly stageActiveMs: Map<string, number>;
-  readonly started: Set<string>;
-  /** Agent steps waiting to be completed, with their stage. */
-  readonly suspended: Map<string, string>;
+/** One drive of a run: its state, folded from its log and kept up to date as events are appended. */
+interface Drive {
+  readonly runId: string;
+  readonly state: RunState;
+  readonly lease: Lease;
 }
 
 const toJson = (value: unknown): JsonValue =>
@@ -88,115 +85,99 @@ export class WorkflowEngine {
   ): Promise<RunResult> {
     const resolved = resolveInputs(workflow, inputs);
     const lease = await this.lease(runId);
-    try {
-      return await this.telemetry.drive(runId, workflow.name, undefined, async () => {
-        await this.append(runId, {
+    return withLease(lease, () =>
+      this.telemetry.drive(runId, workflow.name, undefined, async () => {
+        const first = await this.store(runId, {
           type: 'run_started',
           workflow: workflow.name,
           inputs: toJson(resolved) as Record<string, JsonValue>,
           personas: workflow.stages.map((s) => this.personaName(s.persona)),
           ...this.telemetry.traceField(runId),
         });
-        return this.drive(runId, workflow, resolved, lease);
-      });
-    } finally {
-      await lease.release();
-    }
+        return this.drive({ runId, state: initialState(first), lease }, workflow);
+      }),
+    );
   }
 
   /** Continues a run from its events: after a failure, a crash, or an agent step completed. */
   async resume(runId: string, workflow: WorkflowDefinition): Promise<RunResult> {
-    const events = await this.options.store.read(runId);
-    const started = events.find((e) => e.type === 'run_started');
-    if (started === undefined || started.type !== 'run_started')
-      throw new Error(`run "${runId}" does not exist`);
-    const status = runStatus(events);
-    if (status === 'completed' || status === 'cancelled') return { runId, status, events };
+    if ((await this.options.store.read(runId)).length === 0) throw new RunNotFoundError(runId);
     const lease = await this.lease(runId);
-    try {
-      return await this.telemetry.drive(runId, started.workflow, started, () =>
-        this.drive(runId, workflow, started.inputs, lease),
-      );
-    } finally {
-      await lease.release();
-    }
+    return withLease(lease, async () => {
+      // Read under the lease: what is folded is what no one else drives now.
+      const events = await this.options.store.read(runId);
+      const state = foldRun(events)!;
+      const started = events[0] as RunEventOf<'run_started'>;
+      if (state.status === 'completed' || state.status === 'cancelled')
+        return { runId, status: state.status, events };
+      return this.telemetry.drive(runId, state.workflow, started, async () => {
+        const drive = { runId, state, lease };
+        await this.append(drive, { type: 'run_resumed', by: lease.owner });
+        return this.drive(drive, workflow);
+      });
+    });
   }
 
-  /** Completes a suspended `agent` step with its output; `resume` then carries on. */
+  /**
+   * Completes a suspended `agent` step with its output (`completeStep`, under the run's lease);
+   * `resume` then carries on.
+   */
   async complete(
     runId: string,
     stepId: string,
     output: unknown,
     options: { note?: string; by?: string; tokens?: number } = {},
   ): Promise<RunEvent> {
-    const stage = replay(await this.options.store.read(runId)).suspended.get(stepId);
-    if (stage === undefined)
-      throw new Error(`step "${stepId}" of run "${runId}" is not waiting to be completed`);
-    return this.append(runId, {
-      type: 'step_completed',
-      stage,
-      step: stepId,
-      output: toJson(output),
-      ...(options.note === undefined ? {} : { note: options.note }),
-      by: options.by ?? 'person',
-      ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
-    });
+    const { by = 'person', ...rest } = options;
+    const [event] = await completeStep(this.options.store, runId, stepId, { output, ...rest }, by);
+    return event!;
   }
 
-  private async drive(
-    runId: string,
-    workflow: WorkflowDefinition,
-    inputs: Record<string, unknown>,
-    lease: Lease,
-  ): Promise<RunResult> {
-    const events = await this.options.store.read(runId);
-    const progress = replay(events);
-    restoreMemory(workflow, progress);
-    const started = Date.parse(events[0]?.time ?? new Date().toISOString());
+  private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
+    const { state } = drive;
     const currentPersona =
       (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
     // The persona to return to is the one active before the run began (a resumed run too).
-    const firstSwitch = events.find((e) => e.type === 'persona_switched');
     const previousPersona =
-      firstSwitch?.type === 'persona_switched' ? firstSwitch.from : currentPersona;
+      state.personaSwitches > 0 ? (state.personaBefore ?? null) : currentPersona;
     let activePersona = currentPersona;
     // So that `when` can see configuration (PROMETHEUS_URL); secrets stay out of expressions.
     const env = Object.fromEntries(
       Object.entries(this.env()).filter(([name]) => !isSecretKey(name)),
     );
+    const steps = stepsScope(state);
     const scope = (): ExpressionScope => ({
-      inputs,
-      memory: progress.memory,
-      steps: progress.steps,
+      inputs: state.inputs,
+      memory: state.memory,
+      steps: steps(),
       project: this.options.project ?? {},
       env,
     });
 
     for (const stage of workflow.stages) {
-      if (progress.completedStages.has(stage.id)) continue;
-      const stageStarted = Date.now();
+      if (state.stages.find((s) => s.id === stage.id)?.status === 'completed') continue;
       const persona = this.personaName(stage.persona);
       if (persona !== activePersona) {
         await this.switchPersona(persona);
-        await this.append(runId, { type: 'persona_switched', from: activePersona, to: persona });
+        await this.append(drive, { type: 'persona_switched', from: activePersona, to: persona });
         activePersona = persona;
       }
       // Instructions are delivered (and counted) when the stage is first entered.
-      const tokens = progress.startedStages.has(stage.id)
+      const entered = state.stages.some((s) => s.id === stage.id);
+      const tokens = entered
         ? undefined
         : await countTokensOf(String(renderTemplate(stage.instructions, scope())));
-      progress.startedStages.add(stage.id);
-      await this.append(runId, {
+      await this.append(drive, {
         type: 'stage_started',
         stage: stage.id,
         persona,
         ...(tokens === undefined ? {} : { tokens }),
       });
       for (const step of stage.steps) {
-        if (progress.outputs.has(step.id)) continue;
-        await lease.renew();
-        const outcome = await this.runStep(runId, stage, step, progress, scope);
-        if (outcome !== 'done') return this.finish(runId, previousPersona);
+        if (isDone(state, step)) continue;
+        await drive.lease.renew();
+        const outcome = await this.runStep(drive, stage, step, scope);
+        if (outcome !== 'done') return this.finish(drive, previousPersona);
       }
       for (const gate of stage.gates) {
         const result = await evaluateGate(gate, {
@@ -205,86 +186,69 @@ export class WorkflowEngine {
           env: this.env(),
           ...(this.options.signal ? { signal: this.options.signal } : {}),
         });
-        const metrics = { ...result.metrics } as Record<string, number>;
-        if (result.passed)
-          await this.append(runId, {
-            type: 'gate_passed',
-            stage: stage.id,
-            gate: gate.id,
-            reason: result.reason,
-            metrics,
-          });
-        else {
-          await this.append(runId, {
-            type: 'gate_failed',
-            stage: stage.id,
-            gate: gate.id,
-            reason: result.reason,
-            metrics,
-          });
-          return this.finish(runId, previousPersona);
-        }
+        await this.append(drive, {
+          type: result.passed ? 'gate_passed' : 'gate_failed',
+          stage: stage.id,
+          gate: gate.id,
+          reason: result.reason,
+          metrics: { ...result.metrics } as Record<string, number>,
+        });
+        if (!result.passed) return this.finish(drive, previousPersona);
       }
-      await this.append(runId, {
+      const done = state.stages.find((s) => s.id === stage.id)!;
+      await this.append(drive, {
         type: 'stage_completed',
         stage: stage.id,
-        durationMs: Date.now() - stageStarted + (progress.stageActiveMs.get(stage.id) ?? 0),
+        durationMs: stageWorkMs(done),
       });
-      progress.completedStages.add(stage.id);
     }
-    await this.append(runId, {
-      type: 'run_completed',
-      durationMs: Date.now() - started,
-      metrics: runMetrics(await this.options.store.read(runId)),
-    });
-    return this.finish(runId, previousPersona);
+    return this.finish(drive, previousPersona, true);
   }
 
   /** Runs one step; 'done' to go on, 'suspended' for an agent step, 'stopped' on failure. */
   private async runStep(
-    runId: string,
+    drive: Drive,
     stage: Stage,
     step: Step,
-    progress: Progress,
     scope: () => ExpressionScope,
   ): Promise<'done' | 'suspended' | 'stopped'> {
-    if (progress.started.has(step.id) && !step.idempotent && step.kind !== 'agent') {
-      await this.append(runId, {
+    const { runId, state } = drive;
+    const before = state.steps[step.id];
+    if (before?.outcome === 'interrupted' && !step.idempotent && step.kind !== 'agent') {
+      await this.append(drive, {
         type: 'run_failed',
         stage: stage.id,
         step: step.id,
         error: {
           name: 'InterruptedStepError',
-          message: `step "${step.id}" was interrupted and is not idempotent: check its effect, then complete it with "tta workflow complete ${runId} ${step.id}"`,
+          message: `step "${step.id}" was interrupted and is not idempotent: check its effect, then settle it with "tta workflow complete ${runId} ${step.id} --output JSON" (it happened), or "--rerun" (run it again)`,
         },
       });
       return 'stopped';
     }
     if (step.when !== undefined && !renderTemplate(step.when, scope())) {
-      await this.append(runId, {
-        type: 'step_succeeded',
+      await this.append(drive, {
+        type: 'step_skipped',
         stage: stage.id,
         step: step.id,
-        output: { skipped: true },
-        durationMs: 0,
-        automated: true,
+        when: step.when,
       });
-      recordOutput(progress, step.id, { skipped: true });
       return 'done';
     }
     if (step.kind === 'agent') {
-      if (!progress.suspended.has(step.id)) {
+      if (before?.outcome !== 'waiting') {
         const instructions = String(renderTemplate(step.agent, scope()));
         const expected =
           step.expected === undefined ? null : String(renderTemplate(step.expected, scope()));
         const tokens = await countTokensOf(`${instructions}\n${expected ?? ''}`);
-        await this.append(runId, {
+        await this.append(drive, {
           type: 'step_suspended',
           stage: stage.id,
           step: step.id,
           instructions,
           expected,
           ...(tokens === undefined ? {} : { tokens }),
+          ...(step.saveAs === undefined ? {} : { saveAs: step.saveAs }),
         });
       }
       return 'suspended';
@@ -300,18 +264,17 @@ export class WorkflowEngine {
       let primitive: Primitive<undefined, unknown> = coreStep(
         async () => {
           attempt++;
-          await this.append(runId, {
+          await this.append(drive, {
             type: 'step_started',
             stage: stage.id,
             step: step.id,
             kind: definition.kind,
             attempt,
           });
-          progress.started.add(step.id);
           try {
-            return await this.execute(runId, stage, definition, scope(), reportTokens);
+            return await this.execute(drive, stage, definition, scope(), reportTokens);
           } catch (error) {
-            await this.append(runId, {
+            await this.append(drive, {
               type: 'step_failed',
               stage: stage.id,
               step: step.id,
@@ -333,36 +296,42 @@ export class WorkflowEngine {
         ? attempts(step)
         : fallback(attempts(step), step.fallback.map(attempts), { name: step.id });
     try {
-      const output = await this.telemetry.inStep(runId, step, () =>
-        primitive.run(
-          undefined,
-          createContext({
-            workflowId: runId,
-            runId,
-            ...(this.options.signal ? { signal: this.options.signal } : {}),
-          }),
+      const output = toJson(
+        await this.telemetry.inStep(runId, step, () =>
+          primitive.run(
+            undefined,
+            createContext({
+              workflowId: runId,
+              runId,
+              ...(this.options.signal ? { signal: this.options.signal } : {}),
+            }),
+          ),
         ),
       );
-      await this.append(runId, {
+      const memory: Record<string, JsonValue> = {};
+      if (
+        step.kind === 'memory' &&
+        typeof output === 'object' &&
+        output !== null &&
+        !Array.isArray(output)
+      )
+        Object.assign(memory, output);
+      if (step.saveAs !== undefined) memory[step.saveAs] = output;
+      await this.append(drive, {
         type: 'step_succeeded',
         stage: stage.id,
         step: step.id,
-        output: toJson(output),
+        output,
         durationMs: Date.now() - startedAt,
         automated: true,
         ...(tokens === 0 ? {} : { tokens }),
+        ...(Object.keys(memory).length === 0 ? {} : { memory }),
       });
-      recordOutput(progress, step.id, output);
-      if (step.saveAs !== undefined) progress.memory[step.saveAs] = output;
-      if (step.kind === 'memory') Object.assign(progress.memory, output as Record<string, unknown>);
       await this.options.store.sync?.(runId);
       return 'done';
     } catch (error) {
-      if (step.continueOnError) {
-        recordOutput(progress, step.id, { failed: true, error: errorInfo(error) });
-        return 'done';
-      }
-      await this.append(runId, {
+      if (step.continueOnError) return 'done';
+      await this.append(drive, {
         type: 'run_failed',
         stage: stage.id,
         step: step.id,
@@ -373,7 +342,7 @@ export class WorkflowEngine {
   }
 
   private async execute(
-    runId: string,
+    drive: Drive,
     stage: Stage,
     step: Step,
     scope: ExpressionScope,
@@ -409,14 +378,14 @@ export class WorkflowEngine {
         const decision = text(step.journal.decision);
         const learning = text(step.journal.learning);
         if (decision !== undefined)
-          await this.append(runId, {
+          await this.append(drive, {
             type: 'decision',
             stage: stage.id,
             text: decision,
             by: 'workflow',
           });
         if (learning !== undefined)
-          await this.append(runId, {
+          await this.append(drive, {
             type: 'learning',
             stage: stage.id,
             text: learning,
@@ -427,7 +396,7 @@ export class WorkflowEngine {
         if (page !== undefined && title) {
           // Text as is; anything else (a command's result…) as a JSON block.
           const content = renderTemplate(page.content, scope) ?? '';
-          await this.append(runId, {
+          await this.append(drive, {
             type: 'journal_page',
             stage: stage.id,
             step: step.id,
@@ -443,7 +412,7 @@ export class WorkflowEngine {
       case 'agent':
         throw new Error('agent steps suspend the run; they are not executed');
       default:
-        return this.runElsewhere(runId, stage, step, scope, reportTokens);
+        return this.runElsewhere(drive.runId, stage, step, scope, reportTokens);
     }
   }
 
@@ -477,17 +446,33 @@ export class WorkflowEngine {
     });
   }
 
-  private async finish(runId: string, previousPersona: string | null): Promise<RunResult> {
+  /**
+   * Ends a drive: gives the persona back (before `run_completed`, so that its figures count the
+   * switch back too), and records the completion when the run got through every stage.
+   */
+  private async finish(
+    drive: Drive,
+    previousPersona: string | null,
+    completed = false,
+  ): Promise<RunResult> {
     const current =
       (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
     if (current !== previousPersona) {
       if (previousPersona === null) await this.options.personaStore?.activate(null);
       else await this.switchPersona(previousPersona);
-      await this.append(runId, { type: 'persona_switched', from: current, to: previousPersona });
+      await this.append(drive, { type: 'persona_switched', from: current, to: previousPersona });
     }
-    await this.options.store.sync?.(runId);
-    const events = await this.options.store.read(runId);
-    return { runId, status: runStatus(events), events };
+    if (completed) {
+      const metrics = runMetrics(drive.state);
+      await this.append(drive, {
+        type: 'run_completed',
+        durationMs: metrics.workMs,
+        metrics: metrics as unknown as Record<string, JsonValue>,
+      });
+    }
+    await this.options.store.sync?.(drive.runId);
+    const events = await this.options.store.read(drive.runId);
+    return { runId: drive.runId, status: drive.state.status, events };
   }
 
   private async switchPersona(name: string): Promise<void> {
@@ -510,7 +495,14 @@ export class WorkflowEngine {
     return this.options.env ?? process.env;
   }
 
-  private async append(runId: string, event: RunEventInput): Promise<RunEvent> {
+  /** Appends an event of a drive and folds it into the drive's state. */
+  private async append(drive: Drive, event: RunEventInput): Promise<RunEvent> {
+    const stored = await this.store(drive.runId, event);
+    applyEvent(drive.state, stored);
+    return stored;
+  }
+
+  private async store(runId: string, event: RunEventInput): Promise<RunEvent> {
     const stored = await this.options.store.append(runId, event);
     this.telemetry.observe(stored);
     this.options.onEvent?.(stored);
@@ -519,129 +511,36 @@ export class WorkflowEngine {
 
   private async lease(runId: string): Promise<Lease> {
     const lease = await this.options.store.lease(runId, `${hostname()}:${process.pid}`);
-    if (lease === undefined)
-      throw new Error(
-        `run "${runId}" is being driven by another process; wait for it, or for its lease to lapse`,
-      );
+    if (lease === undefined) throw new RunBusyError(runId);
     return lease;
   }
 }
 
-/** The run memory as the recorded outputs left it: `saveAs` outputs and `memory` steps, in order. */
-function restoreMemory(workflow: WorkflowDefinition, progress: Progress): void {
-  for (const stage of workflow.stages) {
-    for (const step of stage.steps) {
-      if (!progress.outputs.has(step.id)) continue;
-      const output = progress.outputs.get(step.id);
-      if (step.kind === 'memory' && typeof output === 'object' && output !== null)
-        Object.assign(progress.memory, output);
-      if (step.saveAs !== undefined) progress.memory[step.saveAs] = output;
-    }
-  }
+/** Whether a step is behind the run: done, or failed with `continueOnError`. */
+function isDone(state: RunState, step: Step): boolean {
+  const outcome = state.steps[step.id]?.outcome;
+  return (
+    outcome !== undefined &&
+    (DONE_OUTCOMES.has(outcome) || (outcome === 'failed' && step.continueOnError))
+  );
 }
-
-/** Records a step's output, where resume and expressions (`steps.<id>.output`) read it. */
-function recordOutput(progress: Progress, step: string, output: unknown): void {
-  progress.outputs.set(step, output);
-  progress.steps[step] = { output };
-}
-
-function replay(events: readonly RunEvent[]): Progress {
-  const progress: Progress = {
-    outputs: new Map(),
-    steps: {},
-    memory: {},
-    completedStages: new Set(),
-    startedStages: new Set(),
-    stageActiveMs: new Map(),
-    started: new Set(),
-    suspended: new Map(),
-  };
-  // The stage a drive worked on: from its stage_started to the last work recorded in it.
-  let open: { stage: string; from: number; to: number } | undefined;
-  const close = () => {
-    if (open !== undefined && !progress.completedStages.has(open.stage))
-      progress.stageActiveMs.set(
-        open.stage,
-        (progress.stageActiveMs.get(open.stage) ?? 0) + (open.to - open.from),
-      );
-    open = undefined;
-  };
-  for (const e of events) {
-    if (e.type === 'stage_started') {
-      close();
-      open = { stage: e.stage, from: Date.parse(e.time), to: Date.parse(e.time) };
-    } else if (
-      open !== undefined &&
-      STAGE_WORK.has(e.type) &&
-      'stage' in e &&
-      e.stage === open.stage
-    )
-      open.to = Date.parse(e.time);
-    else if (e.type === 'stage_completed') open = undefined;
-    if (e.type === 'step_started') progress.started.add(e.step);
-    else if (e.type === 'step_succeeded' || e.type === 'step_completed') {
-      recordOutput(progress, e.step, e.output);
-      progress.suspended.delete(e.step);
-    } else if (e.type === 'step_suspended') progress.suspended.set(e.step, e.stage);
-    else if (e.type === 'stage_completed') progress.completedStages.add(e.stage);
-    if (e.type === 'stage_started') progress.startedStages.add(e.stage);
-  }
-  close();
-  return progress;
-}
-
-/** Events of a stage's own work (a step completed by a person later is not). */
-const STAGE_WORK = new Set<RunEvent['type']>([
-  'step_started',
-  'step_succeeded',
-  'step_failed',
-  'step_suspended',
-  'gate_passed',
-  'gate_failed',
-]);
 
 /**
- * Metrics of a run from its events: steps, automation ratio, gates, tokens (instructions
- * delivered, tool results, what the gateway counted for agent steps) and time, each also per
- * persona and per stage.
+ * The `steps` scope of expressions (`steps.<id>.output`), rebuilt when a step has ended: the
+ * outputs of the steps done, and `{ failed, error }` for a step that failed without stopping.
  */
-export function runMetrics(events: readonly RunEvent[]): Record<string, JsonValue> {
-  const succeeded = events.filter((e) => e.type === 'step_succeeded');
-  const completedByHand = events.filter((e) => e.type === 'step_completed').length;
-  const automated = succeeded.filter((e) => e.type === 'step_succeeded' && e.automated).length;
-  const steps = succeeded.length + completedByHand;
-  const personaOf = new Map<string, string>();
-  const tokensByPersona: Record<string, number> = {};
-  const personaTimeMs: Record<string, number> = {};
-  const stageDurationMs: Record<string, number> = {};
-  let tokens = 0;
-  const add = (into: Record<string, number>, key: string | undefined, value: number) => {
-    if (key !== undefined) into[key] = (into[key] ?? 0) + value;
-  };
-  for (const e of events) {
-    if (e.type === 'stage_started') personaOf.set(e.stage, e.persona);
-    if (e.type === 'stage_completed') {
-      stageDurationMs[e.stage] = (stageDurationMs[e.stage] ?? 0) + e.durationMs;
-      add(personaTimeMs, personaOf.get(e.stage), e.durationMs);
-    }
-    if ('tokens' in e && e.tokens !== undefined) {
-      tokens += e.tokens;
-      add(tokensByPersona, personaOf.get(e.stage), e.tokens);
-    }
-  }
-  return {
-    steps,
-    automatedSteps: automated,
-    automation: steps === 0 ? 0 : Math.round((automated / steps) * 1000) / 1000,
-    gatesPassed: events.filter((e) => e.type === 'gate_passed').length,
-    gatesFailed: events.filter((e) => e.type === 'gate_failed').length,
-    stages: events.filter((e) => e.type === 'stage_completed').length,
-    personaSwitches: events.filter((e) => e.type === 'persona_switched').length,
-    tokens,
-    tokensByPersona,
-    personaTimeMs,
-    stageDurationMs,
+function stepsScope(state: RunState): () => Record<string, { output: unknown }> {
+  let at = -1;
+  let scope: Record<string, { output: unknown }> = {};
+  return () => {
+    if (at === state.events) return scope;
+    at = state.events;
+    scope = {};
+    for (const step of Object.values(state.steps))
+      if (step.id in state.outputs) scope[step.id] = { output: state.outputs[step.id] };
+      else if (step.outcome === 'failed')
+        scope[step.id] = { output: { failed: true, error: step.error ?? null } };
+    return scope;
   };
 }
 

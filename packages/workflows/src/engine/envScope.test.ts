@@ -1,6 +1,7 @@
 import { PersonaRegistry } from '@tta-dev/personas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseWorkflow } from '../definition/parseWorkflow.js';
+import { foldRun } from '../runs/foldRun.js';
 import { InMemoryRunStore } from '../runs/InMemoryRunStore.js';
 import { WorkflowEngine } from './WorkflowEngine.js';
 
@@ -28,10 +29,7 @@ const run = (env: Record<string, string>) =>
     parseWorkflow('w.yaml', WORKFLOW, { registry }),
   );
 const output = (events: Awaited<ReturnType<typeof run>>['events'], step: string) =>
-  events.find((e) => e.type === 'step_succeeded' && e.step === step)?.type === 'step_succeeded'
-    ? (events.find((e) => e.type === 'step_succeeded' && e.step === step) as { output: unknown })
-        .output
-    : undefined;
+  foldRun(events)?.outputs[step];
 
 describe('env in expressions', () => {
   it('decides a `when` from the run environment', async () => {

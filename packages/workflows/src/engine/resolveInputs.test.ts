@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkflow } from '../definition/parseWorkflow.js';
-import { isInvalidInputError } from './InvalidInputError.js';
+import { isInvalidInputError } from '../runs/errors/InvalidInputError.js';
 import { resolveInputs } from './resolveInputs.js';
 
 const workflow = parseWorkflow(

@@ -1,5 +1,5 @@
 import type { WorkflowDefinition, WorkflowInput } from '../definition/WorkflowSchema.js';
-import { InvalidInputError } from './InvalidInputError.js';
+import { InvalidInputError } from '../runs/errors/InvalidInputError.js';
 
 /**
  * The run's inputs: the given ones checked and converted to their declared types, defaults for

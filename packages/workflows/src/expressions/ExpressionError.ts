@@ -1,5 +1,7 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
+
 /** An expression that does not parse or cannot be evaluated; `offset` is within `expression`. */
-export class ExpressionError extends Error {
+export class ExpressionError extends TtaError {
   override readonly name = 'ExpressionError';
   readonly code = 'TTA_EXPRESSION' as const;
 
@@ -13,6 +15,4 @@ export class ExpressionError extends Error {
 }
 
 export const isExpressionError = (error: unknown): error is ExpressionError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_EXPRESSION';
+  hasCode(error, 'TTA_EXPRESSION');

@@ -245,34 +245,29 @@ describe('runJournal', () => {
     expect(journal.journalEntry.block.content).toContain('stopped at a gate');
   });
 
-  it('puts notes added from outside (no stage) on the run page; takes tokens and a trace id when given', async () => {
+  it('puts notes added from outside (no stage) on the run page; takes tokens and the trace id from the events', async () => {
     const { store } = await run({ threshold: 99 });
     await store.append('run-1', {
       type: 'decision',
       text: 'Lower the bar to 85\n\n- because of flaky e2e',
       by: 'bob',
     });
-    const events = [...(await store.read('run-1'))];
-    const last = events.at(-1)!;
-    const withExtras = [
-      ...events,
+    const [first, ...rest] = await store.read('run-1');
+    const stage = rest.find((e) => e.type === 'stage_started')!;
+    // The figures are the fold's, whatever a run_completed event claims.
+    const events = [
       {
-        ...last,
-        seq: last.seq + 1,
-        type: 'run_completed',
-        durationMs: 65_000,
-        metrics: { tokens: 1234, automation: 0.5 },
-        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-      } as unknown as RunEvent,
-    ];
-    const journal = runJournal(withExtras, { timeZone: 'UTC', prefix: 'Work/' });
+        ...first,
+        trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' },
+      },
+      ...rest.map((e) => (e === stage ? { ...e, tokens: 1234 } : e)),
+    ] as RunEvent[];
+    const journal = runJournal(events, { timeZone: 'UTC', prefix: 'Work/' });
     const runPage = journal.pages[0]!;
     expect(runPage.name).toMatch(/^Work\/Runs\/mini-release\//);
     expect(runPage.properties).toMatchObject({
       tokens: 1234,
       'trace-id': '4bf92f3577b34da6a3ce929d0e0e4736',
-      automation: '50%',
-      duration: '1m 05s',
     });
     const decision = byContent(runPage.blocks, '#decision')!;
     expect(decision.content).toBe('#decision Lower the bar to 85');

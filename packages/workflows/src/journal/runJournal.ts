@@ -1,5 +1,7 @@
-import type { JsonValue, RunEvent, RunEventOf } from '../runs/RunEvent.js';
-import { type RunStatus, runStatus } from '../runs/runStatus.js';
+import { foldRun } from '../runs/foldRun.js';
+import type { JsonValue, RunEvent } from '../runs/RunEvent.js';
+import type { NoteState, RunStatus, StageState, StepState } from '../runs/RunState.js';
+import { runMetrics, stageWorkMs } from '../runs/runMetrics.js';
 import { runBlockUuid } from './blockUuid.js';
 import type {
   JournalBlock,
@@ -17,50 +19,6 @@ export function runPageName(prefix: string, workflow: string, date: string, runI
   return `${prefix}/Runs/${workflow}/${date} ${runId}`;
 }
 
-type Note = RunEventOf<'decision'> | RunEventOf<'learning'>;
-
-type StepOutcome =
-  | 'running'
-  | 'retrying'
-  | 'succeeded'
-  | 'skipped'
-  | 'failed'
-  | 'waiting'
-  | 'completed';
-
-interface StepState {
-  id: string;
-  kind?: string;
-  outcome: StepOutcome;
-  attempts: number;
-  durationMs?: number;
-  automated?: boolean;
-  error?: string;
-  instructions?: string;
-  output?: JsonValue;
-  by?: string;
-  note?: string;
-}
-
-interface GateState {
-  id: string;
-  passed: boolean;
-  reason: string;
-  metrics: Record<string, number>;
-}
-
-interface StageState {
-  id: string;
-  persona: string;
-  started: string;
-  completed: boolean;
-  durationMs?: number;
-  steps: Map<string, StepState>;
-  gates: Map<string, GateState>;
-  notes: Note[];
-  failure?: string;
-}
-
 /**
  * A run's pages, from its events (pure: the same events give the same pages, uuids included):
  *
@@ -73,231 +31,77 @@ interface StageState {
  * - a block for the journal page of the day the run started, linking to the run page.
  */
 export function runJournal(events: readonly RunEvent[], options: JournalOptions = {}): RunJournal {
-  const started = events.find((e) => e.type === 'run_started');
-  if (started?.type !== 'run_started')
-    throw new Error(
-      events.length === 0
-        ? 'a run journal needs the run’s events; none were given'
-        : `run "${events[0]!.runId}" has no run_started event`,
-    );
-  const { runId, workflow } = started;
+  if (events.length === 0) throw new Error('a run journal needs the run’s events; none were given');
+  const state = foldRun(events)!;
+  const { runId, workflow, status } = state;
   const prefix =
     (options.prefix ?? DEFAULT_JOURNAL_PREFIX).replace(/\/+$/, '') || DEFAULT_JOURNAL_PREFIX;
-  const date = dayOf(started.time, options.timeZone);
+  const date = dayOf(state.started, options.timeZone);
   const runPage = runPageName(prefix, workflow, date, runId);
   const uuid = (key: string) => runBlockUuid(runId, key);
-  const status = runStatus(events);
-
-  const stages = new Map<string, StageState>();
-  const runNotes: Note[] = [];
-  // By step: a journal step run again (a resumed run) rewrites its page.
-  const kindPages = new Map<string, RunEventOf<'journal_page'>>();
-  let completed: RunEventOf<'run_completed'> | undefined;
-  let failed: RunEventOf<'run_failed'> | undefined;
-  let cancelled: RunEventOf<'run_cancelled'> | undefined;
-  let traceId: string | undefined;
-
-  const stepOf = (stage: string, step: string): StepState => {
-    const state = stageOf(stage);
-    let found = state.steps.get(step);
-    if (found === undefined) {
-      found = { id: step, outcome: 'running', attempts: 0 };
-      state.steps.set(step, found);
-    }
-    return found;
-  };
-  const stageOf = (id: string, persona = '', time = started.time): StageState => {
-    let found = stages.get(id);
-    if (found === undefined) {
-      found = {
-        id,
-        persona,
-        started: time,
-        completed: false,
-        steps: new Map(),
-        gates: new Map(),
-        notes: [],
-      };
-      stages.set(id, found);
-    }
-    return found;
-  };
-
-  for (const event of events) {
-    traceId ??= traceIdOf(event);
-    switch (event.type) {
-      case 'stage_started': {
-        const stage = stageOf(event.stage, event.persona, event.time);
-        stage.persona = event.persona;
-        stage.failure = undefined;
-        break;
-      }
-      case 'step_started': {
-        const step = stepOf(event.stage, event.step);
-        Object.assign(step, { kind: event.kind, outcome: 'running', attempts: event.attempt });
-        break;
-      }
-      case 'step_failed': {
-        const step = stepOf(event.stage, event.step);
-        Object.assign(step, { outcome: 'retrying', error: event.error.message });
-        break;
-      }
-      case 'step_succeeded': {
-        const step = stepOf(event.stage, event.step);
-        const skipped = isSkipped(event.output);
-        Object.assign(step, {
-          outcome: skipped ? 'skipped' : 'succeeded',
-          durationMs: event.durationMs,
-          automated: event.automated,
-          output: event.output,
-          error: undefined,
-        });
-        break;
-      }
-      case 'step_suspended': {
-        const step = stepOf(event.stage, event.step);
-        Object.assign(step, {
-          kind: 'agent',
-          outcome: 'waiting',
-          instructions: event.instructions,
-        });
-        break;
-      }
-      case 'step_completed': {
-        const step = stepOf(event.stage, event.step);
-        Object.assign(step, {
-          outcome: 'completed',
-          output: event.output,
-          by: event.by,
-          note: event.note,
-        });
-        break;
-      }
-      case 'gate_passed':
-      case 'gate_failed':
-        stageOf(event.stage).gates.set(event.gate, {
-          id: event.gate,
-          passed: event.type === 'gate_passed',
-          reason: event.reason,
-          metrics: event.metrics,
-        });
-        break;
-      case 'decision':
-      case 'learning':
-        if (event.stage !== undefined && stages.has(event.stage))
-          stageOf(event.stage).notes.push(event);
-        else runNotes.push(event);
-        break;
-      case 'journal_page':
-        kindPages.delete(`${event.stage}/${event.step}`);
-        kindPages.set(`${event.stage}/${event.step}`, event);
-        break;
-      case 'stage_completed': {
-        const stage = stageOf(event.stage);
-        stage.completed = true;
-        stage.durationMs = event.durationMs;
-        break;
-      }
-      case 'run_completed':
-        completed = event;
-        break;
-      case 'run_failed':
-        failed = event;
-        if (event.stage !== undefined) {
-          const stage = stageOf(event.stage);
-          stage.failure = event.error.message;
-          if (event.step !== undefined && stage.steps.has(event.step))
-            Object.assign(stepOf(event.stage, event.step), {
-              outcome: 'failed',
-              error: event.error.message,
-            });
-        }
-        break;
-      case 'run_cancelled':
-        cancelled = event;
-        break;
-      default:
-        break;
-    }
-  }
-  // A step that failed without stopping the run (continueOnError) stays failed.
-  for (const stage of stages.values())
-    for (const step of stage.steps.values())
-      if (step.outcome === 'retrying') step.outcome = 'failed';
-
-  const last = events.at(-1)!;
-  const durationMs = completed?.durationMs ?? Date.parse(last.time) - Date.parse(started.time);
-  const counts = stepCounts(stages);
-  const gatesPassed = events.filter((e) => e.type === 'gate_passed').length;
-  const gatesFailed = events.filter((e) => e.type === 'gate_failed').length;
-  const metrics = completed?.metrics ?? {};
-  const tokens = tokensOf(metrics.tokens);
-  const automation =
-    typeof metrics.automation === 'number'
-      ? metrics.automation
-      : counts.done === 0
-        ? 0
-        : Math.round((counts.automated / counts.done) * 1000) / 1000;
+  const metrics = runMetrics(state);
+  const durationMs = metrics.workMs;
+  const took = `in ${formatDuration(durationMs)}`;
+  // Notes of a stage go to its page; the others to the run page.
+  const begun = new Set(state.stages.map((s) => s.id));
+  const runNotes = state.notes.filter((n) => n.stage === undefined || !begun.has(n.stage));
 
   const stagePageName = (stage: string) => `${runPage}/${stage}`;
-  const kindPageNames = uniqueNames(
-    [...kindPages.values()].map((p) => `${runPage}/${pageTitle(p.title)}`),
-  );
+  const kindPageNames = uniqueNames(state.pages.map((p) => `${runPage}/${pageTitle(p.title)}`));
 
   const runProperties: Record<string, JournalPropertyValue> = {
     tags: ['tta-run'],
     workflow,
     'run-id': runId,
     status,
-    started: started.time,
+    started: state.started,
     duration: formatDuration(durationMs),
-    personas: [...new Set(started.personas)],
-    automation: `${Math.round(automation * 100)}%`,
-    gates: `${gatesPassed} passed, ${gatesFailed} failed`,
+    personas: [...new Set(state.personas)],
+    automation: `${Math.round(metrics.automation * 100)}%`,
+    gates: `${metrics.gatesPassed} passed, ${metrics.gatesFailed} failed`,
   };
-  if (tokens !== undefined) runProperties.tokens = tokens;
-  if (traceId !== undefined) runProperties['trace-id'] = traceId;
+  // The time people took, once they have answered (a wait going on would change every page).
+  if (metrics.waitMs > 0 && status !== 'suspended')
+    runProperties.waited = formatDuration(metrics.waitMs);
+  if (metrics.tokens > 0) runProperties.tokens = metrics.tokens;
+  if (state.trace !== undefined) runProperties['trace-id'] = state.trace.traceId;
 
   const runBlocks: JournalBlock[] = [
-    block(
-      uuid('summary'),
-      `**${workflow}** ${statusText(status)} in ${formatDuration(durationMs)}`,
-      {},
-      [
-        ...(Object.keys(started.inputs).length === 0
-          ? []
-          : [block(uuid('inputs'), 'Inputs', propertiesOf(started.inputs))]),
-      ],
-    ),
+    block(uuid('summary'), `**${workflow}** ${statusText(status)} ${took}`, {}, [
+      ...(Object.keys(state.inputs).length === 0
+        ? []
+        : [block(uuid('inputs'), 'Inputs', propertiesOf(state.inputs))]),
+    ]),
     block(
       uuid('stages'),
       'Stages',
       {},
-      [...stages.values()].map((stage) =>
+      state.stages.map((stage) =>
         block(
           uuid(`stages/${stage.id}`),
-          `[[${stagePageName(stage.id)}]] ${stageStatus(stage, status)}${
-            stage.durationMs === undefined ? '' : ` in ${formatDuration(stage.durationMs)}`
+          `[[${stagePageName(stage.id)}]] ${stage.status}${
+            stage.status === 'completed' ? ` in ${formatDuration(stageWorkMs(stage))}` : ''
           }, as [[${stage.persona}]]`,
         ),
       ),
     ),
   ];
-  if (failed !== undefined && status === 'failed')
+  const failure = state.failure;
+  if (failure !== undefined && status === 'failed')
     runBlocks.push(
       block(
         uuid('failure'),
-        `Failed${failed.stage === undefined ? '' : ` in stage ${failed.stage}`}${
-          failed.step === undefined ? '' : `, step ${failed.step}`
-        }: ${failed.error.message}`,
-        { error: failed.error.name },
+        `Failed${failure.stage === undefined ? '' : ` in stage ${failure.stage}`}${
+          failure.step === undefined ? '' : `, step ${failure.step}`
+        }: ${failure.error.message}`,
+        { error: failure.error.name },
       ),
     );
-  if (cancelled !== undefined)
-    runBlocks.push(block(uuid('cancelled'), `Cancelled: ${cancelled.reason}`));
-  if (Object.keys(metrics).length > 0)
-    runBlocks.push(block(uuid('metrics'), 'Metrics', propertiesOf(metrics)));
-  if (kindPages.size > 0)
+  if (state.cancelled !== undefined)
+    runBlocks.push(block(uuid('cancelled'), `Cancelled: ${state.cancelled.reason}`));
+  if (state.completed !== undefined)
+    runBlocks.push(block(uuid('metrics'), 'Metrics', propertiesOf(state.completed.metrics)));
+  if (state.pages.length > 0)
     runBlocks.push(
       block(
         uuid('pages'),
@@ -310,19 +114,25 @@ export function runJournal(events: readonly RunEvent[], options: JournalOptions 
 
   const pages: JournalPage[] = [
     { name: runPage, properties: runProperties, blocks: runBlocks },
-    ...[...stages.values()].map((stage) =>
-      stagePage(stage, stagePageName(stage.id), runPage, stageStatus(stage, status), uuid),
+    ...state.stages.map((stage) =>
+      stagePage(
+        stage,
+        state.notes.filter((n) => n.stage === stage.id),
+        stagePageName(stage.id),
+        runPage,
+        uuid,
+      ),
     ),
-    ...[...kindPages.values()].map((event, i) => ({
+    ...state.pages.map((page, i) => ({
       name: kindPageNames[i]!,
       properties: {
         tags: ['tta-page'],
         run: `[[${runPage}]]`,
-        stage: event.stage,
-        step: event.step,
+        stage: page.stage,
+        step: page.step,
       },
-      blocks: markdownBlocks(event.content, (path) =>
-        uuid(`page/${event.stage}/${event.step}/${path}`),
+      blocks: markdownBlocks(page.content, (path) =>
+        uuid(`page/${page.stage}/${page.step}/${path}`),
       ),
     })),
   ];
@@ -332,19 +142,16 @@ export function runJournal(events: readonly RunEvent[], options: JournalOptions 
     pages,
     journalEntry: {
       date,
-      block: block(
-        uuid('journal'),
-        `[[${runPage}]] ${workflow} ${statusText(status)} in ${formatDuration(durationMs)}`,
-      ),
+      block: block(uuid('journal'), `[[${runPage}]] ${workflow} ${statusText(status)} ${took}`),
     },
   };
 }
 
 function stagePage(
   stage: StageState,
+  notes: readonly NoteState[],
   name: string,
   runPage: string,
-  status: string,
   uuid: (key: string) => string,
 ): JournalPage {
   const key = `stage/${stage.id}`;
@@ -353,25 +160,25 @@ function stagePage(
     run: `[[${runPage}]]`,
     stage: stage.id,
     persona: [stage.persona],
-    status,
+    status: stage.status,
     started: stage.started,
   };
-  if (stage.durationMs !== undefined) properties.duration = formatDuration(stage.durationMs);
+  if (stage.status === 'completed') properties.duration = formatDuration(stageWorkMs(stage));
   const blocks: JournalBlock[] = [
     block(
       uuid(`${key}/steps`),
       'Steps',
       {},
-      [...stage.steps.values()].map((step) => stepBlock(step, `${key}/step/${step.id}`, uuid)),
+      stage.steps.map((step) => stepBlock(step, `${key}/step/${step.id}`, uuid)),
     ),
   ];
-  if (stage.gates.size > 0)
+  if (stage.gates.length > 0)
     blocks.push(
       block(
         uuid(`${key}/gates`),
         'Gates',
         {},
-        [...stage.gates.values()].map((gate) =>
+        stage.gates.map((gate) =>
           block(
             uuid(`${key}/gate/${gate.id}`),
             `**${gate.id}** ${gate.passed ? 'passed' : 'failed'}: ${gate.reason}`,
@@ -386,7 +193,7 @@ function stagePage(
     );
   if (stage.failure !== undefined)
     blocks.push(block(uuid(`${key}/failure`), `Failed: ${stage.failure}`));
-  blocks.push(...stage.notes.map((note) => noteBlock(note, uuid)));
+  blocks.push(...notes.map((note) => noteBlock(note, uuid)));
   return { name, properties, blocks };
 }
 
@@ -397,11 +204,11 @@ function stepBlock(step: StepState, key: string, uuid: (key: string) => string):
   if (step.by !== undefined) properties.by = step.by;
   const detail =
     step.outcome === 'succeeded'
-      ? `succeeded in ${formatDuration(step.durationMs ?? 0)}`
+      ? `succeeded in ${formatDuration(step.durationMs)}`
       : step.outcome === 'completed'
         ? `completed by ${step.by}`
         : step.outcome === 'failed'
-          ? `failed: ${step.error ?? 'unknown error'}`
+          ? `failed: ${step.error?.message ?? 'unknown error'}`
           : step.outcome === 'waiting'
             ? 'waiting for an assistant or a person'
             : step.outcome;
@@ -421,7 +228,7 @@ function stepBlock(step: StepState, key: string, uuid: (key: string) => string):
   return block(uuid(key), `**${step.id}** ${detail}`, properties, children);
 }
 
-function noteBlock(note: Note, uuid: (key: string) => string): JournalBlock {
+function noteBlock(note: NoteState, uuid: (key: string) => string): JournalBlock {
   const [first, ...rest] = note.text.trim().split(/\n\s*\n/);
   return block(
     uuid(`${note.type}/${note.seq}`),
@@ -473,65 +280,6 @@ function statusText(status: RunStatus): string {
     default:
       return status;
   }
-}
-
-function stageStatus(stage: StageState, run: RunStatus): string {
-  if (stage.completed) return 'completed';
-  if ([...stage.gates.values()].some((g) => !g.passed)) return 'gate_failed';
-  if (
-    stage.failure !== undefined ||
-    [...stage.steps.values()].some((s) => s.outcome === 'failed' && run === 'failed')
-  )
-    return 'failed';
-  if ([...stage.steps.values()].some((s) => s.outcome === 'waiting')) return 'suspended';
-  return run === 'cancelled' ? 'cancelled' : 'running';
-}
-
-function stepCounts(stages: Map<string, StageState>): { done: number; automated: number } {
-  let done = 0;
-  let automated = 0;
-  for (const stage of stages.values())
-    for (const step of stage.steps.values()) {
-      if (
-        step.outcome === 'succeeded' ||
-        step.outcome === 'skipped' ||
-        step.outcome === 'completed'
-      )
-        done++;
-      if ((step.outcome === 'succeeded' || step.outcome === 'skipped') && step.automated)
-        automated++;
-    }
-  return { done, automated };
-}
-
-function isSkipped(output: JsonValue): boolean {
-  return (
-    typeof output === 'object' &&
-    output !== null &&
-    !Array.isArray(output) &&
-    output.skipped === true
-  );
-}
-
-/** A token count as the engine may measure it: a number, or `{ total }`/`{ input, output }`. */
-function tokensOf(value: JsonValue | undefined): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  if (typeof value.total === 'number') return value.total;
-  const parts = Object.values(value).filter((v): v is number => typeof v === 'number');
-  return parts.length === 0 ? undefined : parts.reduce((a, b) => a + b, 0);
-}
-
-/** The trace id an event carries, if any (`traceId`, or `trace: { traceId }`). */
-function traceIdOf(event: RunEvent): string | undefined {
-  const e = event as unknown as Record<string, unknown>;
-  if (typeof e.traceId === 'string' && e.traceId !== '') return e.traceId;
-  const trace = e.trace;
-  if (typeof trace === 'object' && trace !== null) {
-    const id = (trace as Record<string, unknown>).traceId;
-    if (typeof id === 'string' && id !== '') return id;
-  }
-  return undefined;
 }
 
 /** A page title a person gave: no link or tag syntax, no namespace separators, one line. */

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { withAppendLock } from './_appendLock.js';
 import { syncDir } from './_atomicFile.js';
 import { acquireFileLease, LEASE_FILE } from './_fileLease.js';
 import { KeyedMutex } from './_KeyedMutex.js';
@@ -65,9 +66,10 @@ interface LogState {
  *
  * - Appends go to the end (O_APPEND) and nothing written is ever rewritten. The first append to
  *   a run (or a `read`) reads the log once; after that the store keeps the next `seq` and the
- *   file's size, so an append costs the same however long the log is. When the file has grown
- *   behind the store's back (another process appended while it held the lease), the store reads
- *   it again before writing.
+ *   file's size, so an append costs the same however long the log is.
+ * - Each append holds `<root>/<runId>/append.lock` (O_EXCL) for its one write, so that processes
+ *   appending to one run at once (the engine, notes beside it, commands in turn) take turns:
+ *   when the file has grown behind the store's back, the store reads it again before writing.
  * - The file is fsynced on `sync()` and after the events in `SYNCED_EVENT_TYPES`.
  * - After a crash the last line may be torn: it is ignored on read, and the next event starts on
  *   a new line (see `parseRunLog`).
@@ -177,33 +179,37 @@ export class FileRunStore implements RunStore {
   }
 
   private async appendNow(runId: string, file: string, input: RunEventInput): Promise<RunEvent> {
-    let state = this.logs.get(runId) ?? (await this.load(runId, file)).state;
+    const known = this.logs.get(runId) ?? (await this.load(runId, file)).state;
     // Validate before touching the disk: an invalid event leaves no trace, not even a folder.
-    let event = prepareEvent(runId, input, state.nextSeq, this.now(), this.secrets);
-    const creating = state.size === 0;
-    if (creating) await mkdir(join(this.root, runId), { recursive: true });
-    const handle = await open(file, 'a');
-    try {
-      const { size } = await handle.stat();
-      if (size !== state.size) {
-        // Another process appended (holding the lease in turn): learn where the log stands.
-        state = (await this.load(runId, file)).state;
-        event = prepareEvent(runId, input, state.nextSeq, this.now(), this.secrets);
+    prepareEvent(runId, input, known.nextSeq, this.now(), this.secrets);
+    const dir = join(this.root, runId);
+    const creating = known.size === 0;
+    if (creating) await mkdir(dir, { recursive: true });
+    const event = await withAppendLock(dir, async () => {
+      const handle = await open(file, 'a');
+      try {
+        let state = known;
+        const { size } = await handle.stat();
+        // Another process appended (a note beside the engine, a command in turn): learn where
+        // the log stands. Under the lock, nobody else writes until this event is written.
+        if (size !== state.size) state = (await this.load(runId, file)).state;
+        const event = prepareEvent(runId, input, state.nextSeq, this.now(), this.secrets);
+        const data = Buffer.from(`${state.torn ? '\n' : ''}${JSON.stringify(event)}\n`);
+        await writeAll(handle, data);
+        if (SYNCED_EVENT_TYPES.has(event.type)) await handle.sync();
+        this.logs.set(runId, {
+          size: state.size + data.length,
+          nextSeq: state.nextSeq + 1,
+          torn: false,
+        });
+        return event;
+      } finally {
+        await handle.close();
       }
-      const data = Buffer.from(`${state.torn ? '\n' : ''}${JSON.stringify(event)}\n`);
-      await writeAll(handle, data);
-      if (SYNCED_EVENT_TYPES.has(event.type)) await handle.sync();
-      this.logs.set(runId, {
-        size: state.size + data.length,
-        nextSeq: state.nextSeq + 1,
-        torn: false,
-      });
-    } finally {
-      await handle.close();
-    }
+    });
     if (creating) {
       // The new file's name (and the run's new folder) must survive a crash too.
-      await syncDir(join(this.root, runId));
+      await syncDir(dir);
       await syncDir(this.root);
     }
     return event;

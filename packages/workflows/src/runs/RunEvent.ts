@@ -68,6 +68,11 @@ const RunStarted = event('run_started', {
   /** The run's trace, when telemetry was on: a resumed run continues it, the journal links to it. */
   trace: TraceRefSchema.optional(),
 });
+/** A drive of the run after its first: `tta workflow resume`, a worker taking it over. */
+const RunResumed = event('run_resumed', {
+  /** Who drives it now (the lease owner). */
+  by: Name,
+});
 const StageStarted = event('stage_started', { stage: Name, persona: Name, tokens: Tokens });
 /** `null` is "no active persona" (before the first stage, or after the run when none was). */
 const PersonaSwitched = event('persona_switched', {
@@ -92,6 +97,15 @@ const StepSucceeded = event('step_succeeded', {
   /** Done by the engine itself, not by an assistant or a person: counts towards the automation ratio. */
   automated: z.boolean(),
   tokens: Tokens,
+  /** What the step put into the run memory (`saveAs`, a `memory` step). */
+  memory: z.record(z.string(), JsonValueSchema).optional(),
+});
+/** A step whose `when` was false: it did nothing, and counts as neither done nor failed. */
+const StepSkipped = event('step_skipped', {
+  stage: Name,
+  step: Name,
+  /** The condition, as written. */
+  when: z.string(),
 });
 const StepFailed = event('step_failed', {
   stage: Name,
@@ -106,6 +120,8 @@ const StepSuspended = event('step_suspended', {
   instructions: z.string(),
   expected: JsonValueSchema,
   tokens: Tokens,
+  /** The memory key its output goes to when it is completed. */
+  saveAs: Name.optional(),
 });
 /** A suspended step completed from outside (`tta workflow complete`, the gateway, the plugin). */
 const StepCompleted = event('step_completed', {
@@ -158,10 +174,12 @@ const RunCancelled = event('run_cancelled', { reason: z.string() });
 
 const payloads = [
   RunStarted,
+  RunResumed,
   StageStarted,
   PersonaSwitched,
   StepStarted,
   StepSucceeded,
+  StepSkipped,
   StepFailed,
   StepSuspended,
   StepCompleted,

@@ -1,5 +1,6 @@
+import { foldRun } from './foldRun.js';
 import type { RunEvent } from './RunEvent.js';
-import { type RunStatus, runStatus } from './runStatus.js';
+import type { RunState, RunStatus } from './RunState.js';
 
 /** One line of `RunStore.list()`: what `tta workflow status` shows of a run. */
 export interface RunSummary {
@@ -17,24 +18,22 @@ export interface RunSummary {
   readonly stage?: string;
 }
 
-/**
- * The summary of a run from its events (pure), or `undefined` for a run with no events. The first
- * event is `run_started`, as the stores guarantee.
- */
+/** The summary of a run from its events (pure), or `undefined` for a run with no events. */
 export function summarizeRun(events: readonly RunEvent[]): RunSummary | undefined {
-  const first = events[0];
-  const last = events.at(-1);
-  if (first === undefined || last === undefined) return undefined;
-  let stage: string | undefined;
-  for (const event of events) if (event.type === 'stage_started') stage = event.stage;
+  const state = foldRun(events);
+  return state === undefined ? undefined : summaryOf(state);
+}
+
+/** The summary of a folded run. */
+export function summaryOf(state: RunState): RunSummary {
   return {
-    runId: first.runId,
-    workflow: first.type === 'run_started' ? first.workflow : '',
-    status: runStatus(events),
-    started: first.time,
-    updated: last.time,
-    events: last.seq,
-    ...(stage === undefined ? {} : { stage }),
+    runId: state.runId,
+    workflow: state.workflow,
+    status: state.status,
+    started: state.started,
+    updated: state.updated,
+    events: state.events,
+    ...(state.stage === undefined ? {} : { stage: state.stage }),
   };
 }
 

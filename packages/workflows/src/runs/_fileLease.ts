@@ -223,8 +223,8 @@ async function withClaim<T>(
   }
 }
 
-/** Removes a claim whose process died; true when it did. */
-async function clearStaleClaim(path: string): Promise<boolean> {
+/** Removes a claim (or lock) file whose process died or that is old; true when it did. */
+export async function clearStaleClaim(path: string): Promise<boolean> {
   let seen: string;
   try {
     seen = await readFile(path, 'utf8');

@@ -18,6 +18,7 @@ const STEP_COLOURS: Record<StepOutcome, string> = {
   completed: '#8250df',
   waiting: '#bf8700',
   running: '#57606a',
+  interrupted: '#9a6700',
   skipped: '#afb8c1',
   failed: '#cf222e',
 };
@@ -50,8 +51,10 @@ export function personaColours(report: RunReport): Map<string, string> {
 export function runSummary(report: RunReport): string {
   const parts = [
     report.status,
-    `${formatDuration(report.elapsedMs)} elapsed`,
+    `${formatDuration(report.workMs)} of work`,
+    ...(report.waitMs > 0 ? [`${formatDuration(report.waitMs)} waiting`] : []),
     `${report.steps} steps`,
+    ...(report.skippedSteps > 0 ? [`${report.skippedSteps} skipped`] : []),
     ...(report.automation === undefined
       ? []
       : [`automation ${Math.round(report.automation * 100)}%`]),

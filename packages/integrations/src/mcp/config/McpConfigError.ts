@@ -1,3 +1,4 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 import { type FileIssue, formatFileIssues } from '@tta-dev/personas';
 
 /** One problem in an MCP servers file. */
@@ -11,7 +12,7 @@ export type McpConfigIssue = FileIssue;
 export type McpConfigErrorReason = 'not_found' | 'unreadable' | 'invalid';
 
 /** An MCP servers file (`mcp_servers.json`) that cannot be found, read, parsed or validated. */
-export class McpConfigError extends Error {
+export class McpConfigError extends TtaError {
   override readonly name = 'McpConfigError';
   readonly code = 'TTA_MCP_CONFIG' as const;
 
@@ -29,6 +30,4 @@ export class McpConfigError extends Error {
 }
 
 export const isMcpConfigError = (error: unknown): error is McpConfigError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_MCP_CONFIG';
+  hasCode(error, 'TTA_MCP_CONFIG');

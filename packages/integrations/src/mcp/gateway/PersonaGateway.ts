@@ -503,8 +503,13 @@ export class PersonaGateway {
   private async runStore(): Promise<RunStore> {
     if (this.runs === undefined) {
       // Loaded at the first use: @tta-dev/workflows (YAML, schemas) costs a gateway's cold start.
-      const { FileRunStore } = await import('@tta-dev/workflows');
-      this.runs = this.options.runs ?? new FileRunStore({ cwd: this.options.cwd ?? process.cwd() });
+      const { openRunStore } = await import('@tta-dev/workflows');
+      this.runs =
+        this.options.runs ??
+        openRunStore({
+          cwd: this.options.cwd ?? process.cwd(),
+          env: this.options.env ?? process.env,
+        });
     }
     return this.runs;
   }

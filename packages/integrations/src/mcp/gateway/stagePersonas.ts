@@ -1,4 +1,4 @@
-import type { RunEvent, RunStore } from '@tta-dev/workflows';
+import { foldRun, type RunStore } from '@tta-dev/workflows';
 
 /**
  * The personas that the current stages of the project's unfinished runs name: the roles a
@@ -8,17 +8,9 @@ export async function stagePersonas(runs: RunStore): Promise<Set<string>> {
   const personas = new Set<string>();
   for (const run of await runs.list()) {
     if (run.status !== 'running' && run.status !== 'suspended') continue;
-    const persona = currentStagePersona(await runs.read(run.runId));
-    if (persona !== undefined) personas.add(persona);
+    const state = foldRun(await runs.read(run.runId));
+    const stage = state?.stages.find((s) => s.id === state.stage);
+    if (stage !== undefined && stage.status !== 'completed') personas.add(stage.persona);
   }
   return personas;
-}
-
-function currentStagePersona(events: readonly RunEvent[]): string | undefined {
-  let persona: string | undefined;
-  for (const event of events) {
-    if (event.type === 'stage_started') persona = event.persona;
-    if (event.type === 'stage_completed') persona = undefined;
-  }
-  return persona;
 }

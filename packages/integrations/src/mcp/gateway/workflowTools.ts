@@ -1,6 +1,13 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PersonaRegistry } from '@tta-dev/personas';
-import { type RunEvent, type RunStore, runStatus, WorkflowEngine } from '@tta-dev/workflows';
+import {
+  completeStep,
+  foldRun,
+  noteRun,
+  type RunState,
+  type RunStore,
+  waitingNow,
+} from '@tta-dev/workflows';
 
 // The tools' definitions are in workflowToolList.ts: the gateway lists them at start and loads
 // this module (and @tta-dev/workflows with it) at the first call.
@@ -34,31 +41,34 @@ export async function callWorkflowTool(
     case 'workflow_runs': {
       const run = str(args.run);
       if (run !== undefined) {
-        const events = await context.runs.read(run);
-        if (events.length === 0) return refuse(`no run "${run}" in ${context.cwd}`);
-        return json({ ...describeRun(events), outputs: outputsOf(events) });
+        const state = foldRun(await context.runs.read(run));
+        if (state === undefined) return refuse(`no run "${run}" in ${context.cwd}`);
+        return json({ ...describeRun(state), outputs: state.outputs });
       }
-      const runs = await context.runs.list();
-      return json(
-        await Promise.all(runs.map(async (r) => describeRun(await context.runs.read(r.runId)))),
-      );
+      const described = [];
+      for (const summary of await context.runs.list()) {
+        const state = foldRun(await context.runs.read(summary.runId));
+        if (state !== undefined) described.push(describeRun(state));
+      }
+      return json(described);
     }
     case 'workflow_complete_step': {
       const run = str(args.run);
       const step = str(args.step);
       if (run === undefined || step === undefined || !('output' in args))
         return refuse('workflow_complete_step needs "run", "step" and "output"');
-      const engine = new WorkflowEngine({
-        store: context.runs,
-        registry: context.registry,
-        cwd: context.cwd,
-      });
       const note = str(args.note);
-      await engine.complete(run, step, args.output, {
+      await completeStep(
+        context.runs,
+        run,
+        step,
+        {
+          output: args.output,
+          tokens: await context.tokens(),
+          ...(note === undefined ? {} : { note }),
+        },
         by,
-        tokens: await context.tokens(),
-        ...(note === undefined ? {} : { note }),
-      });
+      );
       return json({ completed: step, run, next: `tta workflow resume ${run}` });
     }
     case 'journal_record': {
@@ -67,10 +77,10 @@ export async function callWorkflowTool(
       const kind = args.kind;
       if (run === undefined || text === undefined || (kind !== 'decision' && kind !== 'learning'))
         return refuse('journal_record needs "run", "kind" (decision or learning) and "text"');
-      const events = await context.runs.read(run);
-      if (events.length === 0) return refuse(`no run "${run}" in ${context.cwd}`);
-      const stage = str(args.stage) ?? describeRun(events).stage;
-      const event = await context.runs.append(run, {
+      const state = foldRun(await context.runs.read(run));
+      if (state === undefined) return refuse(`no run "${run}" in ${context.cwd}`);
+      const stage = str(args.stage) ?? state.stage;
+      const event = await noteRun(context.runs, run, {
         type: kind,
         text,
         by,
@@ -84,28 +94,16 @@ export async function callWorkflowTool(
 }
 
 /** A run as an assistant needs it: where it is and what waits for it. */
-function describeRun(events: readonly RunEvent[]) {
-  const first = events[0];
-  let stage: string | undefined;
-  const waiting = new Map<string, { step: string; instructions: string; expected: unknown }>();
-  for (const e of events) {
-    if (e.type === 'stage_started') stage = e.stage;
-    if (e.type === 'step_suspended')
-      waiting.set(e.step, { step: e.step, instructions: e.instructions, expected: e.expected });
-    if (e.type === 'step_completed') waiting.delete(e.step);
-  }
+function describeRun(state: RunState) {
   return {
-    run: first?.runId,
-    workflow: first?.type === 'run_started' ? first.workflow : undefined,
-    status: runStatus(events),
-    stage,
-    waiting: [...waiting.values()],
+    run: state.runId,
+    workflow: state.workflow,
+    status: state.status,
+    stage: state.stage,
+    waiting: waitingNow(state).map((s) => ({
+      step: s.id,
+      instructions: s.instructions,
+      expected: s.expected,
+    })),
   };
-}
-
-function outputsOf(events: readonly RunEvent[]): Record<string, unknown> {
-  const outputs: Record<string, unknown> = {};
-  for (const e of events)
-    if (e.type === 'step_succeeded' || e.type === 'step_completed') outputs[e.step] = e.output;
-  return outputs;
 }

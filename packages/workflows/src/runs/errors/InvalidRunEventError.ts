@@ -1,3 +1,5 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
+
 /** One problem with an event: the dotted path of the field and what was expected. */
 export interface RunEventIssue {
   /** Dotted path inside the event, e.g. `output.items.2`; empty for the event as a whole. */
@@ -6,7 +8,7 @@ export interface RunEventIssue {
 }
 
 /** `RunStore.append` refused an event: it does not match its schema, or comes out of order. */
-export class InvalidRunEventError extends Error {
+export class InvalidRunEventError extends TtaError {
   override readonly name = 'InvalidRunEventError';
   readonly code = 'TTA_INVALID_RUN_EVENT' as const;
 
@@ -25,6 +27,4 @@ export class InvalidRunEventError extends Error {
 }
 
 export const isInvalidRunEventError = (error: unknown): error is InvalidRunEventError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_INVALID_RUN_EVENT';
+  hasCode(error, 'TTA_INVALID_RUN_EVENT');

@@ -1,5 +1,7 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
+
 /** A run id that cannot name a run's folder. */
-export class InvalidRunIdError extends Error {
+export class InvalidRunIdError extends TtaError {
   override readonly name = 'InvalidRunIdError';
   readonly code = 'TTA_INVALID_RUN_ID' as const;
 
@@ -11,6 +13,4 @@ export class InvalidRunIdError extends Error {
 }
 
 export const isInvalidRunIdError = (error: unknown): error is InvalidRunIdError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_INVALID_RUN_ID';
+  hasCode(error, 'TTA_INVALID_RUN_ID');

@@ -1,8 +1,10 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
+
 /**
  * A lease could not be renewed: it lapsed and another owner took the run over. Whoever held it
  * must stop driving the run at once.
  */
-export class LeaseLostError extends Error {
+export class LeaseLostError extends TtaError {
   override readonly name = 'LeaseLostError';
   readonly code = 'TTA_LEASE_LOST' as const;
 
@@ -17,6 +19,4 @@ export class LeaseLostError extends Error {
 }
 
 export const isLeaseLostError = (error: unknown): error is LeaseLostError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_LEASE_LOST';
+  hasCode(error, 'TTA_LEASE_LOST');

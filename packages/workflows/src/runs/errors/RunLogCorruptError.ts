@@ -1,8 +1,10 @@
+import { hasCode, TtaError } from '@tta-dev/core/errors';
+
 /**
  * A run's event log holds something that no crash can leave behind: an invalid event before the
  * last line, or a gap in `seq`. The file is left as it is.
  */
-export class RunLogCorruptError extends Error {
+export class RunLogCorruptError extends TtaError {
   override readonly name = 'RunLogCorruptError';
   readonly code = 'TTA_RUN_LOG_CORRUPT' as const;
 
@@ -19,6 +21,4 @@ export class RunLogCorruptError extends Error {
 }
 
 export const isRunLogCorruptError = (error: unknown): error is RunLogCorruptError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: unknown }).code === 'TTA_RUN_LOG_CORRUPT';
+  hasCode(error, 'TTA_RUN_LOG_CORRUPT');

@@ -1,10 +1,6 @@
-import { hasCode, TtaError } from '@tta-dev/core';
+import { hasCode, TtaError } from '@tta-dev/core/errors';
 
-/**
- * A run's inputs are not what the workflow declares: an unknown or missing input, or a value
- * that is not of the input's type or among its `enum`. The message is one line naming the
- * input and what it expects.
- */
+/** A workflow input that was not given when required, is of the wrong type, or is not declared. */
 export class InvalidInputError extends TtaError {
   override readonly name = 'InvalidInputError';
   readonly code = 'TTA_INVALID_INPUT' as const;
