@@ -58,6 +58,7 @@ describe('runs SIGKILLed at random points', () => {
       const before = (await events()).length;
       // Somewhere in the next few events: between steps, or in the middle of one.
       const target = before + 1 + Math.floor(Math.random() * 5);
+      const orphans = await pidsOf();
       child = spawn(process.execPath, [tta, ...args], {
         cwd: project,
         env: env(),
@@ -68,6 +69,13 @@ describe('runs SIGKILLed at random points', () => {
       void exited.then(() => {
         done = true;
       });
+      if (kill > 0) {
+        // Once the resume has taken the run over, nothing the killed process ran lives on.
+        const resumes = () =>
+          events().then((l) => l.filter((e) => e.type === 'run_resumed').length);
+        while (!done && (await resumes()) < kill) await new Promise((r) => setTimeout(r, 20));
+        expect(orphans.filter(alive)).toEqual([]);
+      }
       while (!done && (await events()).length < target) await new Promise((r) => setTimeout(r, 20));
       child.kill('SIGKILL');
       await exited;
