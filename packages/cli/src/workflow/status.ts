@@ -1,7 +1,7 @@
 import { foldRun, type StepState, summaryOf } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
-import { colors, type Io, printJson, println } from '../Io.js';
+import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { table } from '../table.js';
 import { runStoreOf } from './_engine.js';
 import { formatMetrics } from './formatMetrics.js';
@@ -27,7 +27,7 @@ export async function status(argv: readonly string[], io: Io): Promise<number> {
     if (values.json) printJson(io, runs);
     else if (runs.length === 0)
       println(io, c.dim('No runs yet in this folder: start one with "tta workflow run <name>".'));
-    else
+    else {
       println(
         io,
         table(
@@ -35,6 +35,9 @@ export async function status(argv: readonly string[], io: Io): Promise<number> {
           runs.map((r) => [r.runId, r.workflow, r.status, r.started]),
         ),
       );
+      // A broken log does not hide the other runs; what is wrong with it goes to stderr.
+      for (const r of runs) if (r.error !== undefined) eprintln(io, `${r.runId}: ${r.error}`);
+    }
     return 0;
   }
   const runId = positionals[0]!;
