@@ -38,8 +38,12 @@ import { stopWithin } from './stopWithin.js';
 export interface EngineOptions {
   store: RunStore;
   registry: PersonaRegistry;
-  /** Switched at every stage boundary (so the gateway follows) and back at the end. */
-  personaStore?: PersonaStore;
+  /**
+   * The persona scope a run switches at every stage boundary (so the gateway follows) and gives
+   * back when its drive ends, however it ends: a store, or the scope of each run by its id (the
+   * CLI gives the run's own scope in its project, `PersonaScopes.runScope`).
+   */
+  personaStore?: PersonaStore | ((runId: string) => PersonaStore);
   /** Folder commands run in. */
   cwd: string;
   /** Environment of commands. Default: `process.env`. */
@@ -67,6 +71,8 @@ interface Drive {
   readonly runId: string;
   readonly state: RunState;
   readonly lease: Lease;
+  /** The persona to give back when the drive ends, once it has read it. */
+  personaBefore?: string | null;
 }
 
 const toJson = (value: unknown): JsonValue =>
@@ -101,7 +107,7 @@ export class WorkflowEngine {
           personas: workflow.stages.map((s) => this.personaName(s.persona)),
           ...this.telemetry.traceField(runId),
         });
-        return this.drive({ runId, state: initialState(first), lease }, workflow);
+        return this.driveGivingBack({ runId, state: initialState(first), lease }, workflow);
       }),
     );
   }
@@ -120,7 +126,7 @@ export class WorkflowEngine {
       return this.telemetry.drive(runId, state.workflow, started, async () => {
         const drive = { runId, state, lease };
         await this.append(drive, { type: 'run_resumed', by: lease.owner });
-        return this.drive(drive, workflow);
+        return this.driveGivingBack(drive, workflow);
       });
     });
   }
@@ -140,13 +146,28 @@ export class WorkflowEngine {
     return event!;
   }
 
+  /**
+   * Drives, and gives the persona back when the drive ends by an exception too (`finish` gives it
+   * back on every other way out; a signal or EPIPE stops the steps, which ends there).
+   */
+  private async driveGivingBack(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
+    try {
+      return await this.drive(drive, workflow);
+    } catch (error) {
+      if (drive.personaBefore !== undefined)
+        await this.givePersonaBack(drive, drive.personaBefore).catch(() => undefined);
+      throw error;
+    }
+  }
+
   private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
     const { state } = drive;
     const currentPersona =
-      (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
+      (await this.personaStoreOf(drive)?.active().catch(() => undefined))?.name ?? null;
     // The persona to return to is the one active before the run began (a resumed run too).
     const previousPersona =
       state.personaSwitches > 0 ? (state.personaBefore ?? null) : currentPersona;
+    drive.personaBefore = previousPersona;
     let activePersona = currentPersona;
     // So that `when` can see configuration (PROMETHEUS_URL); secrets stay out of expressions.
     const env = Object.fromEntries(
@@ -165,7 +186,7 @@ export class WorkflowEngine {
       if (state.stages.find((s) => s.id === stage.id)?.status === 'completed') continue;
       const persona = this.personaName(stage.persona);
       if (persona !== activePersona) {
-        await this.switchPersona(persona);
+        await this.switchPersona(drive, persona, stage.id);
         await this.append(drive, { type: 'persona_switched', from: activePersona, to: persona });
         activePersona = persona;
       }
@@ -477,13 +498,7 @@ export class WorkflowEngine {
     previousPersona: string | null,
     completed = false,
   ): Promise<RunResult> {
-    const current =
-      (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
-    if (current !== previousPersona) {
-      if (previousPersona === null) await this.options.personaStore?.activate(null);
-      else await this.switchPersona(previousPersona);
-      await this.append(drive, { type: 'persona_switched', from: current, to: previousPersona });
-    }
+    await this.givePersonaBack(drive, previousPersona);
     if (completed) {
       const metrics = runMetrics(drive.state);
       await this.append(drive, {
@@ -497,16 +512,36 @@ export class WorkflowEngine {
     return { runId: drive.runId, status: drive.state.status, events };
   }
 
-  private async switchPersona(name: string): Promise<void> {
+  /** Switches the drive's persona scope back to what it held before the run, if it changed. */
+  private async givePersonaBack(drive: Drive, previousPersona: string | null): Promise<void> {
+    const store = this.personaStoreOf(drive);
+    const current = (await store?.active().catch(() => undefined))?.name ?? null;
+    if (current === previousPersona) return;
+    if (previousPersona === null) await store?.activate(null);
+    else await this.switchPersona(drive, previousPersona);
+    await this.append(drive, { type: 'persona_switched', from: current, to: previousPersona });
+  }
+
+  /** Switches the drive's scope; `stage` (the one it switches for) is recorded as its holder. */
+  private async switchPersona(drive: Drive, name: string, stage?: string): Promise<void> {
     const found = this.options.registry.resolve(name);
-    if (this.options.personaStore === undefined || found === undefined) return;
+    const store = this.personaStoreOf(drive);
+    if (store === undefined || found === undefined) return;
     const { persona, source } = found;
-    await this.options.personaStore.activate({
+    await store.activate({
       name: persona.name,
       displayName: persona.displayName,
       icon: persona.icon,
       source: source.file ?? 'builtin',
+      ...(stage === undefined
+        ? {}
+        : { run: { id: drive.runId, stage, pid: process.pid, host: hostname() } }),
     });
+  }
+
+  private personaStoreOf(drive: Drive): PersonaStore | undefined {
+    const { personaStore } = this.options;
+    return typeof personaStore === 'function' ? personaStore(drive.runId) : personaStore;
   }
 
   private personaName(query: string): string {
