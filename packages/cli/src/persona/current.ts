@@ -52,6 +52,9 @@ export async function current(argv: readonly string[], io: Io): Promise<number> 
     scope === 'run'
       ? `run ${values.run} scope`
       : `${scope} scope${active.run ? `, stage ${active.run.stage} of run ${active.run.id}` : ''}`;
-  println(io, `${active.icon} ${c.bold(active.displayName)} ${c.dim(`(${active.name}) · ${from}`)}`);
+  println(
+    io,
+    `${active.icon} ${c.bold(active.displayName)} ${c.dim(`(${active.name}) · ${from}`)}`,
+  );
   return 0;
 }
