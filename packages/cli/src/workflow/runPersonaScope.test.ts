@@ -104,7 +104,14 @@ describe('a run gives its persona scope back on every way out', () => {
   });
 
   it('when its reader leaves early (| head -1, EPIPE)', async () => {
-    const child = start('tta', ['workflow', 'run', './two.workflow.yaml', '--run-id', 'r1', '--json']);
+    const child = start('tta', [
+      'workflow',
+      'run',
+      './two.workflow.yaml',
+      '--run-id',
+      'r1',
+      '--json',
+    ]);
     const ran = finished(child);
     await once(child.stdout!, 'data'); // the first line, as `head -1` reads it
     child.stdout!.destroy();
@@ -146,7 +153,9 @@ describe('a run gives its persona scope back on every way out', () => {
     const first = start('tta', ['workflow', 'run', './two.workflow.yaml', '--run-id', 'r3']);
     const firstRan = finished(first);
     await holds('r3', 'tta-backend-engineer');
-    const second = await finished(start('tta', ['workflow', 'run', './quick.workflow.yaml', '--run-id', 'r4']));
+    const second = await finished(
+      start('tta', ['workflow', 'run', './quick.workflow.yaml', '--run-id', 'r4']),
+    );
     expect(second.code).toBe(0);
     expect(second.stderr).toContain(
       "run r3 holds the project's persona (stage build, persona tta-backend-engineer): this run keeps its own persona scope",

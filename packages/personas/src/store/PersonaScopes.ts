@@ -101,7 +101,7 @@ export class PersonaScopes {
     if (this.project !== undefined) {
       const own = activeIn(this.project.file);
       const [run] = this.liveRuns();
-      if (run !== undefined && (own === undefined || run.persona.since > own.since))
+      if (run !== undefined && (own === undefined || run.persona.since >= own.since))
         return { persona: run.persona, scope: 'project', file: run.file };
       if (own !== undefined) return { persona: own, scope: 'project', file: this.project.file };
     }

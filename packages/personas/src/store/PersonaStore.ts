@@ -26,7 +26,10 @@ export const DEFAULT_HISTORY_LIMIT = 50;
 export const CONFIG_FILE = 'config.json';
 
 /** What `activate` records about the persona it switches to (and the run that switched, if any). */
-export type PersonaIdentity = Pick<ActivePersona, 'name' | 'displayName' | 'icon' | 'source' | 'run'>;
+export type PersonaIdentity = Pick<
+  ActivePersona,
+  'name' | 'displayName' | 'icon' | 'source' | 'run'
+>;
 
 /**
  * The active persona, kept in `config.json` where the gateway, the workflow engine and other

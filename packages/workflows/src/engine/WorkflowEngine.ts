@@ -163,7 +163,11 @@ export class WorkflowEngine {
   private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
     const { state } = drive;
     const currentPersona =
-      (await this.personaStoreOf(drive)?.active().catch(() => undefined))?.name ?? null;
+      (
+        await this.personaStoreOf(drive)
+          ?.active()
+          .catch(() => undefined)
+      )?.name ?? null;
     // The persona to return to is the one active before the run began (a resumed run too).
     const previousPersona =
       state.personaSwitches > 0 ? (state.personaBefore ?? null) : currentPersona;
