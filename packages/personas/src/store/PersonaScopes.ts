@@ -210,10 +210,11 @@ function activeIn(file: string, lenient = false): ActivePersona | undefined {
   }
 }
 
-/** Whether the run that holds a scope still runs (on another host it is taken as running). */
+/** Whether the run that holds a run scope still runs (on another host it is taken as running). */
 function isLive(active: ActivePersona): boolean {
   const run = active.run;
-  if (run === undefined || run.host !== hostname()) return true;
+  if (run === undefined) return false; // not written by a run: nothing holds it
+  if (run.host !== hostname()) return true;
   try {
     process.kill(run.pid, 0);
     return true;
