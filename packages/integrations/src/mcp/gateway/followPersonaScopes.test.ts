@@ -22,7 +22,7 @@ afterEach(async () => {
 
 const persona = (name: string) => {
   const p = BUILTIN_PERSONAS.find((b) => b.name === name)!;
-  return { name: p.name, displayName: p.displayName, icon: p.icon, source: 'builtin' };
+  return { name: p.name, displayName: p.displayName, icon: p.icon ?? '', source: 'builtin' };
 };
 
 /** A stage of `runId` in `project` switching its run's scope, as the engine does. */
