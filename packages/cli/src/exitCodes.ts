@@ -23,8 +23,11 @@ export const EXIT_CODES: Readonly<Record<TtaErrorCode, ExitCode>> = {
   TTA_MCP_CONFIG: 2,
   TTA_EXPRESSION: 2,
   TTA_RUN_SERVER_OPTIONS: 2,
+  TTA_JSON_SYNTAX: 2,
+  TTA_JSON_SHAPE: 2,
   // The work failed, or the state of the run or of a service stopped it.
   TTA_RUN_LOG_CORRUPT: 1,
+  TTA_RUN_LOG_LOCKED: 1,
   TTA_LEASE_LOST: 1,
   TTA_INVALID_STEP: 1,
   TTA_CODE_STEP_FAILED: 1,

@@ -3,6 +3,12 @@
 export { BUILTIN_PERSONAS } from './builtins/index.js';
 export { expandToolGlobs } from './catalog/expandToolGlobs.js';
 export { PUBLISHED_TOOLS } from './catalog/publishedTools.js';
+export type { ReadBoundedFileOptions } from './files/readBoundedFile.js';
+export {
+  MAX_USER_FILE_BYTES,
+  readBoundedFile,
+  readBoundedFileSync,
+} from './files/readBoundedFile.js';
 export type { FilteredEnvironment, PathOptions, Verdict } from './policy/policy.js';
 export {
   BASE_ENVIRONMENT,
@@ -44,6 +50,8 @@ export {
   PersonaWorkflowsSchema,
 } from './schema/PersonaSchema.js';
 export { parsePersona } from './schema/parsePersona.js';
+export type { ParsedYamlFile } from './schema/parseYamlFile.js';
+export { MAX_YAML_ALIAS_COUNT, parseYamlFile } from './schema/parseYamlFile.js';
 export {
   type ActivePersona,
   CONFIG_FILE,

@@ -69,6 +69,7 @@ export { isLeaseLostError, LeaseLostError } from './runs/errors/LeaseLostError.j
 export { isRunBusyError, RunBusyError } from './runs/errors/RunBusyError.js';
 export { isRunFinishedError, RunFinishedError } from './runs/errors/RunFinishedError.js';
 export { isRunLogCorruptError, RunLogCorruptError } from './runs/errors/RunLogCorruptError.js';
+export { isRunLogLockedError, RunLogLockedError } from './runs/errors/RunLogLockedError.js';
 export { isRunNotFoundError, RunNotFoundError } from './runs/errors/RunNotFoundError.js';
 export { isStepNotWaitingError, StepNotWaitingError } from './runs/errors/StepNotWaitingError.js';
 export { isUnknownStageError, UnknownStageError } from './runs/errors/UnknownStageError.js';
@@ -140,6 +141,7 @@ export {
   isSecretKey,
   MIN_SECRET_LENGTH,
   REDACTED,
+  redactError,
   redactSecrets,
   redactString,
   secretValuesFromEnv,

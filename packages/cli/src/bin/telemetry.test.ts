@@ -35,7 +35,10 @@ function stagesOfEvents(events: readonly RunEvent[]): [string, string[]][] {
     const steps = stages.at(-1)?.[1];
     if (steps === undefined) continue;
     if (
-      (e.type === 'step_started' || e.type === 'step_succeeded' || e.type === 'step_suspended') &&
+      (e.type === 'step_started' ||
+        e.type === 'step_succeeded' ||
+        e.type === 'step_skipped' ||
+        e.type === 'step_suspended') &&
       !steps.includes(e.step)
     )
       steps.push(e.step);

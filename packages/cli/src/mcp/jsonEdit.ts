@@ -1,3 +1,4 @@
+import { TtaError } from '@tta-dev/core/errors';
 import {
   getNodeValue,
   type Node,
@@ -7,8 +8,10 @@ import {
 } from 'jsonc-parser';
 
 /** The text is not JSON (or not JSONC, where comments are allowed); nothing was changed. */
-export class JsonSyntaxError extends Error {
+export class JsonSyntaxError extends TtaError {
   override readonly name = 'JsonSyntaxError';
+  readonly code = 'TTA_JSON_SYNTAX' as const;
+
   constructor(
     readonly line: number,
     readonly column: number,
@@ -19,8 +22,10 @@ export class JsonSyntaxError extends Error {
 }
 
 /** The JSON is well formed but not shaped as expected (e.g. the container is a list). */
-export class JsonShapeError extends Error {
+export class JsonShapeError extends TtaError {
   override readonly name = 'JsonShapeError';
+  readonly code = 'TTA_JSON_SHAPE' as const;
+
   constructor(
     readonly line: number,
     readonly column: number,

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   isPersonaFileError,
   type PersonaFileIssue,
   PersonaRegistry,
   parsePersona,
+  readBoundedFile,
 } from '@tta-dev/personas';
 import { parse } from '../args.js';
 import { colors, eprintln, type Io, printJson, println } from '../Io.js';
@@ -48,7 +48,8 @@ async function checkFiles(files: readonly string[]): Promise<Result[]> {
   return Promise.all(
     files.map(async (file): Promise<Result> => {
       try {
-        const persona = parsePersona(file, await readFile(file, 'utf8'));
+        const text = await readBoundedFile(file);
+        const persona = parsePersona(file, text);
         return { file, valid: true, persona: persona.name };
       } catch (error) {
         if (isPersonaFileError(error)) return { file, valid: false, issues: error.issues };

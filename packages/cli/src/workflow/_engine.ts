@@ -7,6 +7,8 @@ import {
   openRunStore,
   type RunEvent,
   type RunResult,
+  type Step,
+  type WorkflowDefinition,
   WorkflowEngine,
 } from '@tta-dev/workflows';
 import { eprintln, type Io } from '../Io.js';
@@ -29,8 +31,7 @@ export async function withEngine<T>(
   store: FileRunStore = runStoreOf(io),
 ): Promise<T> {
   const tools = toolStepRunner({
-    servers: async () =>
-      (await loadMcpServers({ cwd: io.cwd, home: homeOf(io), env: io.env })).mcpServers,
+    servers: async () => (await loadToolServers(io)).mcpServers,
     registry,
     env: io.env,
     cwd: io.cwd,
@@ -72,6 +73,18 @@ function sayWhoHoldsTheProject(io: Io, scopes: PersonaScopes): void {
       io,
       `run ${runId} holds the project's persona (stage ${persona.run?.stage ?? '?'}, persona ${persona.name}): this run keeps its own persona scope, and the project's follows the stage started last.`,
     );
+}
+
+const loadToolServers = (io: Io) => loadMcpServers({ cwd: io.cwd, home: homeOf(io), env: io.env });
+
+/**
+ * Reads and checks the MCP servers file when the workflow has a `tool` step (a fallback's too),
+ * so that a missing or invalid file stops the run before it starts, not at its first tool step.
+ */
+export async function checkToolServers(io: Io, workflow: WorkflowDefinition): Promise<void> {
+  const usesTools = (step: Step): boolean =>
+    step.kind === 'tool' || (step.fallback ?? []).some(usesTools);
+  if (workflow.stages.some((stage) => stage.steps.some(usesTools))) await loadToolServers(io);
 }
 
 /** Exit code of a finished drive: 0 completed or suspended (waiting is not failing), 1 otherwise. */

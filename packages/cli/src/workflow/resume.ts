@@ -2,7 +2,7 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { reportResult, runStoreOf, withEngine } from './_engine.js';
+import { checkToolServers, reportResult, runStoreOf, withEngine } from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
@@ -39,6 +39,7 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
     throw usageError(`no run "${runId}" in ${io.cwd}/.tta/runs; see "tta workflow status"`);
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, started.workflow, registry);
+  await checkToolServers(io, workflow);
   const progress = progressPrinter(io, values.json === true);
   const result = await withEngine(
     io,

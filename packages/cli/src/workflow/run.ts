@@ -3,7 +3,7 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { reportResult, withEngine } from './_engine.js';
+import { checkToolServers, reportResult, withEngine } from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
@@ -44,11 +44,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   for (const pair of values.input ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw usageError(`tta workflow run: --input takes key=value, got "${pair}"`);
-    inputs[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const name = pair.slice(0, eq);
+    if (Object.hasOwn(inputs, name))
+      throw usageError(`tta workflow run: input "${name}" is given twice; give it once`);
+    inputs[name] = pair.slice(eq + 1);
   }
   const journal = values['dry-run'] ? undefined : autoJournal(io, values.journal);
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, positionals[0]!, registry);
+  await checkToolServers(io, workflow);
   if (values['dry-run']) {
     const plan = planRun(workflow, inputs, {
       project: detectProject(io.cwd),

@@ -1,3 +1,6 @@
+// Also the subpath `@tta-dev/core/errors`: this file alone, so that packages whose start-up time
+// counts (the persona store behind `tta-persona current`) can extend `TtaError` for free.
+
 /** Codes of the error classes @tta-dev/core raises; stable across releases. */
 export type CoreErrorCode =
   | 'TTA_TIMEOUT'

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -98,7 +98,32 @@ describe('the run server: reading runs', () => {
     const { runs } = (await response.json()) as { runs: { runId: string }[] };
     expect(runs.map((r) => r.runId)).toEqual(['run-new', 'run-old']);
     expect(runs).toEqual(await store.list());
-    expect(runs[0]).toMatchObject({ workflow: 'package-release', status: 'running', events: 2 });
+    // Nobody drives it (no lease): a crash, as far as anyone can tell.
+    expect(runs[0]).toMatchObject({
+      workflow: 'package-release',
+      status: 'interrupted',
+      events: 2,
+    });
+  });
+
+  it('keeps serving the other runs when one log is corrupt, and names the damage (no stack)', async () => {
+    await store.append('good', started);
+    await store.append('broken', started);
+    await appendFile(join(cwd, '.tta', 'runs', 'broken', 'events.jsonl'), 'not json\n{"seq":9}\n');
+    await serve();
+    const list = await get('/api/runs');
+    expect(list.status).toBe(200);
+    const { runs } = (await list.json()) as { runs: { runId: string; status: string }[] };
+    expect(runs.map((r) => [r.runId, r.status])).toEqual([
+      ['good', 'interrupted'],
+      ['broken', 'unreadable'],
+    ]);
+    const one = await get('/api/runs/broken');
+    expect(one.status).toBe(500);
+    const body = (await one.json()) as { error: string; code: string };
+    expect(body.code).toBe('TTA_RUN_LOG_CORRUPT');
+    expect(body.error).toMatch(/events\.jsonl:\d+: /);
+    expect(body.error).not.toMatch(/\n\s+at /);
   });
 
   it('shows one run with its events; 404 for an unknown run, 400 for a bad id', async () => {

@@ -10,7 +10,6 @@ import {
   type RunEvent,
   type RunStore,
   type RunSummary,
-  summarizeRun,
 } from '@tta-dev/workflows';
 import {
   checkLoopbackHostHeader,
@@ -144,8 +143,9 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
       throw new HttpError(400, `"${runId}" is not a run id (letters, digits, ".", "_", "-")`, {
         field: 'runId',
       });
+    // Read first: a broken log is an error of its own (500, naming the line), not a summary.
     const events = await store.read(runId);
-    const summary = summarizeRun(events);
+    const summary = events.length === 0 ? undefined : await store.summary(runId);
     if (summary === undefined) throw new HttpError(404, `no run "${runId}"`);
     return { summary, events };
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PersonaRegistry } from '@tta-dev/personas';
 import {
+  foldRun,
   InMemoryRunStore,
   parseWorkflow,
   type RunEvent,
@@ -44,8 +45,7 @@ export async function runWorkflow(
 
 /** The recorded output of a step that succeeded, or undefined. */
 export function stepOutput(events: readonly RunEvent[], step: string): unknown {
-  for (const e of events) if (e.type === 'step_succeeded' && e.step === step) return e.output;
-  return undefined;
+  return foldRun(events)?.outputs[step];
 }
 
 /** The error of a failed run, or undefined. */

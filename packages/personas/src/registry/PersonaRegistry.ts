@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { parseDocument } from 'yaml';
 import { BUILTIN_PERSONAS } from '../builtins/index.js';
+import { readBoundedFile } from '../files/readBoundedFile.js';
 import { PersonaFileError } from '../schema/PersonaFileError.js';
 import { type Persona, PersonaSchema } from '../schema/PersonaSchema.js';
 import { parsePersona } from '../schema/parsePersona.js';
@@ -100,7 +101,7 @@ export class PersonaRegistry {
       for (const file of await personaFiles(folder.path)) {
         let text = '';
         try {
-          text = await readFile(file, 'utf8');
+          text = await readBoundedFile(file);
           add(parsePersona(file, text), { kind: folder.kind, file });
         } catch (error) {
           const fileError =

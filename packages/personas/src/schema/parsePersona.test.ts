@@ -49,7 +49,25 @@ describe('parsePersona', () => {
       valid.replace('tokenBudget: 1800', 'tokenBudget: lots'),
       'tokenBudget',
       4,
-      /expected number/,
+      /^wrong type: expected number, got string "lots"$/,
+    ],
+    [
+      'a list where an object is expected',
+      valid.replace('allowedTools:\n  github: ["create_release", "get_*"]', 'allowedTools: [a]'),
+      'allowedTools',
+      6,
+      /^wrong type: expected object, got an array$/,
+    ],
+    [
+      'an alias bomb',
+      `a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+`,
+      '',
+      undefined,
+      /aliases \(\*name\) expand too far \(more than 100 times\)/,
     ],
     [
       'a missing field',

@@ -1,6 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, watch as watchFs } from 'node:fs';
+import { mkdirSync, readdirSync, watch as watchFs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readBoundedFileSync } from '../files/readBoundedFile.js';
+import { ConfigCorruptError } from './ConfigError.js';
 import type { ActivePersona, PersonaSwitch } from './PersonaConfig.js';
 import { type PersonaIdentity, PersonaStore } from './PersonaStore.js';
 import { parseConfig } from './readConfig.js';
@@ -197,7 +199,7 @@ export class PersonaScopes {
 function activeIn(file: string, lenient = false): ActivePersona | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFileSync(file, { refuse: (reason) => new ConfigCorruptError(file, reason) });
   } catch (error) {
     if (lenient || (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw Object.assign(error as NodeJS.ErrnoException, { path: file });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -171,6 +171,13 @@ describe('PersonaStore', () => {
         expect(await readdir(home)).toEqual([CONFIG_FILE]);
       },
     );
+  });
+
+  it('refuses a config.json that is a FIFO at once, instead of waiting for a writer', async () => {
+    execFileSync('mkfifo', [configFile()]);
+    const store = new PersonaStore({ home, now });
+    const error = await corruptError(store.read());
+    expect(error.message).toContain('it is a FIFO (named pipe), not a regular file');
   });
 
   it('reset() moves a corrupt file to a .bak-* backup and writes a fresh one', async () => {

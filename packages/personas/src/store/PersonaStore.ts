@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, watch as watchFs } from 'node:fs';
+import { mkdirSync, watch as watchFs } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { readBoundedFileSync } from '../files/readBoundedFile.js';
 import type { ActivePersona, PersonaConfig, PersonaSwitch } from './PersonaConfig.js';
 import { parseConfig, readConfig } from './readConfig.js';
 
@@ -179,7 +180,8 @@ export class PersonaStore {
   /** The active persona as the file holds it now; undefined when unreadable. */
   private activeNow(): ActivePersona | undefined {
     try {
-      return parseConfig(this.file, readFileSync(this.file, 'utf8')).activePersona ?? undefined;
+      const text = readBoundedFileSync(this.file);
+      return parseConfig(this.file, text).activePersona ?? undefined;
     } catch {
       return undefined;
     }

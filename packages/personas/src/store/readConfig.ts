@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readBoundedFile } from '../files/readBoundedFile.js';
 import { ConfigCorruptError } from './ConfigError.js';
 import type { PersonaConfig } from './PersonaConfig.js';
 
@@ -11,7 +11,9 @@ import type { PersonaConfig } from './PersonaConfig.js';
 export async function readConfig(file: string): Promise<PersonaConfig | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readBoundedFile(file, {
+      refuse: (reason) => new ConfigCorruptError(file, reason),
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // Some errors (EISDIR: a folder in its place) do not say which file; name it.

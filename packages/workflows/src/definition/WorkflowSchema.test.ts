@@ -88,7 +88,7 @@ describe('the step kinds of integrations', () => {
       '16:stages.0.steps.2.with.title: github pull_request needs with.title',
       '16:stages.0.steps.2.with.tag: with.tag is not used by github pull_request (it takes repo, remote, title, body, head, base, draft)',
       '18:stages.0.steps.3.github: Invalid option: expected one of "pull_request"|"release"|"ci_status"',
-      '19:stages.0.steps.4: Unrecognized key: "timeout"',
+      '21:stages.0.steps.4.timeout: unknown field "timeout"',
     ]);
   });
 });

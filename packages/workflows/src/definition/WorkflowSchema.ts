@@ -363,8 +363,8 @@ export const StepSchema = z.unknown().transform((raw, ctx) => {
   const kind = kinds[0]!;
   const parsed = BY_KIND[kind].safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+    // Kept as they are (unknown keys, wrong types), so that the loader words and places them.
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as z.core.$ZodRawIssue);
     return z.NEVER;
   }
   return { kind, ...parsed.data } as Step;
@@ -433,7 +433,27 @@ export const InputSchema = z
     required: z.boolean().default(false),
     enum: z.array(z.union([z.string(), z.number()])).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((input, ctx) => {
+    // What a run would refuse is refused at load: a default or choice not of the input's type.
+    const wrong = (value: unknown, path: (string | number)[]) => {
+      if (typeof value !== input.type)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `wrong type: a ${input.type} input takes ${input.type} values, got ${typeof value} ${JSON.stringify(value)}`,
+        });
+    };
+    if (input.default !== undefined) wrong(input.default, ['default']);
+    for (const [i, choice] of (input.enum ?? []).entries()) wrong(choice, ['enum', i]);
+    if (input.default !== undefined && input.enum !== undefined)
+      if (!input.enum.includes(input.default as string | number))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['default'],
+          message: `the default must be one of ${input.enum.join(', ')}`,
+        });
+  });
 export type WorkflowInput = z.output<typeof InputSchema>;
 
 export const StageSchema = z

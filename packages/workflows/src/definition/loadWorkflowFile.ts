@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { readBoundedFile } from '@tta-dev/personas';
 import { type ParseWorkflowOptions, parseWorkflow } from './parseWorkflow.js';
 import { WorkflowFileError } from './WorkflowFileError.js';
 import type { WorkflowDefinition } from './WorkflowSchema.js';
@@ -14,7 +14,7 @@ export async function loadWorkflowFile(
 ): Promise<WorkflowDefinition> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readBoundedFile(file);
   } catch (error) {
     throw new WorkflowFileError(file, [
       { path: '', message: `cannot read the file: ${(error as Error).message}` },

@@ -124,6 +124,94 @@ describe('parseWorkflow', () => {
       11,
       /<server>__<tool>/,
     ],
+    [
+      'a wrong type as a wrong type',
+      'name: demo\ndescription: A demo.\nstages: three\n',
+      'stages',
+      3,
+      /^wrong type: expected array, got string "three"$/,
+    ],
+    [
+      'a wrong type in a step',
+      minimal.replace('run: echo hello ${{ inputs.target }}', 'run: 3'),
+      'stages.0.steps.0.run',
+      11,
+      /^wrong type: expected string, got number 3$/,
+    ],
+    [
+      'an unknown field of a step at its own line',
+      minimal.replace(
+        '        expected: approval',
+        '        expected: approval\n        colour: red',
+      ),
+      'stages.0.steps.1.colour',
+      15,
+      /unknown field "colour"/,
+    ],
+    [
+      'an unknown function',
+      minimal.replace('inputs.target }}', "eval('1') }}"),
+      'stages.0.steps.0.run',
+      11,
+      /unknown function "eval" \(use contains, .*\) in \$\{\{ eval\('1'\) \}\}/,
+    ],
+    [
+      'an unknown name, also inside a call',
+      minimal.replace('inputs.target }}', "contains(secrets.X, 'a') }}"),
+      'stages.0.steps.0.run',
+      11,
+      /unknown name "secrets" \(use inputs, steps, memory, project, env\)/,
+    ],
+    [
+      'an input that is not declared',
+      minimal.replace('inputs.target }}', 'inputs.nope }}'),
+      'stages.0.steps.0.run',
+      11,
+      /input "nope" is not declared \(declared: target\)/,
+    ],
+    [
+      'a step that does not exist',
+      minimal.replace('steps.greet.output.exitCode', 'steps.nope.output.exitCode'),
+      'stages.0.gates.0.expression',
+      17,
+      /no step "nope" in this workflow/,
+    ],
+    [
+      'a step that runs later',
+      minimal.replace('inputs.target }}', 'steps.ask.output }}'),
+      'stages.0.steps.0.run',
+      11,
+      /step "ask" runs later: its output is not known here/,
+    ],
+    [
+      "a step's own output",
+      minimal.replace('expected: approval', 'expected: ${{ steps.ask.output }}'),
+      'stages.0.steps.1.expected',
+      14,
+      /step "ask" is this step/,
+    ],
+    [
+      "a stage's instructions using its own steps",
+      minimal.replace(
+        '    title: First',
+        '    title: First\n    instructions: ${{ steps.greet.output }}',
+      ),
+      'stages.0.instructions',
+      8,
+      /step "greet" runs later/,
+    ],
+    [
+      'an alias bomb',
+      `a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+`,
+      '',
+      undefined,
+      /aliases \(\*name\) expand too far \(more than 100 times\)/,
+    ],
   ])('reports %s with file, line and field', (_label, text, path, line, message) => {
     const error = errorOf(text);
     const issue = error.issues.find((i) => i.path === path);

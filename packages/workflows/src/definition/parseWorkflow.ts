@@ -1,12 +1,10 @@
 import {
   fieldPosition,
   locateZodIssue,
-  offsetPosition,
   type PersonaRegistry,
+  parseYamlFile,
 } from '@tta-dev/personas';
-import { type Document, LineCounter, parseDocument } from 'yaml';
-import { isExpressionError } from '../expressions/ExpressionError.js';
-import { templateExpressions } from '../expressions/template.js';
+import { expressionIssues } from './expressionIssues.js';
 import { WorkflowFileError, type WorkflowFileIssue } from './WorkflowFileError.js';
 import { type WorkflowDefinition, WorkflowSchema } from './WorkflowSchema.js';
 
@@ -14,8 +12,6 @@ export interface ParseWorkflowOptions {
   /** When given, every stage's persona must resolve in it (by name, alias or chat mode). */
   registry?: PersonaRegistry;
 }
-
-type Path = (string | number)[];
 
 /**
  * Parses and validates a workflow file's text (YAML): the schema, every `${{ }}` expression, and
@@ -27,20 +23,10 @@ export function parseWorkflow(
   text: string,
   options: ParseWorkflowOptions = {},
 ): WorkflowDefinition {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new WorkflowFileError(
-      file,
-      doc.errors.map((e) => ({
-        path: '',
-        ...offsetPosition(lines, e.pos[0]),
-        message: e.message.split('\n')[0] ?? e.message,
-      })),
-    );
-  }
-  const data: unknown = doc.toJS();
-  const issues: WorkflowFileIssue[] = [...expressionIssues(doc, lines, data, [])];
+  const parsed = parseYamlFile(text);
+  if (!parsed.ok) throw new WorkflowFileError(file, parsed.issues);
+  const { doc, lines, data } = parsed;
+  const issues: WorkflowFileIssue[] = expressionIssues(doc, lines, data);
   const result = WorkflowSchema.safeParse(data);
   if (!result.success)
     issues.push(...result.error.issues.flatMap((issue) => locateZodIssue(doc, lines, issue)));
@@ -57,36 +43,4 @@ export function parseWorkflow(
   }
   if (issues.length > 0) throw new WorkflowFileError(file, issues);
   return result.data!;
-}
-
-/** Every `${{ }}` in every string of the file must parse; reported where it is written. */
-function expressionIssues(
-  doc: Document,
-  lines: LineCounter,
-  value: unknown,
-  path: Path,
-): WorkflowFileIssue[] {
-  if (typeof value === 'string') {
-    if (!value.includes('${{')) return [];
-    try {
-      templateExpressions(value);
-      return [];
-    } catch (error) {
-      if (!isExpressionError(error)) throw error;
-      const where = fieldPosition(doc, lines, path);
-      return [
-        {
-          path: path.join('.'),
-          ...where,
-          message: `${error.reason} (character ${error.offset + 1} of the value)`,
-        },
-      ];
-    }
-  }
-  if (Array.isArray(value))
-    return value.flatMap((v, i) => expressionIssues(doc, lines, v, [...path, i]));
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([k, v]) => expressionIssues(doc, lines, v, [...path, k]));
-  }
-  return [];
 }

@@ -24,7 +24,13 @@ import type {
 } from '../runs/RunEvent.js';
 import { DONE_OUTCOMES, type RunState, type RunStatus } from '../runs/RunState.js';
 import { DEFAULT_LEASE_TTL_MS, type Lease, type RunStore } from '../runs/RunStore.js';
-import { isSecretKey } from '../runs/redactSecrets.js';
+import {
+  isSecretKey,
+  MIN_SECRET_LENGTH,
+  redactError,
+  redactSecrets,
+  secretValuesFromEnv,
+} from '../runs/redactSecrets.js';
 import { runMetrics, stageWorkMs } from '../runs/runMetrics.js';
 import { withLease } from '../runs/withLease.js';
 import { countTokensOf } from './countTokens.js';
@@ -73,6 +79,12 @@ interface Drive {
   readonly lease: Lease;
   /** The persona to give back when the drive ends, once it has read it. */
   personaBefore?: string | null;
+  /** The inputs as given (the log keeps secret ones redacted; a resume has only those). */
+  readonly inputs: Record<string, JsonValue>;
+  /** Values never to record: the environment's secrets and the secret inputs' values. */
+  readonly secrets: readonly string[];
+  /** The secret inputs' values alone, which the store does not know of. */
+  readonly inputSecrets: readonly string[];
 }
 
 const toJson = (value: unknown): JsonValue =>
@@ -96,18 +108,27 @@ export class WorkflowEngine {
     inputs: Record<string, unknown> = {},
     runId = newRunId(workflow.name),
   ): Promise<RunResult> {
-    const resolved = resolveInputs(workflow, inputs);
+    const resolved = toJson(resolveInputs(workflow, inputs)) as Record<string, JsonValue>;
+    const inputSecrets = secretInputValues(resolved);
     const lease = await this.lease(runId);
     return withLease(lease, () =>
       this.telemetry.drive(runId, workflow.name, undefined, async () => {
-        const first = await this.store(runId, {
-          type: 'run_started',
-          workflow: workflow.name,
-          inputs: toJson(resolved) as Record<string, JsonValue>,
-          personas: workflow.stages.map((s) => this.personaName(s.persona)),
-          ...this.telemetry.traceField(runId),
-        });
-        return this.driveGivingBack({ runId, state: initialState(first), lease }, workflow);
+        const first = await this.store(
+          runId,
+          {
+            type: 'run_started',
+            workflow: workflow.name,
+            inputs: resolved,
+            personas: workflow.stages.map((s) => this.personaName(s.persona)),
+            ...this.telemetry.traceField(runId),
+          },
+          inputSecrets,
+        );
+        const state = initialState(first);
+        return this.driveGivingBack(
+          { ...this.secretsOf(inputSecrets), runId, state, lease, inputs: resolved },
+          workflow,
+        );
       }),
     );
   }
@@ -124,7 +145,7 @@ export class WorkflowEngine {
       if (state.status === 'completed' || state.status === 'cancelled')
         return { runId, status: state.status, events };
       return this.telemetry.drive(runId, state.workflow, started, async () => {
-        const drive = { runId, state, lease };
+        const drive = { ...this.secretsOf([]), runId, state, lease, inputs: state.inputs };
         await this.append(drive, { type: 'run_resumed', by: lease.owner });
         return this.driveGivingBack(drive, workflow);
       });
@@ -179,7 +200,7 @@ export class WorkflowEngine {
     );
     const steps = stepsScope(state);
     const scope = (): ExpressionScope => ({
-      inputs: state.inputs,
+      inputs: drive.inputs,
       memory: state.memory,
       steps: steps(),
       project: this.options.project ?? {},
@@ -310,7 +331,9 @@ export class WorkflowEngine {
             return await stopWithin(limit.signal, () =>
               this.execute(drive, stage, definition, scope(), reportTokens, limit.signal),
             );
-          } catch (error) {
+          } catch (raw) {
+            // What leaves the attempt (to spans, retries, the log) never holds a secret.
+            const error = redactError(raw, { secrets: drive.secrets });
             await this.append(drive, {
               type: 'step_failed',
               stage: stage.id,
@@ -548,6 +571,11 @@ export class WorkflowEngine {
     return typeof personaStore === 'function' ? personaStore(drive.runId) : personaStore;
   }
 
+  /** The secrets of a drive: the environment's and those of the inputs given. */
+  private secretsOf(inputSecrets: readonly string[]): Pick<Drive, 'secrets' | 'inputSecrets'> {
+    return { secrets: [...secretValuesFromEnv(this.env()), ...inputSecrets], inputSecrets };
+  }
+
   private personaName(query: string): string {
     return this.options.registry.resolve(query)?.persona.name ?? query;
   }
@@ -558,13 +586,20 @@ export class WorkflowEngine {
 
   /** Appends an event of a drive and folds it into the drive's state. */
   private async append(drive: Drive, event: RunEventInput): Promise<RunEvent> {
-    const stored = await this.store(drive.runId, event);
+    const stored = await this.store(drive.runId, event, drive.inputSecrets);
     applyEvent(drive.state, stored);
     return stored;
   }
 
-  private async store(runId: string, event: RunEventInput): Promise<RunEvent> {
-    const stored = await this.options.store.append(runId, event);
+  /** Appends an event; the store redacts the environment's secrets, this the inputs'. */
+  private async store(
+    runId: string,
+    event: RunEventInput,
+    inputSecrets: readonly string[] = [],
+  ): Promise<RunEvent> {
+    const safe =
+      inputSecrets.length === 0 ? event : redactSecrets(event, { secrets: inputSecrets });
+    const stored = await this.options.store.append(runId, safe);
     this.telemetry.observe(stored);
     this.options.onEvent?.(stored);
     return stored;
@@ -575,6 +610,15 @@ export class WorkflowEngine {
     if (lease === undefined) throw new RunBusyError(runId);
     return lease;
   }
+}
+
+/** The values of the inputs whose names say they are secret (`token`, `NPM_TOKEN`…). */
+function secretInputValues(inputs: Record<string, JsonValue>): string[] {
+  return Object.entries(inputs).flatMap(([name, value]) =>
+    isSecretKey(name) && typeof value === 'string' && value.length >= MIN_SECRET_LENGTH
+      ? [value]
+      : [],
+  );
 }
 
 /** Whether a step is behind the run: done, or failed with `continueOnError`. */

@@ -4,6 +4,9 @@ import type { Expr } from './parseExpression.js';
 /** The names an expression may start from, e.g. `{ inputs, memory, steps, env }`. */
 export type ExpressionScope = Readonly<Record<string, unknown>>;
 
+/** The names a workflow's expressions start from: what the engine puts in their scope. */
+export const EXPRESSION_ROOTS = ['inputs', 'steps', 'memory', 'project', 'env'] as const;
+
 const toText = (value: unknown): string =>
   value === undefined || value === null
     ? ''
@@ -25,6 +28,9 @@ const FUNCTIONS: Record<string, (args: unknown[]) => unknown> = {
   fromJSON: ([text]) => JSON.parse(toText(text)),
   number: ([value]) => Number(value),
 };
+
+/** The functions expressions may call. */
+export const EXPRESSION_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS);
 
 /** Evaluates a parsed expression against `scope`; a missing field is `undefined`, not an error. */
 export function evaluate(expr: Expr, scope: ExpressionScope, source: string): unknown {
@@ -52,11 +58,7 @@ export function evaluate(expr: Expr, scope: ExpressionScope, source: string): un
     case 'call': {
       const fn = FUNCTIONS[expr.name];
       if (fn === undefined) {
-        throw new ExpressionError(
-          source,
-          expr.at,
-          `unknown function "${expr.name}" (use ${Object.keys(FUNCTIONS).join(', ')})`,
-        );
+        throw new ExpressionError(source, expr.at, unknownFunction(expr.name));
       }
       try {
         return fn(expr.args.map((a) => evaluate(a, scope, source)));
@@ -87,6 +89,10 @@ export function evaluate(expr: Expr, scope: ExpressionScope, source: string): un
     }
   }
 }
+
+/** The message for a call of a function that does not exist, at load or at run time. */
+export const unknownFunction = (name: string) =>
+  `unknown function "${name}" (use ${EXPRESSION_FUNCTIONS.join(', ')})`;
 
 /** Numbers compare as numbers (a numeric string counts), everything else by strict equality. */
 function looseEqual(a: unknown, b: unknown): boolean {

@@ -153,6 +153,11 @@ describe('FileRunStore on disk', () => {
     ],
     ['a missing event', (lines) => [lines[0]!, ...lines.slice(2)], /:2: seq jumps from 1 to 3/],
     [
+      'an event damaged into a line that is not JSON',
+      (lines) => [lines[0]!, '{"seq":2,"type":', ...lines.slice(2)],
+      /:2: not JSON, and the next event has seq 3 where 2 was due/,
+    ],
+    [
       'an event written twice',
       (lines) => [lines[0]!, lines[1]!, lines[1]!, ...lines.slice(2)],
       /:3: seq 2 comes again/,

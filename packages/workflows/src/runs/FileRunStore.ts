@@ -138,14 +138,19 @@ export class FileRunStore implements RunStore {
     const summaries: RunSummary[] = [];
     for (const runId of names) {
       options.signal?.throwIfAborted();
-      const summary = await listedRun(
-        runId,
-        () => this.read(runId),
-        () => fileLeaseHeld(join(this.root, runId), this.now()),
-      );
+      const summary = await this.summary(runId);
       if (summary !== undefined) summaries.push(summary);
     }
     return summaries.sort(compareRunSummaries);
+  }
+
+  async summary(runId: string, options: RunStoreCallOptions = {}): Promise<RunSummary | undefined> {
+    options.signal?.throwIfAborted();
+    return listedRun(
+      runId,
+      () => this.read(runId),
+      () => fileLeaseHeld(this.runDir(runId), this.now()),
+    );
   }
 
   async lease(

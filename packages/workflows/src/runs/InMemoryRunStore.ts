@@ -54,15 +54,20 @@ export class InMemoryRunStore implements RunStore {
   async list(options: RunStoreCallOptions = {}): Promise<RunSummary[]> {
     options.signal?.throwIfAborted();
     const summaries: RunSummary[] = [];
-    for (const [runId, events] of this.runs) {
-      const summary = await listedRun(
-        runId,
-        async () => events,
-        async () => (this.leases.get(runId)?.expiresAt ?? 0) > this.now(),
-      );
+    for (const runId of this.runs.keys()) {
+      const summary = await this.summary(runId);
       if (summary !== undefined) summaries.push(summary);
     }
     return summaries.sort(compareRunSummaries);
+  }
+
+  async summary(runId: string, options: RunStoreCallOptions = {}): Promise<RunSummary | undefined> {
+    options.signal?.throwIfAborted();
+    return listedRun(
+      runId,
+      () => this.read(runId),
+      async () => (this.leases.get(runId)?.expiresAt ?? 0) > this.now(),
+    );
   }
 
   async lease(

@@ -70,6 +70,11 @@ export interface RunStore {
   /** A summary of every run with events, newest first (then by run id). */
   list(options?: RunStoreCallOptions): Promise<RunSummary[]>;
   /**
+   * The summary of one run as `list()` gives it (`interrupted` when nobody drives a running
+   * run, `unreadable` for a broken log), or `undefined` for a run with no events.
+   */
+  summary(runId: string, options?: RunStoreCallOptions): Promise<RunSummary | undefined>;
+  /**
    * Takes the run's lease for `owner`, or resolves to `undefined` when another owner holds a live
    * one. Asking again with the same owner from the same process hands out a new lease and
    * supersedes the old one (whose `renew` then throws).

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { unlinkIfPresent } from './_atomicFile.js';
 import { clearStaleClaim } from './_fileLease.js';
+import { RunLogLockedError } from './errors/RunLogLockedError.js';
 
 /** The lock file of a run's log, held for the length of one append. */
 export const APPEND_LOCK = 'append.lock';
@@ -37,10 +38,7 @@ export async function withAppendLock<T>(dir: string, work: () => Promise<T>): Pr
       if (code !== 'EEXIST') throw error;
     }
     if (await clearStaleClaim(path)) continue;
-    if (Date.now() - since > WAIT_MS)
-      throw new Error(
-        `the log in ${dir} has been locked by another process for ${WAIT_MS / 1000} s; if no tta process is at work on it, remove ${path}`,
-      );
+    if (Date.now() - since > WAIT_MS) throw new RunLogLockedError(path, WAIT_MS);
     await new Promise((resolve) => setTimeout(resolve, Math.min(1 + attempt, 20)));
   }
   try {

@@ -29,6 +29,8 @@ export function parseRunLog(text: string, file: string, runId: string): RunEvent
 export class RunLogParser {
   /** Events accepted so far: the `seq` of the last one. */
   count = 0;
+  /** The line of a torn write since the last event accepted, to name it if it was no crash's. */
+  private torn: number | undefined;
 
   constructor(
     readonly file: string,
@@ -45,6 +47,7 @@ export class RunLogParser {
     try {
       raw = JSON.parse(line);
     } catch {
+      this.torn ??= lineNo;
       return undefined; // a torn write: see parseRunLog
     }
     const { file, runId } = this;
@@ -63,6 +66,12 @@ export class RunLogParser {
         `an event of run "${event.runId}", not "${runId}"`,
       );
     const expected = this.count + 1;
+    if (event.seq > expected && this.torn !== undefined)
+      throw new RunLogCorruptError(
+        file,
+        this.torn,
+        `not JSON, and the next event has seq ${event.seq} where ${expected} was due: this line was an event, damaged`,
+      );
     if (event.seq !== expected)
       throw new RunLogCorruptError(
         file,
@@ -80,6 +89,7 @@ export class RunLogParser {
           : 'run_started comes again',
       );
     this.count = expected;
+    this.torn = undefined;
     return event;
   }
 }

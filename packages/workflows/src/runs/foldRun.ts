@@ -245,7 +245,12 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
         stage.failure = event.error.message;
         work(state, stage.id, time);
         const step = event.step === undefined ? undefined : state.steps[event.step];
-        if (step !== undefined && !DONE_OUTCOMES.has(step.outcome)) {
+        // An interrupted step stays so until someone settles it (`completeStep`).
+        if (
+          step !== undefined &&
+          !DONE_OUTCOMES.has(step.outcome) &&
+          step.outcome !== 'interrupted'
+        ) {
           setOutcome(state, step, 'failed');
           step.error = event.error;
           step.end = time;

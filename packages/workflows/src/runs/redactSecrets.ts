@@ -126,6 +126,23 @@ export function redactSecrets<T>(value: T, options: RedactOptions = {}): T {
 }
 
 /**
+ * The error as it may be shown or recorded (on a span, in an event): the same error when its
+ * message holds no secret, else an error of the same name and code with the secrets replaced in
+ * its message (and no stack, which repeats the message).
+ */
+export function redactError(error: unknown, options: RedactOptions = {}): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = redactString(error.message, options);
+  if (message === error.message) return error;
+  const safe = new Error(message);
+  safe.name = error.name;
+  safe.stack = `${error.name}: ${message}`;
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(safe, { code });
+  return safe;
+}
+
+/**
  * The values of the environment variables whose names `isSecretKey` (at least
  * `MIN_SECRET_LENGTH` long), for `RedactOptions.secrets`.
  */

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} references are the syntax under test
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, realpath, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -140,6 +141,18 @@ describe('loadMcpServers', () => {
     expect(folder.message).toContain(`cannot read MCP servers file ${deep}`);
   });
 
+  it('refuses a FIFO and a file over 1 MiB at once, without reading them', async () => {
+    const fifo = join(project, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    const piped = await failure({ file: fifo, cwd: project, home, env: {} });
+    expect(piped.reason).toBe('unreadable');
+    expect(piped.message).toContain('it is a FIFO (named pipe), not a regular file');
+    const big = await write(join(project, 'big.json'), '');
+    await truncate(big, 2 * 1024 * 1024);
+    const tooBig = await failure({ file: big, cwd: project, home, env: {} });
+    expect(tooBig.message).toContain('it is 2 MiB; files over 1 MiB are refused');
+  });
+
   it('expands ${VAR} and ${VAR:-default} in command, args, env, cwd, url and headers', async () => {
     const file = await write(join(project, 'servers.json'), {
       mcpServers: {
@@ -261,7 +274,7 @@ describe('loadMcpServers', () => {
         path: 'mcpServers.wrong.args',
         line: 8,
         column: 32,
-        message: 'expected array, got string "-y"',
+        message: 'wrong type: expected array, got string "-y"',
       },
     ]);
     expect(error.message.split('\n')[0]).toBe(`invalid MCP servers file ${file}:`);
@@ -277,7 +290,9 @@ describe('loadMcpServers', () => {
         message: 'required field is missing (expected object)',
       },
     ]);
-    expect((await invalid('[]')).error.issues[0]?.message).toBe('expected object, got an array');
+    expect((await invalid('[]')).error.issues[0]?.message).toBe(
+      'wrong type: expected object, got an array',
+    );
   });
 
   it.each([

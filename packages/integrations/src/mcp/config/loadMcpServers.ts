@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ttaHome } from '@tta-dev/personas';
+import { readBoundedFile, ttaHome } from '@tta-dev/personas';
 import type { EnvSource } from './expandEnv.js';
 import { McpConfigError } from './McpConfigError.js';
 import type { McpServersConfig } from './McpServersConfig.js';
@@ -81,7 +81,7 @@ export async function loadMcpServers(
 
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readBoundedFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR')

@@ -1,7 +1,6 @@
 import { fieldPosition, locateZodIssue, offsetPosition } from '@tta-dev/personas';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { type EnvSource, expandEnv } from './expandEnv.js';
 import { McpConfigError, type McpConfigIssue } from './McpConfigError.js';
 import {
@@ -53,11 +52,7 @@ export function parseMcpServers(
 
   const result = McpServersConfigSchema.safeParse(data);
   if (!result.success)
-    fail(
-      result.error.issues.flatMap((issue) =>
-        locateZodIssue(doc, lines, issue, (i, path) => describe(i, valueAt(data, path))),
-      ),
-    );
+    fail(result.error.issues.flatMap((issue) => locateZodIssue(doc, lines, issue)));
 
   const issues: McpConfigIssue[] = [];
   const at = (path: Path, message: string) =>
@@ -158,31 +153,4 @@ function syntaxMessage(code: string, char: string): string {
     default:
       return `unexpected ${char === '' ? 'end of file' : `character ${JSON.stringify(char)}`}`;
   }
-}
-
-function describe(issue: z.core.$ZodIssue, value: unknown): string {
-  if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
-  if (issue.code === 'invalid_type') {
-    const expected = issue.expected === 'record' ? 'object' : issue.expected;
-    return value === undefined
-      ? `required field is missing (expected ${expected})`
-      : `expected ${expected}, got ${kindOf(value)}`;
-  }
-  return issue.message;
-}
-
-function valueAt(data: unknown, path: Path): unknown {
-  let value = data;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string | number, unknown>)[key];
-  }
-  return value;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${JSON.stringify(value)}`;
 }

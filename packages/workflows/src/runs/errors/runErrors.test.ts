@@ -7,6 +7,7 @@ import { isLeaseLostError, LeaseLostError } from './LeaseLostError.js';
 import { isRunBusyError, RunBusyError } from './RunBusyError.js';
 import { isRunFinishedError, RunFinishedError } from './RunFinishedError.js';
 import { isRunLogCorruptError, RunLogCorruptError } from './RunLogCorruptError.js';
+import { isRunLogLockedError, RunLogLockedError } from './RunLogLockedError.js';
 import { isRunNotFoundError, RunNotFoundError } from './RunNotFoundError.js';
 import { isStepNotWaitingError, StepNotWaitingError } from './StepNotWaitingError.js';
 
@@ -25,6 +26,11 @@ const cases = [
     new RunLogCorruptError('events.jsonl', 3, 'not JSON'),
     'TTA_RUN_LOG_CORRUPT',
     isRunLogCorruptError,
+  ],
+  [
+    new RunLogLockedError('.tta/runs/r/append.lock', 30_000),
+    'TTA_RUN_LOG_LOCKED',
+    isRunLogLockedError,
   ],
   [new RunNotFoundError('r'), 'TTA_RUN_NOT_FOUND', isRunNotFoundError],
   [new StepNotWaitingError('r', 's', ['review']), 'TTA_STEP_NOT_WAITING', isStepNotWaitingError],
