@@ -29,8 +29,9 @@ export const serveHelp = `Usage: tta mcp serve [--project DIR] [--run ID] [--con
 Runs the MCP persona gateway: your assistant connects to it instead of to each MCP server. It
 starts the servers the active persona allows, shows only that persona's tools (named
 <server>__<tool>) and follows the active persona live: the scope of --run, else the project's
-(the latest stage a run of it started, or "tta-persona <name> --project"), else the user's. It answers at once: servers
-start in the background and their tools follow with tools/list_changed.
+(the latest stage a run of it started, or "tta-persona <name> --project"), else the user's.
+It answers at once: servers start in the background and their tools follow with
+tools/list_changed.
 
 Servers come from .hypertool/mcp_servers.json (found upward from here), then
 ~/.hypertool/mcp_servers.json, or --config; the format is the one assistants use:

@@ -32,7 +32,7 @@ export async function current(argv: readonly string[], io: Io): Promise<number> 
     project: resolve(io.cwd, values.project ?? '.'),
     ...(values.run === undefined ? {} : { run: values.run }),
   });
-  const { persona: active, scope, file } = await scopes.effective();
+  const { persona: active, scope, file } = scopes.effectiveNow();
   if (values.json) {
     printJson(io, active === undefined ? null : { ...active, scope, file });
     return active === undefined ? 1 : 0;

@@ -111,10 +111,6 @@ export class PersonaScopes {
     return { persona, scope: persona === undefined ? undefined : 'user', file: this.user.file };
   }
 
-  async effective(): Promise<EffectivePersona> {
-    return this.effectiveNow();
-  }
-
   /** The effective persona (the `PersonaStore` reading, for a gateway). */
   async active(): Promise<ActivePersona | undefined> {
     return this.effectiveNow().persona;

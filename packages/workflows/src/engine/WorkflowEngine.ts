@@ -183,12 +183,7 @@ export class WorkflowEngine {
 
   private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
     const { state } = drive;
-    const currentPersona =
-      (
-        await this.personaStoreOf(drive)
-          ?.active()
-          .catch(() => undefined)
-      )?.name ?? null;
+    const currentPersona = await this.personaNow(drive);
     // The persona to return to is the one active before the run began (a resumed run too).
     const previousPersona =
       state.personaSwitches > 0 ? (state.personaBefore ?? null) : currentPersona;
@@ -541,10 +536,9 @@ export class WorkflowEngine {
 
   /** Switches the drive's persona scope back to what it held before the run, if it changed. */
   private async givePersonaBack(drive: Drive, previousPersona: string | null): Promise<void> {
-    const store = this.personaStoreOf(drive);
-    const current = (await store?.active().catch(() => undefined))?.name ?? null;
+    const current = await this.personaNow(drive);
     if (current === previousPersona) return;
-    if (previousPersona === null) await store?.activate(null);
+    if (previousPersona === null) await this.personaStoreOf(drive)?.activate(null);
     else await this.switchPersona(drive, previousPersona);
     await this.append(drive, { type: 'persona_switched', from: current, to: previousPersona });
   }
@@ -564,6 +558,17 @@ export class WorkflowEngine {
         ? {}
         : { run: { id: drive.runId, stage, pid: process.pid, host: hostname() } }),
     });
+  }
+
+  /** The persona the drive's scope holds now; null when none (or unreadable). */
+  private async personaNow(drive: Drive): Promise<string | null> {
+    return (
+      (
+        await this.personaStoreOf(drive)
+          ?.active()
+          .catch(() => undefined)
+      )?.name ?? null
+    );
   }
 
   private personaStoreOf(drive: Drive): PersonaStore | undefined {
