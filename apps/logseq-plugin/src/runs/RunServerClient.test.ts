@@ -106,7 +106,7 @@ describe('RunServerClient against the run server', () => {
     // Not waiting any more: the server's reason comes through.
     await expect(
       client.completeStep(runId(), 'release-notes', { output: 'again' }),
-    ).rejects.toThrow(/409 step "release-notes" of run ".*" is not waiting to be completed/);
+    ).rejects.toThrow(/409 run ".*" is already completed/);
   });
 
   it('says what is wrong: a bad token, a missing run, no server, a bad address', async () => {

@@ -85,6 +85,10 @@ interface Drive {
   readonly secrets: readonly string[];
   /** The secret inputs' values alone, which the store does not know of. */
   readonly inputSecrets: readonly string[];
+  /** Aborted by the run's cancellation, or when the lease is lost to another process. */
+  readonly signal: AbortSignal;
+  /** The `steps` scope of expressions, kept up to date as step events are appended. */
+  readonly steps: Record<string, { output: unknown }>;
 }
 
 const toJson = (value: unknown): JsonValue =>
@@ -125,10 +129,8 @@ export class WorkflowEngine {
           inputSecrets,
         );
         const state = initialState(first);
-        return this.driveGivingBack(
-          { ...this.secretsOf(inputSecrets), runId, state, lease, inputs: resolved },
-          workflow,
-        );
+        const base = { ...this.secretsOf(inputSecrets), runId, state, lease, inputs: resolved };
+        return this.keepingLease(base, (drive) => this.driveGivingBack(drive, workflow));
       }),
     );
   }
@@ -145,9 +147,11 @@ export class WorkflowEngine {
       if (state.status === 'completed' || state.status === 'cancelled')
         return { runId, status: state.status, events };
       return this.telemetry.drive(runId, state.workflow, started, async () => {
-        const drive = { ...this.secretsOf([]), runId, state, lease, inputs: state.inputs };
-        await this.append(drive, { type: 'run_resumed', by: lease.owner });
-        return this.driveGivingBack(drive, workflow);
+        const base = { ...this.secretsOf([]), runId, state, lease, inputs: state.inputs };
+        return this.keepingLease(base, async (drive) => {
+          await this.append(drive, { type: 'run_resumed', by: lease.owner });
+          return this.driveGivingBack(drive, workflow);
+        });
       });
     });
   }
@@ -181,6 +185,33 @@ export class WorkflowEngine {
     }
   }
 
+  /**
+   * Runs a drive renewing its lease every 10 s (the lease lasts 30 s), so that a long step keeps
+   * the run; a lease lost to another process aborts the drive's signal, which stops the step.
+   */
+  private async keepingLease<T>(
+    base: Omit<Drive, 'signal' | 'steps'>,
+    work: (drive: Drive) => Promise<T>,
+  ): Promise<T> {
+    const lost = new AbortController();
+    const heartbeat = setInterval(
+      () => base.lease.renew().catch((error: unknown) => lost.abort(error)),
+      DEFAULT_LEASE_TTL_MS / 3,
+    );
+    heartbeat.unref();
+    const signal =
+      this.options.signal === undefined
+        ? lost.signal
+        : AbortSignal.any([this.options.signal, lost.signal]);
+    try {
+      const steps: Drive['steps'] = {};
+      for (const id of Object.keys(base.state.steps)) scopeStep(steps, base.state, id);
+      return await work({ ...base, signal, steps });
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
   private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
     const { state } = drive;
     const currentPersona = await this.personaNow(drive);
@@ -193,11 +224,10 @@ export class WorkflowEngine {
     const env = Object.fromEntries(
       Object.entries(this.env()).filter(([name]) => !isSecretKey(name)),
     );
-    const steps = stepsScope(state);
     const scope = (): ExpressionScope => ({
       inputs: drive.inputs,
       memory: state.memory,
-      steps: steps(),
+      steps: drive.steps,
       project: this.options.project ?? {},
       env,
     });
@@ -232,7 +262,7 @@ export class WorkflowEngine {
           scope: scope(),
           cwd: this.options.cwd,
           env: this.env(),
-          ...(this.options.signal ? { signal: this.options.signal } : {}),
+          signal: drive.signal,
         });
         await this.append(drive, {
           type: result.passed ? 'gate_passed' : 'gate_failed',
@@ -321,7 +351,7 @@ export class WorkflowEngine {
             kind: definition.kind,
             attempt,
           });
-          const limit = attemptSignal(ctx.signal, definition, drive.lease);
+          const limit = attemptSignal(ctx.signal, definition);
           try {
             return await stopWithin(limit.signal, () =>
               this.execute(drive, stage, definition, scope(), reportTokens, limit.signal),
@@ -356,23 +386,10 @@ export class WorkflowEngine {
         await this.telemetry.inStep(runId, step, () =>
           primitive.run(
             undefined,
-            createContext({
-              workflowId: runId,
-              runId,
-              ...(this.options.signal ? { signal: this.options.signal } : {}),
-            }),
+            createContext({ workflowId: runId, runId, signal: drive.signal }),
           ),
         ),
       );
-      const memory: Record<string, JsonValue> = {};
-      if (
-        step.kind === 'memory' &&
-        typeof output === 'object' &&
-        output !== null &&
-        !Array.isArray(output)
-      )
-        Object.assign(memory, output);
-      if (step.saveAs !== undefined) memory[step.saveAs] = output;
       await this.append(drive, {
         type: 'step_succeeded',
         stage: stage.id,
@@ -381,7 +398,7 @@ export class WorkflowEngine {
         durationMs: Date.now() - startedAt,
         automated: true,
         ...(tokens === 0 ? {} : { tokens }),
-        ...(Object.keys(memory).length === 0 ? {} : { memory }),
+        ...(step.saveAs === undefined ? {} : { saveAs: step.saveAs }),
       });
       await this.options.store.sync?.(runId);
       return 'done';
@@ -593,6 +610,8 @@ export class WorkflowEngine {
   private async append(drive: Drive, event: RunEventInput): Promise<RunEvent> {
     const stored = await this.store(drive.runId, event, drive.inputSecrets);
     applyEvent(drive.state, stored);
+    if ('step' in stored && stored.step !== undefined)
+      scopeStep(drive.steps, drive.state, stored.step);
     return stored;
   }
 
@@ -636,53 +655,26 @@ function isDone(state: RunState, step: Step): boolean {
 }
 
 /**
- * The `steps` scope of expressions (`steps.<id>.output`), rebuilt when a step has ended: the
- * outputs of the steps done, and `{ failed, error }` for a step that failed without stopping.
+ * Sets one step in the `steps` scope of expressions (`steps.<id>.output`): the output of a step
+ * done, `{ failed, error }` for a step that failed without stopping the run, else nothing.
  */
-function stepsScope(state: RunState): () => Record<string, { output: unknown }> {
-  let at = -1;
-  let scope: Record<string, { output: unknown }> = {};
-  return () => {
-    if (at === state.events) return scope;
-    at = state.events;
-    scope = {};
-    for (const step of Object.values(state.steps))
-      if (step.id in state.outputs) scope[step.id] = { output: state.outputs[step.id] };
-      else if (step.outcome === 'failed')
-        scope[step.id] = { output: { failed: true, error: step.error ?? null } };
-    return scope;
-  };
+function scopeStep(scope: Record<string, { output: unknown }>, state: RunState, id: string): void {
+  if (id in state.outputs) scope[id] = { output: state.outputs[id] };
+  else if (state.steps[id]?.outcome === 'failed')
+    scope[id] = { output: { failed: true, error: state.steps[id]?.error ?? null } };
+  else delete scope[id];
 }
 
 /**
- * The signal of one attempt: the run's (cancellation) and the step's time limit, which aborts it
- * with a `TimeoutError`. While the attempt runs, the lease is renewed (a long step keeps the
- * run); a lease lost to another process aborts the attempt with `LeaseLostError`. `done` stops
- * the timers.
+ * The signal of one attempt: the drive's (cancellation, a lost lease) and the step's time limit,
+ * which aborts it with a `TimeoutError`. `done` clears the timer.
  */
-function attemptSignal(
-  run: AbortSignal,
-  step: Step,
-  lease: Lease,
-): { signal: AbortSignal; done: () => void } {
-  const controller = new AbortController();
+function attemptSignal(drive: AbortSignal, step: Step): { signal: AbortSignal; done: () => void } {
   const limit = step.timeoutMs;
-  const timer =
-    limit === undefined
-      ? undefined
-      : setTimeout(() => controller.abort(new TimeoutError(step.id, limit)), limit);
-  const heartbeat = setInterval(
-    () => lease.renew().catch((lost: unknown) => controller.abort(lost)),
-    DEFAULT_LEASE_TTL_MS / 3,
-  );
-  heartbeat.unref();
-  return {
-    signal: AbortSignal.any([run, controller.signal]),
-    done: () => {
-      clearTimeout(timer);
-      clearInterval(heartbeat);
-    },
-  };
+  if (limit === undefined) return { signal: drive, done: () => undefined };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TimeoutError(step.id, limit)), limit);
+  return { signal: AbortSignal.any([drive, controller.signal]), done: () => clearTimeout(timer) };
 }
 
 function errorInfo(error: unknown): ErrorInfo {

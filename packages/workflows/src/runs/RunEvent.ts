@@ -97,8 +97,11 @@ const StepSucceeded = event('step_succeeded', {
   /** Done by the engine itself, not by an assistant or a person: counts towards the automation ratio. */
   automated: z.boolean(),
   tokens: Tokens,
-  /** What the step put into the run memory (`saveAs`, a `memory` step). */
-  memory: z.record(z.string(), JsonValueSchema).optional(),
+  /**
+   * The memory key its output also goes to. (A `memory` step's output, an object, is merged into
+   * the run memory: the fold knows the step's kind from `step_started`.)
+   */
+  saveAs: Name.optional(),
 });
 /** A step whose `when` was false: it did nothing, and counts as neither done nor failed. */
 const StepSkipped = event('step_skipped', {

@@ -219,13 +219,15 @@ describe('foldRun', () => {
       run(
         started,
         stage,
-        succeeded('a', { memory: { version: '1.2.0' } }),
+        { ...stepStarted('m'), kind: 'memory' } as RunEventInput,
+        { ...succeeded('m'), output: { version: '1.2.0' } } as RunEventInput,
+        succeeded('a', { saveAs: 'built' }),
         { ...suspended('b'), saveAs: 'review' } as RunEventInput,
         completed('b'),
       ),
     )!;
-    expect(state.memory).toEqual({ version: '1.2.0', review: 1 });
-    expect(state.outputs).toEqual({ a: 'a', b: 1 });
+    expect(state.memory).toEqual({ version: '1.2.0', built: 'a', review: 1 });
+    expect(state.outputs).toEqual({ m: { version: '1.2.0' }, a: 'a', b: 1 });
   });
 
   it('marks what a dead drive left started as interrupted when the run is resumed', () => {

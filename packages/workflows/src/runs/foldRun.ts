@@ -117,7 +117,7 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       step.end = time;
       if (event.tokens !== undefined) step.tokens = (step.tokens ?? 0) + event.tokens;
       delete step.error;
-      done(state, step, event.output, event.memory);
+      done(state, step, event.output, memoryOf(step, event.output, event.saveAs));
       work(state, event.stage, time);
       progress(state);
       break;
@@ -354,6 +354,23 @@ function done(
 ): void {
   state.outputs[step.id] = output;
   if (memory !== undefined) Object.assign(state.memory, memory);
+}
+
+/** What a step done by the engine puts into the run memory: a `memory` step's object, `saveAs`. */
+function memoryOf(
+  step: StepState,
+  output: JsonValue,
+  saveAs: string | undefined,
+): Record<string, JsonValue> | undefined {
+  const merged =
+    step.kind === 'memory' &&
+    typeof output === 'object' &&
+    output !== null &&
+    !Array.isArray(output)
+      ? { ...output }
+      : undefined;
+  if (saveAs === undefined) return merged;
+  return { ...merged, [saveAs]: output };
 }
 
 function addTokens(state: RunState, event: RunEvent, tokens: number): void {
