@@ -36,7 +36,11 @@ export { createGatewayServer, GATEWAY_INFO } from './mcp/gateway/createGatewaySe
 export type { DownstreamState } from './mcp/gateway/Downstream.js';
 export { DEFAULT_START_TIMEOUT_MS } from './mcp/gateway/Downstream.js';
 export type { GatewayLog } from './mcp/gateway/GatewayLog.js';
-export type { GatewayOptions, GatewaySession } from './mcp/gateway/PersonaGateway.js';
+export type {
+  ActivePersonaSource,
+  GatewayOptions,
+  GatewaySession,
+} from './mcp/gateway/PersonaGateway.js';
 export {
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_LIST_WAIT_MS,

@@ -36,7 +36,7 @@ describe('the tta and tta-persona bins', () => {
     expect(switched.stdout).toContain('tta-frontend-engineer');
     expect(await run('tta', ['persona', 'current'])).toMatchObject({
       code: 0,
-      stdout: '🎨 Frontend Engineer (tta-frontend-engineer)\n',
+      stdout: '🎨 Frontend Engineer (tta-frontend-engineer) · user scope\n',
     });
   });
 

@@ -16,19 +16,22 @@ import {
   PersonaGateway,
   serveHttp,
 } from '@tta-dev/integrations/gateway';
-import { type PersonaRegistry, PersonaStore } from '@tta-dev/personas';
+import { type PersonaRegistry, PersonaScopes } from '@tta-dev/personas';
+import { RUN_ID_PATTERN } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { CliError, usageError } from '../CliError.js';
 import { eprintln, type Io, println } from '../Io.js';
 import { homeOf, loadRegistry } from '../persona/_registry.js';
 import { MCP_TOKEN, serveToken, tokenNote } from '../serve/serveToken.js';
 
-export const serveHelp = `Usage: tta mcp serve [--project DIR] [--config FILE] [--persona NAME] [--http [--port N] [--host H] [--token T]]
+export const serveHelp = `Usage: tta mcp serve [--project DIR] [--run ID] [--config FILE] [--persona NAME] [--http [--port N] [--host H] [--token T]]
 
 Runs the MCP persona gateway: your assistant connects to it instead of to each MCP server. It
 starts the servers the active persona allows, shows only that persona's tools (named
-<server>__<tool>) and follows "tta-persona <name>" switches live. It answers at once: servers
-start in the background and their tools follow with tools/list_changed.
+<server>__<tool>) and follows the active persona live: the scope of --run, else the project's
+(the latest stage a run of it started, or "tta-persona <name> --project"), else the user's.
+It answers at once: servers start in the background and their tools follow with
+tools/list_changed.
 
 Servers come from .hypertool/mcp_servers.json (found upward from here), then
 ~/.hypertool/mcp_servers.json, or --config; the format is the one assistants use:
@@ -37,6 +40,7 @@ Servers come from .hypertool/mcp_servers.json (found upward from here), then
 Options:
   --project DIR    the project whose .hypertool/ (servers, personas) and .tta/runs are used
                    (default: the working folder); for assistants that start servers elsewhere
+  --run ID         follow the persona of this run of the project (then the project's, the user's)
   --config FILE    the MCP servers file to use
   --persona NAME   pin one persona for the life of the process (switches are ignored)
   --http           serve Streamable HTTP instead of stdio (one session per client)
@@ -63,6 +67,7 @@ but the protocol.`;
 export async function serve(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse('tta mcp serve', argv, {
     project: { type: 'string' },
+    run: { type: 'string' },
     config: { type: 'string' },
     persona: { type: 'string' },
     http: { type: 'boolean' },
@@ -104,6 +109,10 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
   };
   // The project's files are found from here; --config stays relative to the working folder.
   const cwd = await projectFolder(io.cwd, values.project);
+  if (values.run !== undefined && !RUN_ID_PATTERN.test(values.run))
+    throw usageError(
+      `tta mcp serve: --run "${values.run}" is no run id (letters, digits, ".", "_", "-"); see "tta workflow status"`,
+    );
 
   // Resolved before any server starts, so that a bad token fails at once.
   const token = values.http ? await serveToken(io, values.token, MCP_TOKEN) : undefined;
@@ -140,7 +149,11 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
   const gateway = await PersonaGateway.start({
     servers: startedIn(servers.mcpServers, cwd),
     registry,
-    store: new PersonaStore({ home: homeOf(io) }),
+    store: new PersonaScopes({
+      home: homeOf(io),
+      project: cwd,
+      ...(values.run === undefined ? {} : { run: values.run }),
+    }),
     ...(values.persona === undefined ? {} : { persona: values.persona }),
     callTimeoutMs,
     startTimeoutMs,

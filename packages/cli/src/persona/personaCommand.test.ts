@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PersonaScopes } from '@tta-dev/personas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { captureIo } from '../io.testkit.js';
@@ -57,13 +58,48 @@ describe('tta-persona', () => {
     expect(switched.code).toBe(0);
     expect(switched.out).toContain('Observability Expert (tta-observability-expert) is now active');
     expect((await run(['current'])).out).toBe(
-      '📊 Observability Expert (tta-observability-expert)\n',
+      '📊 Observability Expert (tta-observability-expert) · user scope\n',
     );
     expect((await run(['list'])).out).toMatch(/\*\s+📊 tta-observability-expert/);
     expect((await config()).activePersona).toMatchObject({
       name: 'tta-observability-expert',
       source: 'builtin',
     });
+  });
+
+  it('current names the scope of the persona in force: a run of the project, the project, the user', async () => {
+    expect((await run(['backend'])).code).toBe(0);
+    const switched = await run(['testing', '--project']);
+    expect(switched.out).toContain('is now active in this project');
+    // --project writes the project's scope; the user's keeps its persona.
+    expect((await config()).activePersona.name).toBe('tta-backend-engineer');
+    expect((await run(['current'])).out).toBe(
+      '🧪 Testing Specialist (tta-testing-specialist) · project scope\n',
+    );
+    expect((await run(['current'], { cwd: home })).out).toBe(
+      '⚙️ Backend Engineer (tta-backend-engineer) · user scope\n',
+    );
+    // A run's scope, as the engine writes it while a stage of run r1 runs (this process is alive).
+    const runScope = new PersonaScopes({ home, project }).runScope('r1');
+    await runScope.activate({
+      name: 'tta-devops-engineer',
+      displayName: 'DevOps Engineer',
+      icon: '🚀',
+      source: 'builtin',
+      run: { id: 'r1', stage: 'ship', pid: process.pid, host: hostname() },
+    });
+    expect((await run(['current'])).out).toBe(
+      '🚀 DevOps Engineer (tta-devops-engineer) · project scope, stage ship of run r1\n',
+    );
+    expect((await run(['current', '--run', 'r1'])).out).toContain('· run r1 scope');
+    expect(JSON.parse((await run(['current', '--json'])).out)).toMatchObject({
+      name: 'tta-devops-engineer',
+      scope: 'project',
+      file: join(project, '.tta', 'persona-runs', 'r1.json'),
+    });
+    // Given back: the project's own persona is in force again.
+    await runScope.activate(null);
+    expect((await run(['current'])).out).toContain('(tta-testing-specialist) · project scope');
   });
 
   it.each([

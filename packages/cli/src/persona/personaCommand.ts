@@ -20,8 +20,8 @@ export const personaHelp = (bin: string) => `Usage: ${bin} <command> [options]
 
 Commands:
   list                      list personas (* marks the active one)
-  current                   print the active persona
-  use <name>                switch to a persona by name, alias or chat mode
+  current                   print the persona in force here and its scope (run, project, user)
+  use <name> [--project]    switch to a persona by name, alias or chat mode (user's scope)
   show <name>               print what a persona allows
   validate [files...]       check persona files against the schema
   history                   recent switches
@@ -33,7 +33,7 @@ Options:
   -h, --help   help for ${bin} or for a command
 
 Personas live in ~/.hypertool/personas/ and .hypertool/personas/ (JSON or YAML); the active one
-in ~/.hypertool/config.json. TTA_HOME replaces ~/.hypertool. NO_COLOR turns colours off.`;
+in ~/.hypertool/config.json (the user's), .tta/persona.json (the project's) and each run's own. TTA_HOME replaces ~/.hypertool. NO_COLOR turns colours off.`;
 
 /** Runs `tta-persona <argv>` (also `tta persona <argv>`); resolves to the exit code. */
 export async function runPersonaCommand(

@@ -1,21 +1,27 @@
-import { PersonaStore } from '@tta-dev/personas';
+import { PersonaScopes } from '@tta-dev/personas';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { homeOf, loadRegistry, resolveOrFail, sourceLabel } from './_registry.js';
 
-export const useHelp = `Usage: tta-persona use <name> [--json]
-       tta-persona <name>
+export const useHelp = `Usage: tta-persona use <name> [--project] [--json]
+       tta-persona <name> [--project]
 
-Switches the active persona. <name> is a persona's name, an alias (backend, obs, ds...) or a
-chat mode name (backend-developer...). The MCP gateway follows the switch live.
+Switches the active persona of the user (or, with --project, of the project in the working
+folder, which comes first there). <name> is a persona's name, an alias (backend, obs, ds...) or
+a chat mode name (backend-developer...). The MCP gateway follows the switch live. A workflow run
+switches its own scope, never these.
 
 Options:
-  --json   print the switch as JSON
+  --project  switch the project's scope (.tta/persona.json) instead of the user's
+  --json     print the switch as JSON
   -h, --help`;
 
 export async function use(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse('tta-persona use', argv, { json: { type: 'boolean' } });
+  const { values, positionals } = parse('tta-persona use', argv, {
+    project: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
   if (values.help) {
     println(io, useHelp);
     return 0;
@@ -25,7 +31,8 @@ export async function use(argv: readonly string[], io: Io): Promise<number> {
   const registry = await loadRegistry(io);
   const loaded = resolveOrFail(registry, positionals[0]!);
   const { persona } = loaded;
-  const store = new PersonaStore({ home: homeOf(io) });
+  const scopes = new PersonaScopes({ home: homeOf(io), project: io.cwd });
+  const store = values.project ? scopes.project! : scopes.user;
   const change = await store.activate({
     name: persona.name,
     displayName: persona.displayName,
@@ -50,7 +57,7 @@ export async function use(argv: readonly string[], io: Io): Promise<number> {
         : c.dim(` (was ${change.from} for ${formatDuration(change.previousDurationMs ?? 0)})`);
   println(
     io,
-    `${persona.icon} ${c.bold(persona.displayName)} ${c.dim(`(${persona.name})`)} is now active${was}`,
+    `${persona.icon} ${c.bold(persona.displayName)} ${c.dim(`(${persona.name})`)} is now active${values.project ? ' in this project' : ''}${was}`,
   );
   println(
     io,

@@ -1,6 +1,6 @@
 import { createStepRunners, loadMcpServers, toolStepRunner } from '@tta-dev/integrations';
 import type { PersonaRegistry } from '@tta-dev/personas';
-import { PersonaStore } from '@tta-dev/personas';
+import { PersonaScopes } from '@tta-dev/personas';
 import {
   detectProject,
   type FileRunStore,
@@ -39,13 +39,15 @@ export async function withEngine<T>(
       if (level !== 'debug') eprintln(io, `[tta mcp] ${level}: ${message}`);
     },
   });
-  const personaStore = new PersonaStore({ home: homeOf(io) });
+  // A run switches its own persona scope, never the user's nor another run's.
+  const scopes = new PersonaScopes({ home: homeOf(io), project: io.cwd });
   // A config.json that cannot be read (a folder, corrupt) stops the command before the run starts.
-  await personaStore.read();
+  await scopes.user.read();
+  sayWhoHoldsTheProject(io, scopes);
   const engine = new WorkflowEngine({
     store,
     registry,
-    personaStore,
+    personaStore: (runId) => scopes.runScope(runId),
     cwd: io.cwd,
     env: io.env,
     project: detectProject(io.cwd),
@@ -58,6 +60,19 @@ export async function withEngine<T>(
   } finally {
     await tools.close();
   }
+}
+
+/**
+ * Tells a run started beside others in the same project what they hold: each run keeps its own
+ * persona scope (nothing waits), and the project's persona, which gateways of the project follow,
+ * is that of the stage started last.
+ */
+function sayWhoHoldsTheProject(io: Io, scopes: PersonaScopes): void {
+  for (const { runId, persona } of scopes.liveRuns())
+    eprintln(
+      io,
+      `run ${runId} holds the project's persona (stage ${persona.run?.stage ?? '?'}, persona ${persona.name}): this run keeps its own persona scope, and the project's follows the stage started last.`,
+    );
 }
 
 const loadToolServers = (io: Io) => loadMcpServers({ cwd: io.cwd, home: homeOf(io), env: io.env });

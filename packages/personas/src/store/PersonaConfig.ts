@@ -7,6 +7,16 @@ export interface ActivePersona {
   readonly source: string;
   /** ISO time of the switch. */
   readonly since: string;
+  /** The run that switched to it, in a run's scope: a gateway skips the scope of a dead run. */
+  readonly run?: PersonaHolder;
+}
+
+/** The run that holds a scope, and the stage it switched for. */
+export interface PersonaHolder {
+  readonly id: string;
+  readonly stage: string;
+  readonly pid: number;
+  readonly host: string;
 }
 
 /** One switch, kept in the bounded history. */

@@ -1,6 +1,6 @@
 import { mkdirSync, watch as watchFs } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { readBoundedFileSync } from '../files/readBoundedFile.js';
 import type { ActivePersona, PersonaConfig, PersonaSwitch } from './PersonaConfig.js';
 import { parseConfig, readConfig } from './readConfig.js';
@@ -12,6 +12,11 @@ import { ttaHome } from './ttaHome.js';
 export interface PersonaStoreOptions {
   /** Folder of `config.json`. Default: `ttaHome()` (`$TTA_HOME` or `~/.hypertool`). */
   home?: string;
+  /**
+   * The file itself, for a scope other than the user's (a project's `.tta/persona.json`, a
+   * run's); `home` is then its folder. Default: `<home>/config.json`.
+   */
+  file?: string;
   /** Switches kept in the history. Default: `DEFAULT_HISTORY_LIMIT`. */
   historyLimit?: number;
   /** Clock. Default: `Date.now`. */
@@ -21,8 +26,11 @@ export interface PersonaStoreOptions {
 export const DEFAULT_HISTORY_LIMIT = 50;
 export const CONFIG_FILE = 'config.json';
 
-/** What `activate` records about the persona it switches to. */
-export type PersonaIdentity = Pick<ActivePersona, 'name' | 'displayName' | 'icon' | 'source'>;
+/** What `activate` records about the persona it switches to (and the run that switched, if any). */
+export type PersonaIdentity = Pick<
+  ActivePersona,
+  'name' | 'displayName' | 'icon' | 'source' | 'run'
+>;
 
 /**
  * The active persona, kept in `config.json` where the gateway, the workflow engine and other
@@ -36,8 +44,8 @@ export class PersonaStore {
   private readonly now: () => number;
 
   constructor(options: PersonaStoreOptions = {}) {
-    this.home = options.home ?? ttaHome();
-    this.file = join(this.home, CONFIG_FILE);
+    this.home = options.file === undefined ? (options.home ?? ttaHome()) : dirname(options.file);
+    this.file = options.file ?? join(this.home, CONFIG_FILE);
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.now = options.now ?? Date.now;
   }
@@ -159,8 +167,9 @@ export class PersonaStore {
       });
     };
     // config.json is replaced by rename, so watch the folder, not the file.
+    const name = basename(this.file);
     const watcher = watchFsSafe(this.home, (file) => {
-      if (file === CONFIG_FILE) changed();
+      if (file === name) changed();
     });
     return () => {
       closed = true;

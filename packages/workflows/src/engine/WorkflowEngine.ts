@@ -44,8 +44,12 @@ import { stopWithin } from './stopWithin.js';
 export interface EngineOptions {
   store: RunStore;
   registry: PersonaRegistry;
-  /** Switched at every stage boundary (so the gateway follows) and back at the end. */
-  personaStore?: PersonaStore;
+  /**
+   * The persona scope a run switches at every stage boundary (so the gateway follows) and gives
+   * back when its drive ends, however it ends: a store, or the scope of each run by its id (the
+   * CLI gives the run's own scope in its project, `PersonaScopes.runScope`).
+   */
+  personaStore?: PersonaStore | ((runId: string) => PersonaStore);
   /** Folder commands run in. */
   cwd: string;
   /** Environment of commands. Default: `process.env`. */
@@ -73,6 +77,8 @@ interface Drive {
   readonly runId: string;
   readonly state: RunState;
   readonly lease: Lease;
+  /** The persona to give back when the drive ends, once it has read it. */
+  personaBefore?: string | null;
   /** The inputs as given (the log keeps secret ones redacted; a resume has only those). */
   readonly inputs: Record<string, JsonValue>;
   /** Values never to record: the environment's secrets and the secret inputs' values. */
@@ -124,7 +130,7 @@ export class WorkflowEngine {
         );
         const state = initialState(first);
         const base = { ...this.secretsOf(inputSecrets), runId, state, lease, inputs: resolved };
-        return this.keepingLease(base, (drive) => this.drive(drive, workflow));
+        return this.keepingLease(base, (drive) => this.driveGivingBack(drive, workflow));
       }),
     );
   }
@@ -144,7 +150,7 @@ export class WorkflowEngine {
         const base = { ...this.secretsOf([]), runId, state, lease, inputs: state.inputs };
         return this.keepingLease(base, async (drive) => {
           await this.append(drive, { type: 'run_resumed', by: lease.owner });
-          return this.drive(drive, workflow);
+          return this.driveGivingBack(drive, workflow);
         });
       });
     });
@@ -163,6 +169,20 @@ export class WorkflowEngine {
     const { by = 'person', ...rest } = options;
     const [event] = await completeStep(this.options.store, runId, stepId, { output, ...rest }, by);
     return event!;
+  }
+
+  /**
+   * Drives, and gives the persona back when the drive ends by an exception too (`finish` gives it
+   * back on every other way out; a signal or EPIPE stops the steps, which ends there).
+   */
+  private async driveGivingBack(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
+    try {
+      return await this.drive(drive, workflow);
+    } catch (error) {
+      if (drive.personaBefore !== undefined)
+        await this.givePersonaBack(drive, drive.personaBefore).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -194,11 +214,11 @@ export class WorkflowEngine {
 
   private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
     const { state } = drive;
-    const currentPersona =
-      (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
+    const currentPersona = await this.personaNow(drive);
     // The persona to return to is the one active before the run began (a resumed run too).
     const previousPersona =
       state.personaSwitches > 0 ? (state.personaBefore ?? null) : currentPersona;
+    drive.personaBefore = previousPersona;
     let activePersona = currentPersona;
     // So that `when` can see configuration (PROMETHEUS_URL); secrets stay out of expressions.
     const env = Object.fromEntries(
@@ -216,7 +236,7 @@ export class WorkflowEngine {
       if (state.stages.find((s) => s.id === stage.id)?.status === 'completed') continue;
       const persona = this.personaName(stage.persona);
       if (persona !== activePersona) {
-        await this.switchPersona(persona);
+        await this.switchPersona(drive, persona, stage.id);
         await this.append(drive, { type: 'persona_switched', from: activePersona, to: persona });
         activePersona = persona;
       }
@@ -517,13 +537,7 @@ export class WorkflowEngine {
     previousPersona: string | null,
     completed = false,
   ): Promise<RunResult> {
-    const current =
-      (await this.options.personaStore?.active().catch(() => undefined))?.name ?? null;
-    if (current !== previousPersona) {
-      if (previousPersona === null) await this.options.personaStore?.activate(null);
-      else await this.switchPersona(previousPersona);
-      await this.append(drive, { type: 'persona_switched', from: current, to: previousPersona });
-    }
+    await this.givePersonaBack(drive, previousPersona);
     if (completed) {
       const metrics = runMetrics(drive.state);
       await this.append(drive, {
@@ -537,16 +551,46 @@ export class WorkflowEngine {
     return { runId: drive.runId, status: drive.state.status, events };
   }
 
-  private async switchPersona(name: string): Promise<void> {
+  /** Switches the drive's persona scope back to what it held before the run, if it changed. */
+  private async givePersonaBack(drive: Drive, previousPersona: string | null): Promise<void> {
+    const current = await this.personaNow(drive);
+    if (current === previousPersona) return;
+    if (previousPersona === null) await this.personaStoreOf(drive)?.activate(null);
+    else await this.switchPersona(drive, previousPersona);
+    await this.append(drive, { type: 'persona_switched', from: current, to: previousPersona });
+  }
+
+  /** Switches the drive's scope; `stage` (the one it switches for) is recorded as its holder. */
+  private async switchPersona(drive: Drive, name: string, stage?: string): Promise<void> {
     const found = this.options.registry.resolve(name);
-    if (this.options.personaStore === undefined || found === undefined) return;
+    const store = this.personaStoreOf(drive);
+    if (store === undefined || found === undefined) return;
     const { persona, source } = found;
-    await this.options.personaStore.activate({
+    await store.activate({
       name: persona.name,
       displayName: persona.displayName,
       icon: persona.icon,
       source: source.file ?? 'builtin',
+      ...(stage === undefined
+        ? {}
+        : { run: { id: drive.runId, stage, pid: process.pid, host: hostname() } }),
     });
+  }
+
+  /** The persona the drive's scope holds now; null when none (or unreadable). */
+  private async personaNow(drive: Drive): Promise<string | null> {
+    return (
+      (
+        await this.personaStoreOf(drive)
+          ?.active()
+          .catch(() => undefined)
+      )?.name ?? null
+    );
+  }
+
+  private personaStoreOf(drive: Drive): PersonaStore | undefined {
+    const { personaStore } = this.options;
+    return typeof personaStore === 'function' ? personaStore(drive.runId) : personaStore;
   }
 
   /** The secrets of a drive: the environment's and those of the inputs given. */

@@ -45,13 +45,19 @@ import { TokenLedger, type TokenUsage } from './TokenLedger.js';
 import { textResult as text } from './toolResult.js';
 import { WORKFLOW_TOOL_NAMES, WORKFLOW_TOOLS } from './workflowToolList.js';
 
+/** What the gateway reads, watches and switches the active persona through. */
+export type ActivePersonaSource = Pick<PersonaStore, 'home' | 'active' | 'activate' | 'watch'>;
+
 export interface GatewayOptions {
   /** The downstream servers, by name (from mcp_servers.json). */
   servers: Readonly<Record<string, McpServerConfig>>;
   /** Personas to resolve the active one against. */
   registry: PersonaRegistry;
-  /** Where the active persona is read and watched. Default: `new PersonaStore()`. */
-  store?: PersonaStore;
+  /**
+   * Where the active persona is read and watched: a store, or the scopes of a project or a run
+   * (`PersonaScopes`). Default: `new PersonaStore()`.
+   */
+  store?: ActivePersonaSource;
   /** Pins one persona for the life of the gateway; the store is then neither read nor watched. */
   persona?: string;
   /** Limit of every proxied call, in ms. Default: `DEFAULT_CALL_TIMEOUT_MS`. */
@@ -112,7 +118,7 @@ const unknownTool = (message: string) => new McpError(ErrorCode.InvalidParams, m
 export class PersonaGateway {
   private readonly downstreams = new Map<string, Downstream>();
   private readonly listeners = new Set<() => void>();
-  private readonly store: PersonaStore;
+  private readonly store: ActivePersonaSource;
   private memory: Memory | undefined;
   private readonly log: GatewayLog;
   private active: Persona | undefined;
