@@ -431,15 +431,16 @@ export class WorkflowEngine {
         // The command's process group is kept in the lease while it runs: a process taking the
         // run over after this one died kills it rather than letting it run beside the re-run.
         const { lease } = drive;
-        let tracked: Promise<void> | undefined;
+        let tracked = false;
         const result = await runCommand(command, {
           cwd,
           env,
           signal,
-          onSpawn: (pid) => {
-            tracked = lease.track?.([pid]).catch(() => undefined);
+          onSpawn: async (pid) => {
+            tracked = lease.track !== undefined;
+            await lease.track?.([pid]).catch(() => undefined);
           },
-        }).finally(() => tracked?.then(() => lease.track?.([])).catch(() => undefined));
+        }).finally(() => (tracked ? lease.track?.([]).catch(() => undefined) : undefined));
         if (result.exitCode !== step.expectExitCode) {
           const tail = (result.stderr || result.stdout).split('\n').slice(-5).join('\n');
           throw Object.assign(

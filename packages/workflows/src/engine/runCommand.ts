@@ -17,8 +17,12 @@ export interface RunCommandOptions {
   maxOutputBytes?: number;
   /** Called with each chunk of output, for progress views. */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
-  /** Called with the pid of the command's shell, which leads its own process group. */
-  onSpawn?: (pid: number) => void;
+  /**
+   * Called with the pid of the command's shell, which leads its own process group. The command
+   * is held until the promise it returns settles (the shell waits on its standard input), so
+   * that whoever records the group has done so before the command does anything.
+   */
+  onSpawn?: (pid: number) => Promise<void>;
 }
 
 /**
@@ -28,14 +32,20 @@ export interface RunCommandOptions {
 export function runCommand(command: string, options: RunCommandOptions): Promise<CommandResult> {
   const max = options.maxOutputBytes ?? 1024 * 1024;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, {
+    const held = options.onSpawn !== undefined && process.platform !== 'win32';
+    const child = spawn(held ? `read -r _ || :; ${command}` : command, {
       shell: true,
       cwd: options.cwd,
       env: options.env as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [held ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     });
-    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    if (held && child.pid !== undefined) {
+      // The shell is gone already if it was killed meanwhile: nothing to tell it.
+      child.stdin?.on('error', () => undefined);
+      const go = () => child.stdin?.end('\n');
+      options.onSpawn!(child.pid).then(go, go);
+    }
     const streams = { stdout: '', stderr: '' };
     let truncated = false;
     const collect = (name: 'stdout' | 'stderr') => (chunk: Buffer) => {
@@ -46,8 +56,8 @@ export function runCommand(command: string, options: RunCommandOptions): Promise
         truncated = true;
       } else streams[name] += text;
     };
-    child.stdout.on('data', collect('stdout'));
-    child.stderr.on('data', collect('stderr'));
+    child.stdout!.on('data', collect('stdout'));
+    child.stderr!.on('data', collect('stderr'));
     const kill = () => {
       // The whole process group: a shell's children die with it.
       const signalGroup = (sig: NodeJS.Signals) => {

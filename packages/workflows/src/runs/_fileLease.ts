@@ -137,7 +137,8 @@ class FileLease implements Lease {
             token: randomUUID(),
             expiresAt: new Date(this.clock.now() + this.ttlMs).toISOString(),
           };
-          await replace(this.dir, next);
+          // What runs under the lease dies with the machine: no need to wait for the disk.
+          await replace(this.dir, next, changes.work === undefined);
           return next;
         });
     // No claim: another process is taking the lapsed lease over.
@@ -305,16 +306,16 @@ async function isStale(path: string, content: string): Promise<boolean> {
   return Date.now() - (await stat(path)).mtimeMs > LITTER_STALE_MS;
 }
 
-/** Replaces `lease.json` atomically and durably. */
-async function replace(dir: string, record: LeaseRecord): Promise<void> {
-  const temp = await writeTemp(dir, LEASE_FILE, JSON.stringify(record), true);
+/** Replaces `lease.json` atomically, and durably unless told otherwise. */
+async function replace(dir: string, record: LeaseRecord, durable = true): Promise<void> {
+  const temp = await writeTemp(dir, LEASE_FILE, JSON.stringify(record), durable);
   try {
     await rename(temp, join(dir, LEASE_FILE));
   } catch (error) {
     await unlinkIfPresent(temp);
     throw error;
   }
-  await syncDir(dir);
+  if (durable) await syncDir(dir);
 }
 
 /** Best effort: removes temporary, claim and set-aside files that dead processes left. */
