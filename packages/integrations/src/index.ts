@@ -126,7 +126,7 @@ export { esbuildTranspiler } from './sandbox/transpileTypeScript.js';
 
 // Workflow step runners
 export type { StepRunnersOptions } from './steps/createStepRunners.js';
-export { createStepRunners } from './steps/createStepRunners.js';
+export { createStepKinds, createStepRunners } from './steps/createStepRunners.js';
 export { InvalidStepError, isInvalidStepError } from './steps/stepFields.js';
 export type { ToolStepRunner, ToolStepRunnerOptions } from './steps/toolStepRunner.js';
 export { toolStepRunner } from './steps/toolStepRunner.js';

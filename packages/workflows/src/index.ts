@@ -21,9 +21,19 @@ export { parseWorkflow } from './definition/parseWorkflow.js';
 export type { StepKind, StepOf } from './definition/StepKind.js';
 export { defineStepKind, mergeStepKinds } from './definition/StepKind.js';
 export {
+  AgentFields,
+  CodeFields,
+  GitFields,
+  GithubFields,
+  JournalFields,
+  LogqlFields,
+  MemoryFields,
+  PromqlFields,
+  RunFields,
   STANDARD_STEP_KINDS,
   STEP_KINDS,
   standardStepKind,
+  ToolFields,
 } from './definition/standardStepKinds.js';
 export { toMermaid } from './definition/toMermaid.js';
 export type { WorkflowFileIssue } from './definition/WorkflowFileError.js';

@@ -117,7 +117,7 @@ export const PromqlFields = z
   .object({
     promql: z
       .string()
-      .min(1)
+      .min(1, 'the query is empty')
       .describe('A PromQL query; output.value is the number of its first series'),
     url: z
       .string()
@@ -131,7 +131,7 @@ export const LogqlFields = z
   .object({
     logql: z
       .string()
-      .min(1)
+      .min(1, 'the query is empty')
       .describe('A LogQL query: log lines (output.count, output.lines) or a metric (output.value)'),
     url: z
       .string()
@@ -237,7 +237,10 @@ export const GithubFields = z
           .optional()
           .describe('The git remote naming the repository (default: origin)'),
         title: z.string().optional().describe('pull_request: its title'),
-        body: z.string().optional().describe('pull_request, release: Markdown'),
+        body: z
+          .unknown()
+          .optional()
+          .describe('pull_request, release: Markdown (a value other than text is written as JSON)'),
         head: z.string().optional().describe('pull_request: the branch (default: the current one)'),
         base: z
           .string()
