@@ -118,6 +118,7 @@ stages:
     expect(result.status).toBe('failed');
     expect(failure(result.events)).toEqual({
       name: 'CodeStepFailedError',
+      code: 'TTA_CODE_STEP_FAILED',
       message:
         'code step "boom": python code (local sandbox) exited 3 (expected 0):\nconfig missing',
     });
@@ -159,6 +160,7 @@ stages:
 `);
     expect(failure(slow.events)).toEqual({
       name: 'CodeStepFailedError',
+      code: 'TTA_CODE_STEP_FAILED',
       message:
         'code step "spin": javascript code (local sandbox) timed out: killed at the time limit of 500 ms',
     });
