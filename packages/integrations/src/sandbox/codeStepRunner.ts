@@ -5,12 +5,10 @@ import { CodeFields, type StepRunner } from '@tta-dev/workflows';
 import { stepFields } from '../steps/stepFields.js';
 import { codeExecution } from './CodeExecution.js';
 import {
-  CODE_LANGUAGES,
   type CodeResult,
   type CodeSandbox,
   codeResultProblem,
   DEFAULT_TIME_LIMIT_MS,
-  MIN_MEMORY_MB,
 } from './CodeSandbox.js';
 import { runReadmeExamples } from './readmeExamples.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StepKind } from './StepKind.js';
+import { mergeStepKinds, type StepKind } from './StepKind.js';
 import {
   type AgentFields,
   type CodeFields,
@@ -102,14 +102,21 @@ export interface WorkflowSchemas {
 const built = new WeakMap<readonly StepKind[], WorkflowSchemas>();
 
 /**
- * The schemas of workflow files whose steps are of `kinds` (the standard kinds, and any an
- * application registers): what the loader checks, and what the JSON Schema is made from.
+ * The schemas of workflow files whose steps are of the standard kinds and `kinds` (an
+ * application's own; a kind of a standard kind's name replaces it): what the loader checks, and
+ * what the JSON Schema is made from. Built once per list.
  */
 export function workflowSchemaFor(
   kinds: readonly StepKind[] = STANDARD_STEP_KINDS,
 ): WorkflowSchemas {
   const cached = built.get(kinds);
   if (cached !== undefined) return cached;
+  const schemas = schemasOf(mergeStepKinds(STANDARD_STEP_KINDS, kinds));
+  built.set(kinds, schemas);
+  return schemas;
+}
+
+function schemasOf(kinds: readonly StepKind[]): WorkflowSchemas {
   const names = kinds.map((k) => k.kind);
   const options = stepOptions(z.lazy((): z.ZodType<unknown> => step));
   const files = new Map(
@@ -141,14 +148,12 @@ export function workflowSchemaFor(
     return { kind, ...parsed.data } as unknown as Step;
   });
   const stage = stageSchema(step as unknown as z.ZodType<Step>);
-  const schemas: WorkflowSchemas = {
+  return {
     step: step as unknown as z.ZodType<Step>,
     stepFiles: [...files.values()],
     stage,
     workflow: workflowSchema(stage),
   };
-  built.set(kinds, schemas);
-  return schemas;
 }
 
 const gateOptions = {

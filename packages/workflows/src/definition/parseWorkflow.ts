@@ -5,8 +5,7 @@ import {
   parseYamlFile,
 } from '@tta-dev/personas';
 import { expressionIssues } from './expressionIssues.js';
-import { mergeStepKinds, type StepKind } from './StepKind.js';
-import { STANDARD_STEP_KINDS } from './standardStepKinds.js';
+import type { StepKind } from './StepKind.js';
 import { WorkflowFileError, type WorkflowFileIssue } from './WorkflowFileError.js';
 import { type WorkflowDefinition, workflowSchemaFor } from './WorkflowSchema.js';
 
@@ -18,15 +17,6 @@ export interface ParseWorkflowOptions {
    * `run`); a step of a kind not among them is refused with the list of known kinds.
    */
   kinds?: readonly StepKind[];
-}
-
-/** The step kinds a file is checked against: the standard ones, then `kinds`, cached by list. */
-const known = new WeakMap<readonly StepKind[], readonly StepKind[]>();
-function kindsOf(kinds: readonly StepKind[] | undefined): readonly StepKind[] {
-  if (kinds === undefined || kinds.length === 0) return STANDARD_STEP_KINDS;
-  let all = known.get(kinds);
-  if (all === undefined) known.set(kinds, (all = mergeStepKinds(STANDARD_STEP_KINDS, kinds)));
-  return all;
 }
 
 /**
@@ -43,7 +33,7 @@ export function parseWorkflow(
   if (!parsed.ok) throw new WorkflowFileError(file, parsed.issues);
   const { doc, lines, data } = parsed;
   const issues: WorkflowFileIssue[] = expressionIssues(doc, lines, data);
-  const result = workflowSchemaFor(kindsOf(options.kinds)).workflow.safeParse(data);
+  const result = workflowSchemaFor(options.kinds).workflow.safeParse(data);
   if (!result.success)
     issues.push(...result.error.issues.flatMap((issue) => locateZodIssue(doc, lines, issue)));
   if (result.success && options.registry !== undefined) {

@@ -4,7 +4,7 @@ import { STANDARD_STEP_KINDS } from './standardStepKinds.js';
 import { workflowSchemaFor } from './WorkflowSchema.js';
 
 /**
- * The JSON Schema of workflow files whose steps are of `kinds` (default: the standard kinds), for
+ * The JSON Schema of workflow files whose steps are of the standard kinds and `kinds`, for
  * editors (`# yaml-language-server: $schema=...`). Steps appear as the union of their kinds,
  * which the parser itself tells apart by their key.
  */
