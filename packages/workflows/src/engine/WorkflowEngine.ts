@@ -389,7 +389,7 @@ export class WorkflowEngine {
    * Runs one attempt of a step by its kind's `run` (or, for compatibility, a runner given by
    * kind name), given the step with its own fields' templates rendered and the attempt's context.
    */
-  private execute(
+  private async execute(
     drive: Drive,
     stage: Stage,
     step: Step,
@@ -414,7 +414,7 @@ export class WorkflowEngine {
     // over after this one died kills it rather than letting it run beside the re-run.
     const { lease } = drive;
     let tracked: Promise<void> | undefined;
-    return run(rendered as unknown as Step, {
+    return await run(rendered as unknown as Step, {
       runId: drive.runId,
       stage,
       persona: this.personaName(stage.persona),
