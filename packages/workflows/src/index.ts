@@ -39,7 +39,6 @@ export { toMermaid } from './definition/toMermaid.js';
 export type { WorkflowFileIssue } from './definition/WorkflowFileError.js';
 export { isWorkflowFileError, WorkflowFileError } from './definition/WorkflowFileError.js';
 export type {
-  CustomStep,
   Gate,
   Stage,
   Step,

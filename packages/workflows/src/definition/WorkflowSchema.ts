@@ -67,16 +67,7 @@ interface StepFallback {
 type WithKind<K extends string, F extends z.ZodObject> = StepCommon &
   Omit<z.output<F>, keyof StepCommon> & { readonly kind: K };
 
-/**
- * A step of a kind an application registers (see `StepKind`): its own fields, by name. The
- * parsed workflow types its steps as the standard kinds' (`Step`); a registered kind's `run`
- * receives its steps typed by its fields (`StepOf`).
- */
-export type CustomStep = StepCommon & {
-  readonly kind: string;
-  readonly [field: string]: unknown;
-};
-
+/** A step of a standard kind; a registered kind's `run` sees its steps as `StepOf` its fields. */
 export type Step =
   | WithKind<'run', typeof RunFields>
   | WithKind<'tool', typeof ToolFields>
