@@ -125,8 +125,8 @@ export type {
 export { esbuildTranspiler } from './sandbox/transpileTypeScript.js';
 
 // Workflow step runners
-export type { StepRunnersOptions } from './steps/createStepRunners.js';
-export { createStepRunners } from './steps/createStepRunners.js';
+export type { StepRunnersOptions } from './steps/createStepKinds.js';
+export { createStepKinds, createStepRunners } from './steps/createStepKinds.js';
 export { InvalidStepError, isInvalidStepError } from './steps/stepFields.js';
 export type { ToolStepRunner, ToolStepRunnerOptions } from './steps/toolStepRunner.js';
 export { toolStepRunner } from './steps/toolStepRunner.js';

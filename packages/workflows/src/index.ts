@@ -18,6 +18,23 @@ export {
 export { BUILTIN_TEMPLATES_DIR, loadWorkflowFile } from './definition/loadWorkflowFile.js';
 export type { ParseWorkflowOptions } from './definition/parseWorkflow.js';
 export { parseWorkflow } from './definition/parseWorkflow.js';
+export type { StepKind, StepOf } from './definition/StepKind.js';
+export { defineStepKind, mergeStepKinds } from './definition/StepKind.js';
+export {
+  AgentFields,
+  CodeFields,
+  GitFields,
+  GithubFields,
+  JournalFields,
+  LogqlFields,
+  MemoryFields,
+  PromqlFields,
+  RunFields,
+  STANDARD_STEP_KINDS,
+  STEP_KINDS,
+  standardStepKind,
+  ToolFields,
+} from './definition/standardStepKinds.js';
 export { toMermaid } from './definition/toMermaid.js';
 export type { WorkflowFileIssue } from './definition/WorkflowFileError.js';
 export { isWorkflowFileError, WorkflowFileError } from './definition/WorkflowFileError.js';
@@ -25,26 +42,33 @@ export type {
   Gate,
   Stage,
   Step,
-  StepKind,
+  StepCommon,
   WorkflowDefinition,
   WorkflowDefinitionInput,
   WorkflowInput,
+  WorkflowSchemas,
 } from './definition/WorkflowSchema.js';
 export {
   GateSchema,
-  STEP_KINDS,
   StageSchema,
   StepSchema,
   WorkflowSchema,
+  workflowSchemaFor,
 } from './definition/WorkflowSchema.js';
 export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
+export { BUILTIN_STEP_KINDS } from './engine/builtinStepKinds.js';
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
 export { detectProject } from './engine/detectProject.js';
 export type { PlannedStep, RunPlan } from './engine/planRun.js';
 export { planRun } from './engine/planRun.js';
 export { resolveInputs } from './engine/resolveInputs.js';
-export type { StepRunContext, StepRunner, StepRunners } from './engine/StepRunner.js';
+export type {
+  JournalEntry,
+  StepRunContext,
+  StepRunner,
+  StepRunners,
+} from './engine/StepRunner.js';
 export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
 export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
 export { WorkflowEngine } from './engine/WorkflowEngine.js';

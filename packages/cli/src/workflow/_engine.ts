@@ -1,4 +1,4 @@
-import { createStepRunners, loadMcpServers, toolStepRunner } from '@tta-dev/integrations';
+import { createStepKinds, loadMcpServers, toolStepRunner } from '@tta-dev/integrations';
 import type { PersonaRegistry } from '@tta-dev/personas';
 import { PersonaScopes } from '@tta-dev/personas';
 import {
@@ -18,7 +18,7 @@ import { homeOf } from '../persona/_registry.js';
 export const runStoreOf = (io: Io) => openRunStore({ cwd: io.cwd, env: io.env });
 
 /**
- * Gives `work` an engine for the project in `io.cwd` with integrations' step runners, and stops
+ * Gives `work` an engine for the project in `io.cwd` with integrations' step kinds, and stops
  * the MCP servers that `tool` steps started (from the project's mcp_servers.json, read at the
  * first tool step) when the work is done.
  */
@@ -51,7 +51,7 @@ export async function withEngine<T>(
     cwd: io.cwd,
     env: io.env,
     project: detectProject(io.cwd),
-    runners: createStepRunners({ env: io.env, tool: tools.run }),
+    kinds: createStepKinds({ env: io.env, tool: tools.run }),
     onEvent,
     ...(io.signal === undefined ? {} : { signal: io.signal }),
   });

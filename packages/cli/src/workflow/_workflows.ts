@@ -1,13 +1,18 @@
 import { resolve } from 'node:path';
+import { createStepKinds } from '@tta-dev/integrations';
 import type { PersonaRegistry } from '@tta-dev/personas';
 import {
   discoverWorkflows,
   loadWorkflowFile,
+  type StepKind,
   type WorkflowDefinition,
   type WorkflowFileRef,
 } from '@tta-dev/workflows';
 import { usageError } from '../CliError.js';
 import type { Io } from '../Io.js';
+
+/** The step kinds workflow files are checked against: integrations' (the loader's own besides). */
+export const stepKindsOf = (io: Io): StepKind[] => createStepKinds({ env: io.env });
 
 /** Finds a workflow by name (or as a file path) and loads it; bad files exit 2 with file:line. */
 export async function loadNamedWorkflow(
@@ -26,5 +31,5 @@ export async function loadNamedWorkflow(
       `unknown workflow "${query}"; known: ${refs.map((r) => r.name).join(', ')}\nRun "tta workflow list" to see them.`,
     );
   }
-  return { ref, workflow: await loadWorkflowFile(ref.file, { registry }) };
+  return { ref, workflow: await loadWorkflowFile(ref.file, { registry, kinds: stepKindsOf(io) }) };
 }

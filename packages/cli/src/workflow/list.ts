@@ -3,6 +3,7 @@ import { parse } from '../args.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
 import { table } from '../table.js';
+import { stepKindsOf } from './_workflows.js';
 
 export const listHelp = `Usage: tta workflow list [--json]
 
@@ -23,7 +24,7 @@ export async function list(argv: readonly string[], io: Io): Promise<number> {
   const rows = await Promise.all(
     (await discoverWorkflows(io.cwd)).map(async (ref) => {
       try {
-        const wf = await loadWorkflowFile(ref.file, { registry });
+        const wf = await loadWorkflowFile(ref.file, { registry, kinds: stepKindsOf(io) });
         return {
           ...ref,
           valid: true,

@@ -8,6 +8,7 @@ import {
 import { parse } from '../args.js';
 import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
+import { stepKindsOf } from './_workflows.js';
 
 export const validateHelp = `Usage: tta workflow validate [files...] [--json]
 
@@ -43,7 +44,7 @@ export async function validate(argv: readonly string[], io: Io): Promise<number>
       results.push({
         file,
         valid: true,
-        workflow: (await loadWorkflowFile(file, { registry })).name,
+        workflow: (await loadWorkflowFile(file, { registry, kinds: stepKindsOf(io) })).name,
       });
     } catch (error) {
       if (!isWorkflowFileError(error)) throw error;

@@ -1,32 +1,10 @@
-import type { StepRunner } from '@tta-dev/workflows';
-import { z } from 'zod';
+import { GitFields, type StepRunner } from '@tta-dev/workflows';
 import { InvalidStepError, stepFields, toFlag } from '../steps/stepFields.js';
 import { GitRepository } from './GitRepository.js';
 
-const text = z.string().min(1, 'must not be empty');
 /** A list of names, also as rendered from an expression (a JSON list or one name). */
-const nameList = z
-  .union([z.array(z.string()), z.string()])
-  .transform((v) => (Array.isArray(v) ? v : v.trim() === '' ? [] : [v]));
-
-const GitStep = z.object({
-  id: z.string(),
-  git: z.enum(['branch', 'commit', 'tag', 'push']),
-  with: z
-    .object({
-      name: text.optional(),
-      from: text.optional(),
-      checkout: z.unknown().optional(),
-      message: z.string().optional(),
-      files: nameList.optional(),
-      allowEmpty: z.unknown().optional(),
-      ref: text.optional(),
-      remote: text.optional(),
-      branch: z.union([text, z.literal(false)]).optional(),
-      tags: nameList.optional(),
-    })
-    .default({}),
-});
+const nameList = (v: string | string[] | undefined) =>
+  v === undefined ? undefined : Array.isArray(v) ? v : v.trim() === '' ? [] : [v];
 
 /**
  * Runs `git` steps with the local git in the run's folder: `branch` (created, or switched to when
@@ -34,7 +12,7 @@ const GitStep = z.object({
  * kept when already at the commit) and `push` (branch and tags, to `remote` or origin).
  */
 export const gitStepRunner: StepRunner = async (step, context) => {
-  const { git: action, with: w, id } = stepFields(step, 'git', GitStep);
+  const { git: action, with: w, id } = stepFields(step, 'git', GitFields);
   const repo = new GitRepository({
     cwd: context.cwd,
     env: context.env,
@@ -55,7 +33,7 @@ export const gitStepRunner: StepRunner = async (step, context) => {
     case 'commit':
       return repo.commit({
         message: need('message', w.message),
-        ...(w.files ? { files: w.files } : {}),
+        ...(w.files === undefined ? {} : { files: nameList(w.files)! }),
         allowEmpty: toFlag(w.allowEmpty),
       });
     case 'tag':
@@ -68,7 +46,7 @@ export const gitStepRunner: StepRunner = async (step, context) => {
       return repo.push({
         ...(w.remote ? { remote: w.remote } : {}),
         ...(w.branch === undefined ? {} : { branch: w.branch }),
-        ...(w.tags ? { tags: w.tags } : {}),
+        ...(w.tags === undefined ? {} : { tags: nameList(w.tags)! }),
       });
   }
 };

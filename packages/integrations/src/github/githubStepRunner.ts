@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StepRunContext, StepRunner } from '@tta-dev/workflows';
-import { z } from 'zod';
+import { GithubFields, type StepRunContext, type StepRunner } from '@tta-dev/workflows';
 import { GitRepository } from '../git/GitRepository.js';
 import { InvalidStepError, stepFields, toFlag } from '../steps/stepFields.js';
 import { GitHubClient } from './GitHubClient.js';
@@ -18,31 +17,7 @@ export interface GitHubStepRunnerOptions {
   readonly pollIntervalMs?: number;
 }
 
-const text = z.string().min(1, 'must not be empty');
-const GithubStep = z.object({
-  id: z.string(),
-  github: z.enum(['pull_request', 'release', 'ci_status']),
-  timeoutMs: z.number().optional(),
-  with: z
-    .object({
-      repo: text.optional(),
-      remote: text.optional(),
-      title: z.string().optional(),
-      body: z.unknown().optional(),
-      head: text.optional(),
-      base: text.optional(),
-      draft: z.unknown().optional(),
-      tag: z.string().optional(),
-      name: z.string().optional(),
-      target: text.optional(),
-      prerelease: z.unknown().optional(),
-      ref: text.optional(),
-      wait: z.unknown().optional(),
-      waitMinutes: z.union([z.number(), z.string()]).optional(),
-    })
-    .default({}),
-});
-type GithubStep = z.output<typeof GithubStep>;
+type GithubStep = ReturnType<typeof stepFields<typeof GithubFields>>;
 
 /**
  * Runs `github` steps through the GitHub REST API (`GITHUB_API_URL` for an Enterprise server):
@@ -53,7 +28,7 @@ type GithubStep = z.output<typeof GithubStep>;
 export function createGitHubStepRunner(options: GitHubStepRunnerOptions = {}): StepRunner {
   const pollIntervalMs = options.pollIntervalMs ?? 10_000;
   return async (step, context) => {
-    const fields = stepFields(step, 'github', GithubStep);
+    const fields = stepFields(step, 'github', GithubFields);
     const action = fields.github;
     const token = context.env.GITHUB_TOKEN?.trim() || context.env.GH_TOKEN?.trim();
     if (!token)

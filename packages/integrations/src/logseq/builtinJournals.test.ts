@@ -13,7 +13,7 @@ import {
 } from '@tta-dev/workflows';
 import { type JournalBlock, runJournal, writeRunJournal } from '@tta-dev/workflows/journal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStepRunners } from '../steps/createStepRunners.js';
+import { createStepRunners } from '../steps/createStepKinds.js';
 import { LogseqFileGraph } from './LogseqFileGraph.js';
 import { type SeenBlock, seePage } from './mldocPage.testkit.js';
 

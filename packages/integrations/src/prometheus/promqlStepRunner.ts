@@ -1,18 +1,7 @@
-import type { StepRunner } from '@tta-dev/workflows';
-import { z } from 'zod';
+import { PromqlFields, type StepRunner } from '@tta-dev/workflows';
 import { InvalidStepError, serviceUrl, stepFields } from '../steps/stepFields.js';
 import { queryWindow } from './QueryWindow.js';
 import { queryPrometheus } from './queryPrometheus.js';
-
-const RANGE = z.object({ last: z.string(), step: z.string().optional() }).optional();
-
-const PromqlStep = z.object({
-  id: z.string(),
-  promql: z.string().min(1, 'the query is empty'),
-  url: z.string().optional(),
-  range: RANGE,
-  timeoutMs: z.number().optional(),
-});
 
 /**
  * Runs `promql` steps: an instant query, or a range query with `range: { last, step }`, against
@@ -20,7 +9,7 @@ const PromqlStep = z.object({
  * value gate tests (`${{ steps.<id>.output.value }}`).
  */
 export const promqlStepRunner: StepRunner = async (step, context) => {
-  const fields = stepFields(step, 'promql', PromqlStep);
+  const fields = stepFields(step, 'promql', PromqlFields);
   const url = serviceUrl(fields, 'promql', 'Prometheus', 'PROMETHEUS_URL', context.env);
   const range = rangeOf(fields, 'promql');
   return queryPrometheus({

@@ -11,7 +11,7 @@ import {
   WorkflowEngine,
 } from '@tta-dev/workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStepRunners } from '../steps/createStepRunners.js';
+import { createStepRunners } from '../steps/createStepKinds.js';
 import type { CodeResult } from './CodeSandbox.js';
 import { codeSandboxFor } from './codeSandboxFor.js';
 import { codeStepRunner } from './codeStepRunner.js';

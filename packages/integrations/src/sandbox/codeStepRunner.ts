@@ -1,32 +1,16 @@
 import { resolve } from 'node:path';
 import { createContext } from '@tta-dev/core';
 import { hasCode, TtaError } from '@tta-dev/core/errors';
-import type { StepRunner } from '@tta-dev/workflows';
-import { z } from 'zod';
+import { CodeFields, type StepRunner } from '@tta-dev/workflows';
 import { stepFields } from '../steps/stepFields.js';
 import { codeExecution } from './CodeExecution.js';
 import {
-  CODE_LANGUAGES,
   type CodeResult,
   type CodeSandbox,
   codeResultProblem,
   DEFAULT_TIME_LIMIT_MS,
-  MIN_MEMORY_MB,
 } from './CodeSandbox.js';
 import { runReadmeExamples } from './readmeExamples.js';
-
-/** The fields of a rendered `code` step that its runner reads. */
-const CodeStepFields = z.object({
-  code: z.string().min(1),
-  language: z.enum([...CODE_LANGUAGES, 'markdown']).default('javascript'),
-  env: z.record(z.string(), z.string()).default({}),
-  files: z.record(z.string(), z.string()).default({}),
-  memoryMb: z.number().int().min(MIN_MEMORY_MB).optional(),
-  timeLimitMs: z.number().int().positive().optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  expectExitCode: z.number().int().default(0),
-  allowFailure: z.boolean().default(false),
-});
 
 /** A code step that failed: its message says how, `result` holds the whole result. */
 export class CodeStepFailedError extends TtaError {
@@ -61,7 +45,7 @@ export function codeStepRunner(
 ): StepRunner {
   const execution = codeExecution(sandbox);
   return async (step, context) => {
-    const fields = stepFields(step, 'code', CodeStepFields);
+    const fields = stepFields(step, 'code', CodeFields);
     const timeLimitMs = Math.min(
       fields.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
       fields.timeoutMs ?? Number.POSITIVE_INFINITY,

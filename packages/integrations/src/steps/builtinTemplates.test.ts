@@ -25,7 +25,7 @@ import {
   waitFor,
 } from '../prometheus/prometheus.testkit.js';
 import { queryPrometheus } from '../prometheus/queryPrometheus.js';
-import { createStepRunners } from './createStepRunners.js';
+import { createStepRunners } from './createStepKinds.js';
 import { runError, stepOutput } from './workflowRun.testkit.js';
 
 /** Variables that would change what the templates do: the developer's or the CI's own. */

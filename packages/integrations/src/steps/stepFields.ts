@@ -1,6 +1,6 @@
 import { hasCode, TtaError } from '@tta-dev/core/errors';
-import type { Step, StepKind } from '@tta-dev/workflows';
-import type { z } from 'zod';
+import type { Step, StepCommon } from '@tta-dev/workflows';
+import { z } from 'zod';
 
 /** A step whose fields, once its `${{ }}` were rendered, are not what its runner needs. */
 export class InvalidStepError extends TtaError {
@@ -12,16 +12,21 @@ export const isInvalidStepError = (error: unknown): error is InvalidStepError =>
   hasCode(error, 'TTA_INVALID_STEP');
 
 /**
- * The fields of a rendered step, checked with `schema`: a field whose expression gave the wrong
- * type (or a step of another kind) is an `InvalidStepError` naming the step and the field.
+ * The fields of a rendered step, checked with its kind's declared `fields` (the schema the file
+ * was loaded with): a field whose expression gave the wrong type (or a step of another kind) is
+ * an `InvalidStepError` naming the step and the field. The step's options are kept as they are.
  */
-export function stepFields<K extends StepKind, T>(step: Step, kind: K, schema: z.ZodType<T>): T {
+export function stepFields<F extends z.ZodObject>(
+  step: Step,
+  kind: string,
+  fields: F,
+): StepCommon & z.output<F> {
   if (step.kind !== kind)
     throw new InvalidStepError(
       `the ${kind} runner was given step "${step.id}" of kind ${step.kind}`,
     );
-  const parsed = schema.safeParse(step);
-  if (parsed.success) return parsed.data;
+  const parsed = z.object(fields.shape).safeParse(step);
+  if (parsed.success) return { ...step, ...parsed.data } as unknown as StepCommon & z.output<F>;
   const problems = parsed.error.issues.map(
     (issue) => `${issue.path.join('.') || '(step)'}: ${issue.message}`,
   );

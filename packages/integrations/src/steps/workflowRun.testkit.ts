@@ -10,7 +10,7 @@ import {
   type RunResult,
   WorkflowEngine,
 } from '@tta-dev/workflows';
-import { createStepRunners } from './createStepRunners.js';
+import { createStepRunners } from './createStepKinds.js';
 
 /**
  * Runs a workflow (YAML text) with the engine and integrations' step runners, in `cwd`, with

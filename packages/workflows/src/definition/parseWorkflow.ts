@@ -5,12 +5,18 @@ import {
   parseYamlFile,
 } from '@tta-dev/personas';
 import { expressionIssues } from './expressionIssues.js';
+import type { StepKind } from './StepKind.js';
 import { WorkflowFileError, type WorkflowFileIssue } from './WorkflowFileError.js';
-import { type WorkflowDefinition, WorkflowSchema } from './WorkflowSchema.js';
+import { type WorkflowDefinition, workflowSchemaFor } from './WorkflowSchema.js';
 
 export interface ParseWorkflowOptions {
   /** When given, every stage's persona must resolve in it (by name, alias or chat mode). */
   registry?: PersonaRegistry;
+  /**
+   * Step kinds besides the standard ones (an application's own, or the standard ones with their
+   * `run`); a step of a kind not among them is refused with the list of known kinds.
+   */
+  kinds?: readonly StepKind[];
 }
 
 /**
@@ -27,7 +33,7 @@ export function parseWorkflow(
   if (!parsed.ok) throw new WorkflowFileError(file, parsed.issues);
   const { doc, lines, data } = parsed;
   const issues: WorkflowFileIssue[] = expressionIssues(doc, lines, data);
-  const result = WorkflowSchema.safeParse(data);
+  const result = workflowSchemaFor(options.kinds).workflow.safeParse(data);
   if (!result.success)
     issues.push(...result.error.issues.flatMap((issue) => locateZodIssue(doc, lines, issue)));
   if (result.success && options.registry !== undefined) {

@@ -1,4 +1,4 @@
-import type { Stage, Step, StepKind } from '../definition/WorkflowSchema.js';
+import type { Stage, Step } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 
 /** What a step runner is given besides the step: where, as whom, and how to stop. */
@@ -16,7 +16,23 @@ export interface StepRunContext {
   readonly scope: ExpressionScope;
   /** Counts tokens the step spent (a tool result an assistant's model would read), for metrics. */
   readonly reportTokens?: (tokens: number) => void;
+  /**
+   * Keeps a process the step started (its group) in the run's lease while it runs, so that a
+   * process taking the run over after this one died kills it rather than running beside it.
+   * Hold the process until the promise settles (`runCommand`'s `onSpawn` does).
+   */
+  readonly trackProcess?: (pid: number) => Promise<void>;
+  /**
+   * Writes to the run's journal: a decision, a learning, or a page under the run page (the only
+   * events a step may add to the log; the engine records the stage, the step and the author).
+   */
+  readonly note?: (entry: JournalEntry) => Promise<void>;
 }
+
+/** What a step may write to the run's journal through `StepRunContext.note`. */
+export type JournalEntry =
+  | { readonly type: 'decision' | 'learning'; readonly text: string }
+  | { readonly type: 'journal_page'; readonly title: string; readonly content: string };
 
 /**
  * Runs one kind of step outside the engine's own kinds (`tool`, `code`, `promql`…): given the
@@ -25,5 +41,8 @@ export interface StepRunContext {
  */
 export type StepRunner = (step: Step, context: StepRunContext) => Promise<unknown>;
 
-/** Runners by step kind, given to the engine by the application (the CLI wires integrations'). */
-export type StepRunners = Partial<Record<StepKind, StepRunner>>;
+/**
+ * Runners by step kind name: the older way to give the engine runs, kept for compatibility
+ * (`EngineOptions.kinds` is the contract: a `StepKind` with its `run`).
+ */
+export type StepRunners = Partial<Record<string, StepRunner>>;

@@ -9,6 +9,7 @@ import {
 } from '@tta-dev/core';
 import type { PersonaRegistry, PersonaStore } from '@tta-dev/personas';
 import { completeStep } from '../commands/completeStep.js';
+import { mergeStepKinds, type StepKind } from '../definition/StepKind.js';
 import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
@@ -33,11 +34,11 @@ import {
 } from '../runs/redactSecrets.js';
 import { runMetrics, stageWorkMs } from '../runs/runMetrics.js';
 import { withLease } from '../runs/withLease.js';
+import { BUILTIN_STEP_KINDS } from './builtinStepKinds.js';
 import { countTokensOf } from './countTokens.js';
 import { evaluateGate } from './evaluateGate.js';
 import { RunTelemetry } from './RunTelemetry.js';
 import { resolveInputs } from './resolveInputs.js';
-import { runCommand } from './runCommand.js';
 import type { StepRunners } from './StepRunner.js';
 import { stopWithin } from './stopWithin.js';
 
@@ -57,9 +58,11 @@ export interface EngineOptions {
   /** The `project` scope of expressions (detected commands and facts). */
   project?: object;
   /**
-   * Runners of the step kinds the engine does not run itself (`tool`, `code`, `promql`…), by
-   * kind; the CLI gives integrations' runners. A step of a kind with no runner fails clearly.
+   * Step kinds besides the built-in ones, or giving a standard kind its `run` (`tool`, `code`,
+   * `promql`…); the CLI gives integrations' kinds. A step of a kind with no run fails clearly.
    */
+  kinds?: readonly StepKind[];
+  /** Runs by kind name: the older form of `kinds`, for compatibility. */
   runners?: StepRunners;
   /** Sees every event as it is stored, for progress views. */
   onEvent?: (event: RunEvent) => void;
@@ -104,7 +107,12 @@ export class WorkflowEngine {
   /** Spans and metrics of the runs this engine drives (no-ops without an OpenTelemetry SDK). */
   private readonly telemetry = new RunTelemetry();
 
-  constructor(private readonly options: EngineOptions) {}
+  /** The step kinds this engine runs: the built-in ones, then `options.kinds`. */
+  private readonly kinds: ReadonlyMap<string, StepKind>;
+
+  constructor(private readonly options: EngineOptions) {
+    this.kinds = new Map(mergeStepKinds(BUILTIN_STEP_KINDS, options.kinds).map((k) => [k.kind, k]));
+  }
 
   /** Starts a new run; resolves when it completes, suspends, or stops at a gate or failure. */
   async start(
@@ -414,6 +422,10 @@ export class WorkflowEngine {
     }
   }
 
+  /**
+   * Runs one attempt of a step by its kind's `run` (or, for compatibility, a runner given by
+   * kind name), given the step with its own fields' templates rendered and the attempt's context.
+   */
   private async execute(
     drive: Drive,
     stage: Stage,
@@ -422,103 +434,25 @@ export class WorkflowEngine {
     reportTokens: (tokens: number) => void,
     signal: AbortSignal,
   ): Promise<unknown> {
-    switch (step.kind) {
-      case 'run': {
-        const command = String(renderTemplate(step.run, scope));
-        const env = { ...this.env(), ...(renderDeep(step.env, scope) as Record<string, string>) };
-        const cwd =
-          step.cwd === undefined ? this.options.cwd : String(renderTemplate(step.cwd, scope));
-        // The command's process group is kept in the lease while it runs: a process taking the
-        // run over after this one died kills it rather than letting it run beside the re-run.
-        const { lease } = drive;
-        let tracked = false;
-        const result = await runCommand(command, {
-          cwd,
-          env,
-          signal,
-          onSpawn: async (pid) => {
-            tracked = lease.track !== undefined;
-            await lease.track?.([pid]).catch(() => undefined);
-          },
-        }).finally(() => (tracked ? lease.track?.([]).catch(() => undefined) : undefined));
-        if (result.exitCode !== step.expectExitCode) {
-          const tail = (result.stderr || result.stdout).split('\n').slice(-5).join('\n');
-          throw Object.assign(
-            new Error(
-              `\`${command}\` exited ${result.exitCode} (expected ${step.expectExitCode})${tail ? `:\n${tail}` : ''}`,
-            ),
-            { name: 'CommandFailedError' },
-          );
-        }
-        return result;
-      }
-      case 'memory':
-        return renderDeep(step.memory, scope);
-      case 'journal': {
-        const text = (t: string | undefined) =>
-          t === undefined ? undefined : String(renderTemplate(t, scope));
-        const decision = text(step.journal.decision);
-        const learning = text(step.journal.learning);
-        if (decision !== undefined)
-          await this.append(drive, {
-            type: 'decision',
-            stage: stage.id,
-            text: decision,
-            by: 'workflow',
-          });
-        if (learning !== undefined)
-          await this.append(drive, {
-            type: 'learning',
-            stage: stage.id,
-            text: learning,
-            by: 'workflow',
-          });
-        const page = step.journal.page;
-        const title = page === undefined ? undefined : text(page.title)!.trim();
-        if (page !== undefined && title) {
-          // Text as is; anything else (a command's result…) as a JSON block.
-          const content = renderTemplate(page.content, scope) ?? '';
-          await this.append(drive, {
-            type: 'journal_page',
-            stage: stage.id,
-            step: step.id,
-            title,
-            content:
-              typeof content === 'string'
-                ? content
-                : `\`\`\`json\n${JSON.stringify(content, null, 2)}\n\`\`\``,
-          });
-        }
-        return { decision: decision ?? null, learning: learning ?? null, page: title ?? null };
-      }
-      case 'agent':
-        throw new Error('agent steps suspend the run; they are not executed');
-      default:
-        return this.runElsewhere(drive.runId, stage, step, scope, reportTokens, signal);
-    }
-  }
-
-  /** A step of a kind run by an injected runner, given the step with its templates rendered. */
-  private runElsewhere(
-    runId: string,
-    stage: Stage,
-    step: Step,
-    scope: ExpressionScope,
-    reportTokens: (tokens: number) => void,
-    signal: AbortSignal,
-  ): Promise<unknown> {
-    const runner = this.options.runners?.[step.kind];
-    if (runner === undefined)
+    const kind = this.kinds.get(step.kind);
+    const run = kind?.run ?? this.options.runners?.[step.kind];
+    if (kind === undefined || run === undefined)
       throw Object.assign(
         new Error(
           `${step.kind} steps (step "${step.id}") need a runner this engine was not given; the tta CLI provides them`,
         ),
         { name: 'NotAvailableError' },
       );
-    const { id, when, saveAs, ...fields } = step as Step & { when?: unknown; saveAs?: unknown };
-    const rendered = { ...(renderDeep(fields, scope) as object), id, when, saveAs } as Step;
-    return runner(rendered, {
-      runId,
+    const own = step as unknown as Record<string, unknown>;
+    const rendered: Record<string, unknown> = { ...own };
+    for (const field of Object.keys(kind.fields.shape))
+      if (own[field] !== undefined) rendered[field] = renderDeep(own[field], scope);
+    // A command's process group is kept in the lease while it runs: a process taking the run
+    // over after this one died kills it rather than letting it run beside the re-run.
+    const { lease } = drive;
+    let tracked = false;
+    return await run(rendered as unknown as Step, {
+      runId: drive.runId,
       stage,
       persona: this.personaName(stage.persona),
       cwd: this.options.cwd,
@@ -526,7 +460,19 @@ export class WorkflowEngine {
       scope,
       reportTokens,
       signal,
-    });
+      trackProcess: async (pid) => {
+        tracked = lease.track !== undefined;
+        await lease.track?.([pid]).catch(() => undefined);
+      },
+      note: async (entry) => {
+        await this.append(
+          drive,
+          entry.type === 'journal_page'
+            ? { ...entry, stage: stage.id, step: step.id }
+            : { ...entry, stage: stage.id, by: 'workflow' },
+        );
+      },
+    }).finally(() => (tracked ? lease.track?.([]).catch(() => undefined) : undefined));
   }
 
   /**

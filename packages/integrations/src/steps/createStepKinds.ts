@@ -1,6 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StepRunner, StepRunners } from '@tta-dev/workflows';
+import {
+  type StepKind,
+  type StepRunner,
+  type StepRunners,
+  standardStepKind,
+} from '@tta-dev/workflows';
 import { gitStepRunner } from '../git/gitStepRunner.js';
 import { githubStepRunner } from '../github/githubStepRunner.js';
 import { logqlStepRunner } from '../loki/logqlStepRunner.js';
@@ -17,12 +22,13 @@ export interface StepRunnersOptions {
 }
 
 /**
- * The runners of every step kind that integrations provide, for `WorkflowEngine`'s `runners`:
- * each kind's runner lives beside its integration and is listed here.
+ * The step kinds integrations run, for `WorkflowEngine`'s `kinds` and `parseWorkflow`'s: each
+ * is the standard kind's declaration (its fields, declared once in @tta-dev/workflows) with the
+ * run that lives beside its integration. `tool` has a run only when `options.tool` is given.
  */
-export function createStepRunners(options: StepRunnersOptions): StepRunners {
-  return {
-    ...(options.tool === undefined ? {} : { tool: options.tool }),
+export function createStepKinds(options: StepRunnersOptions): StepKind[] {
+  const runs: Record<string, StepRunner | undefined> = {
+    tool: options.tool,
     // URLs and tokens come from the run's environment (StepRunContext.env), read at each step.
     promql: promqlStepRunner,
     logql: logqlStepRunner,
@@ -38,4 +44,12 @@ export function createStepRunners(options: StepRunnersOptions): StepRunners {
       },
     }),
   };
+  return Object.entries(runs).flatMap(([kind, run]) =>
+    run === undefined ? [] : [{ ...standardStepKind(kind), run }],
+  );
+}
+
+/** The same runs by kind name, for `WorkflowEngine`'s older `runners` option. */
+export function createStepRunners(options: StepRunnersOptions): StepRunners {
+  return Object.fromEntries(createStepKinds(options).map((k) => [k.kind, k.run]));
 }
