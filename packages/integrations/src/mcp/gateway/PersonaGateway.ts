@@ -410,7 +410,6 @@ export class PersonaGateway {
         const { callWorkflowTool } = await import('./workflowTools.js');
         return await callWorkflowTool(name, args ?? {}, {
           runs: await this.runStore(),
-          registry: this.options.registry,
           cwd: this.options.cwd ?? process.cwd(),
           persona: this.active?.name,
           tokens: async () => (await this.ledger.settled()).total,

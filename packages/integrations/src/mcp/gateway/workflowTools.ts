@@ -1,5 +1,4 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { PersonaRegistry } from '@tta-dev/personas';
 import {
   completeStep,
   foldRun,
@@ -14,7 +13,6 @@ import {
 
 export interface WorkflowToolContext {
   readonly runs: RunStore;
-  readonly registry: PersonaRegistry;
   readonly cwd: string;
   /** The active persona, who completes steps and records notes. */
   readonly persona: string | undefined;
