@@ -190,7 +190,7 @@ export class FileRunStore implements RunStore {
   private async appendNow(runId: string, file: string, input: RunEventInput): Promise<RunEvent> {
     const known = this.logs.get(runId) ?? (await this.load(runId, file)).state;
     // Validate before touching the disk: an invalid event leaves no trace, not even a folder.
-    prepareEvent(runId, input, known.nextSeq, this.now(), this.secrets);
+    const prepared = prepareEvent(runId, input, known.nextSeq, this.now(), this.secrets);
     const dir = join(this.root, runId);
     const creating = known.size === 0;
     if (creating) await mkdir(dir, { recursive: true });
@@ -198,11 +198,14 @@ export class FileRunStore implements RunStore {
       const handle = await open(file, 'a');
       try {
         let state = known;
+        let event = prepared;
         const { size } = await handle.stat();
         // Another process appended (a note beside the engine, a command in turn): learn where
         // the log stands. Under the lock, nobody else writes until this event is written.
-        if (size !== state.size) state = (await this.load(runId, file)).state;
-        const event = prepareEvent(runId, input, state.nextSeq, this.now(), this.secrets);
+        if (size !== state.size) {
+          state = (await this.load(runId, file)).state;
+          event = prepareEvent(runId, input, state.nextSeq, this.now(), this.secrets);
+        }
         const data = Buffer.from(`${state.torn ? '\n' : ''}${JSON.stringify(event)}\n`);
         await writeAll(handle, data);
         if (SYNCED_EVENT_TYPES.has(event.type)) await handle.sync();
