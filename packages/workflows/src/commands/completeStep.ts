@@ -1,3 +1,4 @@
+import { toJson } from '../runs/_json.js';
 import { RunFinishedError } from '../runs/errors/RunFinishedError.js';
 import { StepNotWaitingError } from '../runs/errors/StepNotWaitingError.js';
 import type { RunEvent } from '../runs/RunEvent.js';
@@ -15,8 +16,6 @@ export type Settlement =
   | { readonly output: unknown; readonly note?: string; readonly tokens?: number }
   | { readonly rerun: true; readonly note?: string }
   | { readonly failed: string };
-
-const toJson = (value: unknown) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
 
 /**
  * Settles a step the run waits for (an `agent` step) or one a crash interrupted, under the run's

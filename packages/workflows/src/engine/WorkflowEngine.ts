@@ -13,6 +13,7 @@ import { mergeStepKinds, type StepKind } from '../definition/StepKind.js';
 import type { Stage, Step, WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
+import { toJson } from '../runs/_json.js';
 import { RunBusyError } from '../runs/errors/RunBusyError.js';
 import { RunNotFoundError } from '../runs/errors/RunNotFoundError.js';
 import { applyEvent, foldRun, initialState } from '../runs/foldRun.js';
@@ -93,9 +94,6 @@ interface Drive {
   /** The `steps` scope of expressions, kept up to date as step events are appended. */
   readonly steps: Record<string, { output: unknown }>;
 }
-
-const toJson = (value: unknown): JsonValue =>
-  value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
 
 /**
  * Runs workflow definitions durably: every transition is appended to the run store, each stage

@@ -1,3 +1,9 @@
+import type { JsonValue } from './RunEvent.js';
+
+/** A value as an event stores it: through a JSON round trip, `undefined` as `null`. */
+export const toJson = (value: unknown): JsonValue =>
+  value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
+
 /** Where a value stops being JSON, and what was found there. */
 export interface NonJson {
   readonly path: (string | number)[];
