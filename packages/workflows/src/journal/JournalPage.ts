@@ -26,6 +26,11 @@ export type JournalPropertyValue = string | number | string[];
 export interface JournalPage {
   /** The page's name and title, namespaced with `/`: `TTA/Runs/package-release/2026-11-25 <run>`. */
   name: string;
+  /**
+   * Stable, like block uuids (`runBlockUuid`): what a writer addresses the page by where names do
+   * not find it (DB graphs split `a/b/c` into pages and name it `c`) and links it by there.
+   */
+  uuid: string;
   /** Page properties (besides `title`, which a writer takes from `name`). */
   properties: Record<string, JournalPropertyValue>;
   blocks: JournalBlock[];
@@ -50,13 +55,16 @@ export interface JournalOptions {
   timeZone?: string;
 }
 
-/** Where a journal goes: a file graph, Logseq's HTTP API, the plugin. */
+/**
+ * Where a journal goes: a file graph, Logseq's HTTP API, the plugin. Each call also gets the whole
+ * journal, for links between its pages (`uuidLinks`).
+ */
 export interface JournalSink {
   /**
    * Creates the page or updates it: sets its properties, replaces the blocks with these uuids
    * (and removes the run's blocks no longer given), keeps whatever else a person wrote there.
    */
-  writePage(page: JournalPage): Promise<void>;
+  writePage(page: JournalPage, journal: RunJournal): Promise<void>;
   /** Adds the block to the journal page of `date` (YYYY-MM-DD), or updates it by uuid. */
-  addToJournal(date: string, block: JournalBlock): Promise<void>;
+  addToJournal(date: string, block: JournalBlock, journal: RunJournal): Promise<void>;
 }

@@ -20,6 +20,8 @@ export type { RunMetrics } from '../runs/runMetrics.js';
 export { runMetrics, stageWorkMs } from '../runs/runMetrics.js';
 export { runStatus } from '../runs/runStatus.js';
 export { isRunBlock, runBlockUuid, UUID_PATTERN } from './blockUuid.js';
+export { escapeContent } from './escapeContent.js';
+export { formatLogseqDate } from './formatLogseqDate.js';
 export type {
   JournalBlock,
   JournalOptions,
@@ -29,6 +31,7 @@ export type {
   RunJournal,
 } from './JournalPage.js';
 export { markdownBlocks } from './markdownBlocks.js';
+export { RESERVED_PROPERTIES, userPropertyKey } from './reservedProperties.js';
 export {
   DEFAULT_JOURNAL_PREFIX,
   dayOf,
@@ -37,4 +40,5 @@ export {
   runJournal,
   runPageName,
 } from './runJournal.js';
+export { uuidLinks } from './uuidLinks.js';
 export { writeRunJournal } from './writeRunJournal.js';

@@ -10,6 +10,7 @@ import type { RunEvent } from '../runs/RunEvent.js';
 import { isRunBlock, UUID_PATTERN } from './blockUuid.js';
 import type { JournalBlock, JournalPage, JournalSink, RunJournal } from './JournalPage.js';
 import { dayOf, formatDuration, propertyKey, runJournal } from './runJournal.js';
+import { uuidLinks } from './uuidLinks.js';
 import { writeRunJournal } from './writeRunJournal.js';
 
 let registry: PersonaRegistry;
@@ -273,6 +274,68 @@ describe('runJournal', () => {
     expect(decision.content).toBe('#decision Lower the bar to 85');
     expect(decision.properties).toEqual({ by: 'bob' });
     expect(decision.children.map((b) => b.content)).toEqual(['because of flaky e2e']);
+  });
+
+  it('never writes a user’s key as one of Logseq’s own properties', async () => {
+    const workflow = parseWorkflow(
+      'keys.workflow.yaml',
+      `name: keys
+description: Keys named like Logseq's.
+inputs:
+  id: { type: string }
+  title: { type: string }
+  collapsed: { type: boolean, default: true }
+  template: { type: string, default: t }
+  backgroundColor: { type: string, default: red }
+  version: { type: string, default: 1.2.3 }
+stages:
+  - id: check
+    title: Check
+    persona: testing
+    steps:
+      - id: n
+        run: echo 3
+    gates:
+      - id: enough
+        value: "\${{ steps.n.output.stdout }}"
+        min: 1
+`,
+      { registry },
+    );
+    const engine = new WorkflowEngine({ store: new InMemoryRunStore(), registry, cwd, env: {} });
+    const done = await engine.start(workflow, { id: 'abc', title: 'My release' }, 'run-keys');
+    const journal = runJournal(done.events, { timeZone: 'UTC' });
+    const inputs = byContent(journal.pages[0]!.blocks, 'Inputs')!;
+    expect(inputs.properties).toEqual({
+      'input-id': 'abc',
+      'input-title': 'My release',
+      'input-collapsed': 'true',
+      'input-template': 't',
+      'input-background-color': 'red',
+      version: '1.2.3',
+    });
+    const keys = journal.pages
+      .flatMap((p) => allBlocks(p.blocks))
+      .flatMap((b) => Object.keys(b.properties));
+    for (const key of ['id', 'title', 'collapsed', 'template', 'background-color'])
+      expect(keys).not.toContain(key);
+  });
+
+  it('gives every page a stable uuid of the run, and links to them by uuid where asked', async () => {
+    const { first } = await run();
+    const journal = runJournal(first.events, { timeZone: 'UTC' });
+    const uuids = journal.pages.map((p) => p.uuid);
+    expect(new Set(uuids).size).toBe(journal.pages.length);
+    for (const uuid of uuids) expect(isRunBlock(uuid, 'run-1')).toBe(true);
+    expect(runJournal(first.events, { timeZone: 'UTC' }).pages.map((p) => p.uuid)).toEqual(uuids);
+
+    const [runPage, prepare] = journal.pages as [JournalPage, JournalPage];
+    const link = uuidLinks(journal);
+    expect(link(`[[${prepare.name}]] done, as [[backend]]`)).toBe(
+      `[[${prepare.uuid}]] done, as [[backend]]`,
+    );
+    expect(link(journal.journalEntry.block.content)).toContain(`[[${runPage.uuid}]]`);
+    expect(link(`[[${runPage.name.toUpperCase()}]]`)).toBe(`[[${runPage.uuid}]]`);
   });
 
   it('refuses events that are not a run', () => {

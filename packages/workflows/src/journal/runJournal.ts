@@ -11,6 +11,7 @@ import type {
   RunJournal,
 } from './JournalPage.js';
 import { markdownBlocks } from './markdownBlocks.js';
+import { userPropertyKey } from './reservedProperties.js';
 
 export const DEFAULT_JOURNAL_PREFIX = 'TTA';
 
@@ -70,7 +71,7 @@ export function runJournal(events: readonly RunEvent[], options: JournalOptions 
     block(uuid('summary'), `**${workflow}** ${statusText(status)} ${took}`, {}, [
       ...(Object.keys(state.inputs).length === 0
         ? []
-        : [block(uuid('inputs'), 'Inputs', propertiesOf(state.inputs))]),
+        : [block(uuid('inputs'), 'Inputs', propertiesOf(state.inputs, 'input'))]),
     ]),
     block(
       uuid('stages'),
@@ -100,7 +101,9 @@ export function runJournal(events: readonly RunEvent[], options: JournalOptions 
   if (state.cancelled !== undefined)
     runBlocks.push(block(uuid('cancelled'), `Cancelled: ${state.cancelled.reason}`));
   if (state.completed !== undefined)
-    runBlocks.push(block(uuid('metrics'), 'Metrics', propertiesOf(state.completed.metrics)));
+    runBlocks.push(
+      block(uuid('metrics'), 'Metrics', propertiesOf(state.completed.metrics, 'metric')),
+    );
   if (state.pages.length > 0)
     runBlocks.push(
       block(
@@ -113,7 +116,7 @@ export function runJournal(events: readonly RunEvent[], options: JournalOptions 
   runBlocks.push(...runNotes.map((note) => noteBlock(note, uuid)));
 
   const pages: JournalPage[] = [
-    { name: runPage, properties: runProperties, blocks: runBlocks },
+    { name: runPage, uuid: uuid('page:run'), properties: runProperties, blocks: runBlocks },
     ...state.stages.map((stage) =>
       stagePage(
         stage,
@@ -125,6 +128,7 @@ export function runJournal(events: readonly RunEvent[], options: JournalOptions 
     ),
     ...state.pages.map((page, i) => ({
       name: kindPageNames[i]!,
+      uuid: uuid(`page:${i}`),
       properties: {
         tags: ['tta-page'],
         run: `[[${runPage}]]`,
@@ -185,7 +189,7 @@ function stagePage(
             {
               gate: gate.id,
               result: gate.passed ? 'passed' : 'failed',
-              ...propertiesOf(gate.metrics),
+              ...propertiesOf(gate.metrics, 'metric'),
             },
           ),
         ),
@@ -194,7 +198,7 @@ function stagePage(
   if (stage.failure !== undefined)
     blocks.push(block(uuid(`${key}/failure`), `Failed: ${stage.failure}`));
   blocks.push(...notes.map((note) => noteBlock(note, uuid)));
-  return { name, properties, blocks };
+  return { name, uuid: uuid(`page:${key}`), properties, blocks };
 }
 
 function stepBlock(step: StepState, key: string, uuid: (key: string) => string): JournalBlock {
@@ -249,15 +253,18 @@ function block(
   return { uuid, content, properties, children };
 }
 
-/** JSON values as block properties: scalar values only, keys as Logseq keeps them. */
-function propertiesOf(values: Record<string, JsonValue>): Record<string, string> {
+/**
+ * JSON values (inputs, metrics) as block properties: scalar values only, keys as Logseq keeps
+ * them, none of them one of Logseq's own (`kind` goes before those: `input-id`).
+ */
+function propertiesOf(values: Record<string, JsonValue>, kind: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (value === null || typeof value === 'object') continue;
     const text = String(value)
       .replace(/\s*\n\s*/g, ' ')
       .trim();
-    if (text !== '') out[propertyKey(key)] = text;
+    if (text !== '') out[userPropertyKey(propertyKey(key), kind)] = text;
   }
   return out;
 }
