@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
+import { timeZoneProjects } from '../../vitest.timeZones.js';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
     // Some tests spawn real processes (the CLI, git, npm); CI runs every package at once on two cores.
     testTimeout: 60_000,
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+    projects: [
+      { extends: true, test: { name: 'cli', include: ['src/**/*.test.ts'] } },
+      ...timeZoneProjects(['src/workflow/journal.test.ts']),
+    ],
   },
 });

@@ -1,9 +1,10 @@
 import '@logseq/libs';
 import './panel/panel.css';
+import { LogseqApiSink } from '@tta-dev/integrations/logseq';
 import { NOTE_AUTHOR, NOTE_COMMANDS, runNoteCommand } from './commands/noteCommands.js';
 import { RunPages } from './journal/RunPages.js';
+import { callOf } from './logseq/callOf.js';
 import { fromLogseq } from './logseq/fromLogseq.js';
-import { LogseqJournalSink } from './logseq/LogseqJournalSink.js';
 import { PanelView } from './panel/PanelView.js';
 import { parseOutput } from './panel/parseOutput.js';
 import { RunsState } from './panel/RunsState.js';
@@ -35,7 +36,7 @@ function main(): void {
     error = (e as Error).message;
     settings = readSettings({ ...logseq.settings, serverUrl: undefined });
   }
-  let sink = new LogseqJournalSink(host);
+  let sink = new LogseqApiSink(callOf(logseq));
   let client = new RunServerClient({ baseUrl: settings.serverUrl, token: settings.token });
   let connection: Connection = { state: 'connecting' };
   const completing = new Set<string>();
@@ -92,7 +93,10 @@ function main(): void {
       // The run's pages are written first, so that the page opened has them.
       const journal = await pages.write(runId);
       if (journal === undefined) throw new Error(`run ${runId} has no events`);
-      host.App.pushState('page', { name: journal.pages[0]!.name });
+      // A DB graph names the page by its last segment: open it by its uuid there.
+      const page = journal.pages[0]!;
+      const db = (await sink.graphKind()) === 'db';
+      host.App.pushState('page', { name: db ? page.uuid : page.name });
       error = undefined;
       render();
     } catch (e) {
@@ -175,7 +179,7 @@ function main(): void {
     }
   });
   logseq.App.onCurrentGraphChanged(() => {
-    sink = new LogseqJournalSink(host);
+    sink = new LogseqApiSink(callOf(logseq));
   });
   void logseq.App.getUserConfigs().then((configs) => {
     document.documentElement.dataset.theme = configs.preferredThemeMode;

@@ -28,12 +28,13 @@ export type { GitHubNotConfigured, GitHubStepRunnerOptions } from './github/gith
 export { createGitHubStepRunner, githubStepRunner } from './github/githubStepRunner.js';
 // Loki (logql steps); errors of the services that steps query
 export { isServiceError, ServiceError } from './http/ServiceError.js';
-// Logseq: the journal writers (file graph, HTTP API)
-export { formatLogseqDate } from './logseq/formatLogseqDate.js';
+// Logseq: the journal writers (file graph, HTTP API; the plugin API's also from `./logseq`)
 export type { LogseqApiOptions } from './logseq/LogseqApi.js';
 export { DEFAULT_LOGSEQ_API_URL, LogseqApi } from './logseq/LogseqApi.js';
 export type { LogseqApiGraphOptions, LogseqGraphKind } from './logseq/LogseqApiGraph.js';
 export { LogseqApiGraph } from './logseq/LogseqApiGraph.js';
+export type { LogseqCall } from './logseq/LogseqApiSink.js';
+export { LogseqApiSink } from './logseq/LogseqApiSink.js';
 export type { LogseqErrorReason } from './logseq/LogseqError.js';
 export { isLogseqError, LogseqError } from './logseq/LogseqError.js';
 export type { LogseqFileGraphOptions } from './logseq/LogseqFileGraph.js';

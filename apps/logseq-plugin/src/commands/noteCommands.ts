@@ -1,6 +1,7 @@
+import { fileBlockText } from '@tta-dev/integrations/logseq';
 import type { RunEvent } from '@tta-dev/workflows';
 import type { LogseqHost } from '../logseq/LogseqHost.js';
-import { fileBlockContent, propertyOf } from '../logseq/properties.js';
+import { propertyOf } from '../logseq/properties.js';
 import { runView, type StageView } from '../panel/runView.js';
 import type { NoteInput } from '../runs/RunServerClient.js';
 
@@ -49,7 +50,8 @@ export async function runNoteCommand(
 ): Promise<NoteInput | undefined> {
   const { Editor, App, UI } = deps.logseq;
   const editing = (await Editor.checkEditing()) === uuid;
-  const stored = splitBlockText((await Editor.getBlock(uuid))?.content ?? '');
+  const block = await Editor.getBlock(uuid);
+  const stored = splitBlockText(block?.content ?? block?.title ?? '');
   // The editor may hold newer text than the block, but not its hidden properties (`id::`).
   const current = editing ? splitBlockText(await Editor.getEditingBlockContent()) : stored;
   const typed = current.text;
@@ -103,32 +105,41 @@ export async function runNoteCommand(
     for (const [key, value] of Object.entries(properties))
       await Editor.upsertBlockProperty(uuid, key, value);
   } else {
-    await Editor.updateBlock(uuid, fileBlockContent(content, { ...kept, ...properties }));
+    // Escaped as the file writer escapes text: Logseq re-reads the file, where a line of the
+    // note starting `- ` or `# ` would become a block of its own, without an id.
+    await Editor.updateBlock(uuid, fileBlockText(content, { ...kept, ...properties }));
   }
   await UI.showMsg(`TTA: ${kind} recorded in run ${context.runId}`, 'success');
   return note;
 }
 
-/** The run and stage of a block: its own properties, else its page's (a run or stage page). */
+/**
+ * The run and stage of a block: its own properties, else its page's (a run or stage page). File
+ * graphs give an entity's properties with it; DB graphs only through `getBlockProperties` and
+ * `getPageProperties`.
+ */
 export async function noteContext(
-  logseq: Pick<LogseqHost, 'Editor'>,
+  logseq: Pick<LogseqHost, 'Editor' | 'App'>,
   uuid: string,
 ): Promise<NoteContext | undefined> {
-  const { Editor } = logseq;
+  const { Editor, App } = logseq;
+  const db = await App.checkCurrentIsDbGraph();
   const block = await Editor.getBlock(uuid);
   if (block === null) return undefined;
-  const own = propertyOf(block.properties, 'run-id');
-  if (own !== undefined) return withStage(own, propertyOf(block.properties, 'stage'));
+  const own = db ? await Editor.getBlockProperties(uuid) : block.properties;
+  const ownRun = propertyOf(own ?? undefined, 'run-id');
+  if (ownRun !== undefined) return withStage(ownRun, propertyOf(own ?? undefined, 'stage'));
   if (block.page === undefined) return undefined;
-  const page = await Editor.getPage(block.page.id);
-  const stage = propertyOf(page?.properties, 'stage');
-  const runId = propertyOf(page?.properties, 'run-id');
+  const pageProperties = async (id: string | number) =>
+    (db ? await Editor.getPageProperties(id) : (await Editor.getPage(id))?.properties) ?? undefined;
+  const page = await pageProperties(block.page.id);
+  const stage = propertyOf(page, 'stage');
+  const runId = propertyOf(page, 'run-id');
   if (runId !== undefined) return withStage(runId, stage);
-  // A stage page links its run's page (`run:: [[…]]`), which has the run id.
-  const run = propertyOf(page?.properties, 'run');
+  // A stage page links its run's page (`run:: [[…]]`, by name or, in DB graphs, by uuid).
+  const run = propertyOf(page, 'run');
   if (run === undefined) return undefined;
-  const runPage = await Editor.getPage(run.replace(/^\[\[|\]\]$/g, ''));
-  const linked = propertyOf(runPage?.properties, 'run-id');
+  const linked = propertyOf(await pageProperties(run.replace(/^\[\[|\]\]$/g, '')), 'run-id');
   return linked === undefined ? undefined : withStage(linked, stage);
 }
 

@@ -1,7 +1,8 @@
 /**
- * The part of Logseq's plugin API (`logseq.Editor`, `logseq.App`, `logseq.UI`) the plugin uses,
- * with the same names and arguments: `fromLogseq` adapts the real SDK to it, and the in-memory
- * fake of the tests implements it. Entities carry only the fields the plugin reads.
+ * The part of Logseq's plugin API (`logseq.Editor`, `logseq.App`, `logseq.UI`) the plugin's
+ * commands use, with the same names and arguments: `fromLogseq` adapts the real SDK to it (the
+ * journal writer calls the API by name instead, through `callOf`). Entities carry only the
+ * fields the plugin reads.
  */
 
 /** A page as the SDK returns it. `properties` keys differ by graph kind (see `propertyOf`). */
@@ -30,36 +31,14 @@ export interface LogseqBlock {
   'preBlock?'?: unknown;
 }
 
-export interface InsertBlockOptions {
-  /** Insert as the target's next sibling (or previous one with `before`) instead of a child. */
-  sibling?: boolean;
-  before?: boolean;
-  /** The uuid the new block gets (the journal model's stable block uuids). */
-  customUUID?: string;
-  properties?: Record<string, unknown>;
-  /** Whether Logseq starts editing the new block: never, for blocks the plugin writes. */
-  focus?: boolean;
-}
-
 export interface LogseqEditor {
   getPage(nameOrId: string | number): Promise<LogseqPage | null>;
-  createPage(
-    name: string,
-    properties: Record<string, unknown>,
-    opts: { redirect: boolean; createFirstBlock: boolean },
-  ): Promise<LogseqPage | null>;
-  /** Creates (or returns) the journal page of a day, named as the graph names journal pages. */
-  createJournalPage(date: string): Promise<LogseqPage | null>;
-  getPageBlocksTree(page: string): Promise<LogseqBlock[] | null>;
+  /** DB graphs (2.x): a page's properties, which its entity does not carry. */
+  getPageProperties(nameOrId: string | number): Promise<Record<string, unknown> | null>;
+  /** A block's properties (DB graphs give them only so). */
+  getBlockProperties(uuid: string): Promise<Record<string, unknown> | null>;
   getBlock(uuid: string): Promise<LogseqBlock | null>;
-  /** `target`: a block uuid, or a page name (the block goes to the end of the page). */
-  insertBlock(
-    target: string,
-    content: string,
-    opts: InsertBlockOptions,
-  ): Promise<LogseqBlock | null>;
   updateBlock(uuid: string, content: string): Promise<void>;
-  removeBlock(uuid: string): Promise<void>;
   upsertBlockProperty(
     uuid: string,
     key: string,
@@ -72,10 +51,6 @@ export interface LogseqEditor {
   getEditingBlockContent(): Promise<string>;
   /** Stops editing; Logseq saves the editor's text to the block first. */
   exitEditingMode(selectBlock?: boolean): Promise<void>;
-  /** DB graphs: tags are classes, not property values. */
-  getTag(name: string): Promise<LogseqPage | null>;
-  createTag(name: string): Promise<LogseqPage | null>;
-  addBlockTag(uuid: string, tagUuid: string): Promise<void>;
 }
 
 export interface LogseqApp {

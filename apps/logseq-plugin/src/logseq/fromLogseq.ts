@@ -7,13 +7,10 @@ export function fromLogseq(logseq: ILSPluginUser): LogseqHost {
   return {
     Editor: {
       getPage: (nameOrId) => Editor.getPage(nameOrId),
-      createPage: (name, properties, opts) => Editor.createPage(name, properties, opts),
-      createJournalPage: (date) => Editor.createJournalPage(date),
-      getPageBlocksTree: (page) => Editor.getPageBlocksTree(page),
+      getPageProperties: (page) => Editor.getPageProperties(page),
+      getBlockProperties: (uuid) => Editor.getBlockProperties(uuid),
       getBlock: (uuid) => Editor.getBlock(uuid),
-      insertBlock: (target, content, opts) => Editor.insertBlock(target, content, opts),
       updateBlock: (uuid, content) => Editor.updateBlock(uuid, content),
-      removeBlock: (uuid) => Editor.removeBlock(uuid),
       upsertBlockProperty: (uuid, key, value, options) =>
         Editor.upsertBlockProperty(uuid, key, value, options),
       checkEditing: async () => {
@@ -22,9 +19,6 @@ export function fromLogseq(logseq: ILSPluginUser): LogseqHost {
       },
       getEditingBlockContent: () => Editor.getEditingBlockContent(),
       exitEditingMode: (selectBlock) => Editor.exitEditingMode(selectBlock),
-      getTag: (name) => Editor.getTag(name),
-      createTag: (name) => Editor.createTag(name),
-      addBlockTag: (uuid, tagUuid) => Editor.addBlockTag(uuid, tagUuid),
     },
     App: {
       // Logseq versions from before DB graphs do not have the call: theirs are file graphs.

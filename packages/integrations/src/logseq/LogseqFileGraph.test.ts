@@ -250,6 +250,7 @@ describe('LogseqFileGraph', () => {
     );
     const page: JournalPage = {
       name: 'TTA/Runs/x: y?',
+      uuid: '0192f0c1-aaaa-8bbb-8ccc-000000000001',
       properties: { tags: ['a', 'b'] },
       blocks: [],
     };

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { JournalBlock, JournalPage, JournalSink } from '@tta-dev/workflows/journal';
-import { formatLogseqDate } from './formatLogseqDate.js';
+import {
+  formatLogseqDate,
+  type JournalBlock,
+  type JournalPage,
+  type JournalSink,
+} from '@tta-dev/workflows/journal';
 import { LogseqError } from './LogseqError.js';
 import { pageFileBody } from './logseqFileName.js';
 import { mergeBlocks, parsePageOutline, propertiesBlock, renderPreamble } from './pageOutline.js';

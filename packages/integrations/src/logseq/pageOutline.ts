@@ -1,4 +1,8 @@
-import type { JournalBlock, JournalPropertyValue } from '@tta-dev/workflows/journal';
+import {
+  escapeContent,
+  type JournalBlock,
+  type JournalPropertyValue,
+} from '@tta-dev/workflows/journal';
 
 /** A block of a Markdown page file as written: its lines kept byte for byte. */
 export interface OutlineBlock {
@@ -212,30 +216,6 @@ export function renderBlock(block: JournalBlock, depth: number): string[] {
   const body = rest.map((line) => (line === '' ? '' : `${indent}  ${line}`));
   // Properties follow the first line, unless it opens a code block: then they follow the block.
   return FENCE.test(first) ? [...head, ...body, ...props] : [...head, ...props, ...body];
-}
-
-/**
- * Content lines that Logseq would otherwise read as something else: outside fenced code, a line
- * starting with `-` would open a block and one starting with `#` a heading block (both get a
- * `\` escape, which Logseq shows as the plain character), and `key:: value` would be a property
- * (its `::` gets a zero-width space).
- */
-export function escapeContent(content: string): string[] {
-  let fence = false;
-  return content
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line, i) => {
-      if (FENCE.test(line)) {
-        fence = !fence;
-        return line;
-      }
-      if (fence) return line;
-      let out = PROPERTY.test(line) ? line.replace('::', ':\u200b:') : line;
-      if (i > 0 && /^[ \t]*(-(\s|$)|#{1,6}(\s|$))/.test(out))
-        out = out.replace(/^([ \t]*)/, '$1\\');
-      return out;
-    });
 }
 
 function oneLine(text: string): string {

@@ -4,9 +4,11 @@
  * `tags` link pages, `title` renames a page), so user keys never take them.
  *
  * From Logseq 0.10.15 `deps/graph-parser/src/logseq/graph_parser/property.cljs`
- * (`editable-built-in-properties`, `hidden-built-in-properties`), in the kebab case
- * `propertyKey` gives (`background_color` is `background-color` here), and the names the 2.x
- * importer of file graphs takes as built-in.
+ * (`editable-built-in-properties`, `hidden-built-in-properties`) and `frontend/extensions/srs.cljs`
+ * (flashcards), and the names the 2.0.1 importer of file graphs drops or takes as built-in
+ * (`deps/graph-parser/src/logseq/graph_parser/exporter.cljs`: it drops a block's `title::`), in
+ * the kebab case `propertyKey` gives (`background_color` is `background-color` here). A DB graph
+ * keeps a plugin's properties in the plugin's namespace, where none of these act.
  */
 export const RESERVED_PROPERTIES: ReadonlySet<string> = new Set([
   // editable built-ins (0.10.15 property.cljs:52)
@@ -45,6 +47,23 @@ export const RESERVED_PROPERTIES: ReadonlySet<string> = new Set([
   'now',
   'later',
   'done',
+  // flashcards (0.10.15 srs.cljs:49)
+  'card-last-interval',
+  'card-repeats',
+  'card-last-reviewed',
+  'card-next-schedule',
+  'card-ease-factor',
+  'card-last-score',
+  // dropped or taken as built-in by the 2.0.1 importer (exporter.cljs:818, 987)
+  'canceled',
+  'cancelled',
+  'in-progress',
+  'wait',
+  'waiting',
+  'background-image',
+  'macros',
+  'file',
+  'file-path',
 ]);
 
 /**
