@@ -152,6 +152,22 @@ function insertProperties(content: string, properties: Record<string, unknown>):
   return [...lines.slice(0, start), ...area, ...lines.slice(end)].join('\n');
 }
 
+/**
+ * `with-built-in-properties` (src/main/frontend/util/property.cljs:180): the title, the built-in
+ * properties the new text lacks, then every property line of the text (wherever it was), then
+ * the rest.
+ */
+function withBuiltIn(content: string, kept: Record<string, unknown>): string {
+  const lines = content.split('\n');
+  const [title, rest] = PROPERTY_LINE.test(lines[0] ?? '')
+    ? [[], lines]
+    : [lines.slice(0, 1), lines.slice(1)];
+  const props = rest.filter((l) => PROPERTY_LINE.test(l));
+  const body = rest.filter((l) => !PROPERTY_LINE.test(l));
+  const builtIn = Object.entries(kept).map(([k, v]) => `${k}:: ${valueText(v)}`);
+  return [...title, ...builtIn, ...props, ...body].join('\n');
+}
+
 const camelKeys = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [camelCase(k), v]));
 
@@ -307,7 +323,7 @@ export function fileGraph(state: HostState, preferredDateFormat: string): GraphB
         (k) => [k, b.parsed.text[k] ?? b.parsed.properties[k]],
       ),
     );
-    b.content = Object.keys(kept).length > 0 ? insertProperties(content, kept) : content;
+    b.content = Object.keys(kept).length > 0 ? withBuiltIn(content, kept) : content;
     reparse(b);
     if (b.parsed.preBlock) b.page.properties = { ...b.parsed.properties };
   };
