@@ -411,8 +411,14 @@ export function fileGraph(state: HostState, preferredDateFormat: string): GraphB
       };
       let page: Page | undefined;
       let at: Block | undefined;
-      if (UUID.test(target)) at = blockByUuid(target);
-      else {
+      if (UUID.test(target)) {
+        // `(db/entity [:block/uuid …])` finds pages too: a page uuid appends to the page.
+        at = blockByUuid(target);
+        const p = pages.find((x) => x.uuid === target.toLowerCase());
+        if (p && (o.sibling || o.before))
+          throw new Error('emulated Logseq 0.10.15: a page has no siblings to insert next to');
+        page = p;
+      } else {
         // A page name: the page is created when missing (create! with its default redirect).
         page = pageByName(target) ?? createPage(target, { createFirstBlock: false });
       }
@@ -429,7 +435,7 @@ export function fileGraph(state: HostState, preferredDateFormat: string): GraphB
         sibling = true;
         before = true;
       } else if (o.sibling === false && o.before) before = false;
-      if (UUID.test(target) && at === undefined) return null;
+      if (at === undefined && page === undefined) return null;
       const properties = { ...(o.properties ?? {}), ...(custom ? { id: custom } : {}) };
       const text =
         Object.keys(properties).length > 0
