@@ -237,6 +237,23 @@ describe('Logseq 2.0.1 tags', () => {
     expect(host.pages().find((p) => p.title === 'Run')!.tags).toEqual(['Page', 'tta-run']);
     await expect(Editor.addBlockTag!(run.uuid, 'Run')).rejects.toThrow('Not a tag: Run');
   });
+
+  it('a page named as the tag is not the tag: getPage finds the page, addBlockTag by name refuses it', async () => {
+    const { Editor } = logseq();
+    const run = await page(Editor);
+    const plain = await page(Editor, 'tta-run');
+    const tag = (await Editor.createTag!('tta-run')) as Json;
+    expect(tag.uuid).not.toBe(plain.uuid);
+    expect(await Editor.getPage!('tta-run')).toMatchObject({ uuid: plain.uuid });
+    expect(await Editor.getTag!('tta-run')).toMatchObject({ uuid: tag.uuid });
+    const other = emulateLogseq('2.0.1');
+    const r = (await other.api.Editor.createPage!('Run', {}, { redirect: false })) as Json;
+    await other.api.Editor.createPage!('tta-run', {}, { redirect: false });
+    await expect(other.api.Editor.addBlockTag!(r.uuid, 'tta-run')).rejects.toThrow(
+      'Not a tag: tta-run',
+    );
+    await Editor.addBlockTag!(run.uuid, 'tta-run');
+  });
 });
 
 describe('Logseq 2.0.1 blocks', () => {

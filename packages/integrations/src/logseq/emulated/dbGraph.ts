@@ -726,13 +726,18 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
       if (typeof title !== 'string') throw new Error('Tag title should be a string');
       if (title.trim() === '') throw new Error("Tag title shouldn't be empty");
       if (title.includes('/')) throw new Error("Tag title shouldn't include forward slash");
-      const existing = list().find((e) => isPageLike(e) && e.name === pageNameSanityLc(title));
-      if (existing && isClass(existing)) return entityJson(existing);
-      // An existing page of that name becomes the tag (page.cljs:362).
-      const tag =
-        existing ?? make({ kind: 'class', uuid: newUuid(), title, name: pageNameSanityLc(title) });
-      tag.kind = 'class';
-      tag.ident = `${prefixOf(caller).replace('plugin.property.', 'plugin.class.')}/${title}`;
+      // <create-class! → outliner create with class? (page.cljs:302): `page-exists?` looks up tags
+      // by exact title (deps/db/src/logseq/db.cljs:507); a page of that name that is no tag does not
+      // count, and a new tag of the same name is made beside it.
+      const existing = list().find((e) => isClass(e) && e.title === title && !e.parent);
+      if (existing) return entityJson(existing);
+      const tag = make({
+        kind: 'class',
+        uuid: newUuid(),
+        title,
+        name: pageNameSanityLc(title),
+        ident: `${prefixOf(caller).replace('plugin.property.', 'plugin.class.')}/${title}`,
+      });
       tag.tags = [TAG];
       return entityJson(tag);
     },

@@ -186,6 +186,20 @@ describe('Logseq 0.10.15 blocks', () => {
     expect(block).not.toHaveProperty('title');
   });
 
+  it('upsert_block_property stores the value as given, under the key as given, without re-parsing', async () => {
+    const { Editor } = logseq();
+    await Editor.insertBlock!('P', 'a', { customUUID: U1, focus: false });
+    await Editor.upsertBlockProperty!(U1, 'tokens', '12');
+    await Editor.upsertBlockProperty!(U1, 'runId', 'r');
+    expect(await Editor.getBlockProperties!(U1)).toEqual({ id: U1, tokens: '12', runId: 'r' });
+    expect(await Editor.getBlock!(U1)).toMatchObject({
+      content: `a\nid:: ${U1}\ntokens:: 12\nrunId:: r`,
+    });
+    // Text saved through update_block is parsed: digits are a number there.
+    await Editor.updateBlock!(U1, `a\nid:: ${U1}\ntokens:: 12\nrun_id:: r`);
+    expect(await Editor.getBlockProperties!(U1)).toEqual({ id: U1, tokens: 12, runId: 'r' });
+  });
+
   it('get_block gives children as ["uuid", id] pairs; pages are null', async () => {
     const { Editor } = logseq();
     await Editor.insertBlock!('P', 'a', { customUUID: U1, focus: false });

@@ -38,7 +38,7 @@ interface Block {
 interface Parsed {
   properties: Record<string, unknown>;
   order: string[];
-  text: Record<string, string>;
+  text: Record<string, unknown>;
   preBlock: boolean;
 }
 
@@ -101,7 +101,6 @@ function parseValue(key: string, raw: string): unknown {
  * The properties Logseq reads from a block's text: the `key:: value` lines right under its first
  * line, or from its first line on when it starts with one; such a block is the page's pre-block
  * when it is the page's first (`wrap-parse-block`, src/main/frontend/handler/editor.cljs:298).
- * Keys are lower-cased keywords (`:run-id`).
  */
 function parseContent(content: string, firstOfPage: boolean): Parsed {
   const lines = content.split('\n');
@@ -115,7 +114,10 @@ function parseContent(content: string, firstOfPage: boolean): Parsed {
   for (const line of lines.slice(start)) {
     const m = PROPERTY_LINE.exec(line);
     if (!m) break;
-    const key = m[1]!.toLowerCase();
+    // extract-properties (deps/graph-parser/src/logseq/graph_parser/block.cljs:204): lower-cased,
+    // spaces and `_` as `-`, custom-id as id.
+    let key = m[1]!.toLowerCase().replaceAll(' ', '-').replaceAll('_', '-');
+    if (key === 'custom-id') key = 'id';
     const raw = m[2] ?? '';
     if (!(key in parsed.properties)) parsed.order.push(key);
     parsed.properties[key] = parseValue(key, raw);
@@ -166,6 +168,15 @@ function withBuiltIn(content: string, kept: Record<string, unknown>): string {
   const body = rest.filter((l) => !PROPERTY_LINE.test(l));
   const builtIn = Object.entries(kept).map(([k, v]) => `${k}:: ${valueText(v)}`);
   return [...title, ...builtIn, ...props, ...body].join('\n');
+}
+
+/** `property/remove-properties`: the block's property lines removed. */
+function removeProperties(content: string): string {
+  const lines = content.split('\n');
+  const start = PROPERTY_LINE.test(lines[0] ?? '') ? 0 : 1;
+  let end = start;
+  while (end < lines.length && PROPERTY_LINE.test(lines[end]!)) end++;
+  return [...lines.slice(0, start), ...lines.slice(end)].join('\n');
 }
 
 const camelKeys = (o: Record<string, unknown>) =>
@@ -504,10 +515,22 @@ export function fileGraph(state: HostState, preferredDateFormat: string): GraphB
         (opts as { includeChildren?: unknown })?.includeChildren ? 'tree' : 'refs',
       );
     },
-    // api.cljs:742 upsert_block_property → set-block-property!: the property line set in the text.
+    // api.cljs:742 upsert_block_property → batch-set-block-property!
+    // (src/main/frontend/handler/editor/property.cljs:76): no re-parse. The value is stored as given
+    // (`"12"` stays text until the file is read again), under the key as given (`(keyword key)`);
+    // the property lines are rewritten in :block/properties-order, a nil value removes one.
     upsert_block_property: (_c, uuid, key, value) => {
       const b = blockByUuid(uuidOrThrow(uuid));
-      if (b) saveBlock(b, insertProperties(b.content, { [String(key)]: value }));
+      if (!b) return null;
+      const k = String(key);
+      const properties = { ...b.parsed.properties, [k]: value };
+      const text: Record<string, unknown> = { ...b.parsed.text, [k]: value };
+      for (const o of [properties, text])
+        for (const [kk, v] of Object.entries(o)) if (v === null || v === undefined) delete o[kk];
+      const order = [...new Set([...b.parsed.order, k])].filter((kk) => kk in properties);
+      const kvs = Object.fromEntries(order.map((kk) => [kk, text[kk] ?? properties[kk]]));
+      b.content = insertProperties(removeProperties(b.content), kvs);
+      b.parsed = { ...b.parsed, properties, order, text };
       return null;
     },
     // api.cljs:755 get_block_properties

@@ -7,7 +7,11 @@ const U2 = '6571a6c1-0000-4000-8000-000000000002';
 
 const host = async () => {
   const logseq = emulateLogseq('0.10.15');
-  await logseq.api.Editor.createPage!('P', { type: 'run' }, { redirect: false, createFirstBlock: false });
+  await logseq.api.Editor.createPage!(
+    'P',
+    { type: 'run' },
+    { redirect: false, createFirstBlock: false },
+  );
   return logseq;
 };
 
@@ -24,7 +28,9 @@ describe('what Logseq 0.10.15 reads back from the file it wrote', () => {
           title: 'a',
           properties: { id: U1 },
           collapsed: false,
-          children: [{ uuid: U2, title: 'b', properties: { id: U2 }, collapsed: false, children: [] }],
+          children: [
+            { uuid: U2, title: 'b', properties: { id: U2 }, collapsed: false, children: [] },
+          ],
         },
       ],
     });
@@ -32,7 +38,10 @@ describe('what Logseq 0.10.15 reads back from the file it wrote', () => {
 
   it('text lines starting "- " or "# " split into new blocks without ids', async () => {
     const logseq = await host();
-    await logseq.api.Editor.insertBlock!('P', 'note\n- item\n# Heading', { customUUID: U1, focus: false });
+    await logseq.api.Editor.insertBlock!('P', 'note\n- item\n# Heading', {
+      customUUID: U1,
+      focus: false,
+    });
     // Logseq's own outline still has one block…
     expect(logseq.outline('p').filter((b) => !b.preBlock)).toHaveLength(1);
     // …until it reads the file again.

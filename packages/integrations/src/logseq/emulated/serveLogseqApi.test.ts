@@ -84,7 +84,9 @@ describe('0.10.15: names resolve to window.logseq.api, failures answer 200 { err
 
   it('a journal line over HTTP: the page by its configured title, then a block with its uuid', async () => {
     const { host, post } = await start('0.10.15');
-    const configs = (await post('logseq.App.getUserConfigs')).body as { preferredDateFormat: string };
+    const configs = (await post('logseq.App.getUserConfigs')).body as {
+      preferredDateFormat: string;
+    };
     expect(configs.preferredDateFormat).toBe('MMM do, yyyy');
     expect((await post('logseq.Editor.getPage', ['Dec 1st, 2026'])).text).toBe('null');
     const page = (await post('logseq.Editor.createPage', [
