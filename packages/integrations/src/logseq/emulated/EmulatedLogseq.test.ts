@@ -5,7 +5,7 @@ import { EXPORTED_METHODS } from './exportedMethods.js';
 describe('the method list of each version', () => {
   it('0.10.15 has no DB-graph methods: they throw as the SDK throws', async () => {
     const host = emulateLogseq('0.10.15');
-    await expect(host.api.Editor.createJournalPage!('2026-12-01')).rejects.toThrow(
+    await expect(host.api.Editor.createJournalPage('2026-12-01')).rejects.toThrow(
       'Not existed method #createJournalPage',
     );
     await expect(host.call('App.checkCurrentIsDbGraph', [])).rejects.toThrow(
@@ -20,7 +20,7 @@ describe('the method list of each version', () => {
 
   it('2.0.1 has them', async () => {
     const host = emulateLogseq('2.0.1');
-    expect(await host.api.App.checkCurrentIsDbGraph!()).toBe(true);
+    expect(await host.api.App.checkCurrentIsDbGraph()).toBe(true);
     expect(EXPORTED_METHODS['2.0.1'].api).toEqual(
       expect.arrayContaining(['create_journal_page', 'get_page_properties', 'create_tag']),
     );
@@ -51,7 +51,7 @@ describe('method names resolve as invokeHostExportedApi resolves them', () => {
 
   it('UI.showMsg reaches sdk.ui.show_msg through the ui_ prefix the proxy adds', async () => {
     const host = emulateLogseq('2.0.1');
-    await host.api.UI.showMsg!('hello', 'warning');
+    await host.api.UI.showMsg('hello', 'warning');
     expect(host.messages()).toEqual([{ content: 'hello', status: 'warning' }]);
   });
 

@@ -31,7 +31,34 @@ export interface EmulateLogseqOptions {
   preferredDateFormat?: string;
 }
 
-type Proxy = Record<string, (...args: unknown[]) => Promise<unknown>>;
+type Method = (...args: unknown[]) => Promise<unknown>;
+/** A namespace of the plugin API: the methods the writers use by name, and any other. */
+export type EmulatedNamespace<K extends string> = { [k in K]: Method } & Record<string, Method>;
+export type EmulatedEditor = EmulatedNamespace<
+  | 'getPage'
+  | 'createPage'
+  | 'createJournalPage'
+  | 'getPageBlocksTree'
+  | 'getBlock'
+  | 'insertBlock'
+  | 'updateBlock'
+  | 'removeBlock'
+  | 'upsertBlockProperty'
+  | 'getBlockProperties'
+  | 'getPageProperties'
+  | 'upsertProperty'
+  | 'getProperty'
+  | 'checkEditing'
+  | 'getEditingBlockContent'
+  | 'exitEditingMode'
+  | 'createTag'
+  | 'getTag'
+  | 'addBlockTag'
+>;
+export type EmulatedApp = EmulatedNamespace<
+  'checkCurrentIsDbGraph' | 'getUserConfigs' | 'getCurrentGraphConfigs' | 'pushState'
+>;
+export type EmulatedUI = EmulatedNamespace<'showMsg'>;
 
 /**
  * A Logseq desktop app of one version, with one graph open, as plugins (and its HTTP API server)
@@ -50,7 +77,7 @@ export interface EmulatedLogseq {
    */
   call(method: string, args: readonly unknown[]): Promise<unknown>;
   /** `{ Editor, App, UI }` to use as the plugin's global `logseq`. */
-  readonly api: { Editor: Proxy; App: Proxy; UI: Proxy };
+  readonly api: { Editor: EmulatedEditor; App: EmulatedApp; UI: EmulatedUI };
   /**
    * What the HTTP API server's renderer does (`electron.listener` "invokeLogseqAPI"): calls
    * `window.logseq.api[name]` (`target` `api`) or `window.logseq.sdk[target][name]` with no
@@ -136,17 +163,21 @@ export function emulateLogseq(
     return run(where, name, args, { pluginId });
   };
 
-  const proxy = (tag: string): Proxy =>
-    new Proxy({} as Proxy, {
+  const proxy = <T>(tag: string): T =>
+    new Proxy({} as Record<string, Method>, {
       get: (_t, key) =>
         typeof key === 'string' ? (...args: unknown[]) => call(`${tag}.${key}`, args) : undefined,
-    });
+    }) as T;
 
   return {
     version,
     kind: backend.kind,
     call,
-    api: { Editor: proxy('Editor'), App: proxy('App'), UI: proxy('UI') },
+    api: {
+      Editor: proxy<EmulatedEditor>('Editor'),
+      App: proxy<EmulatedApp>('App'),
+      UI: proxy<EmulatedUI>('UI'),
+    },
     invokeExported: (target, name, args) => {
       const ns = target === 'api' ? exported.api : exported.sdk[target];
       if (!ns?.includes(name)) return undefined;

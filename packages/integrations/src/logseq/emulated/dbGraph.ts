@@ -204,7 +204,11 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
       : {}),
     ...(e.value !== undefined ? { ':logseq.property/value': e.value } : {}),
     ...(e.type
-      ? { ':logseq.property/type': e.type, cardinality: `:db.cardinality/${e.cardinality}` }
+      ? {
+          ':logseq.property/type': e.type,
+          cardinality: `:db.cardinality/${e.cardinality}`,
+          ...(REF_TYPES.has(e.type) ? { valueType: ':db.type/ref' } : {}),
+        }
       : {}),
     ...propertyJson(e, ref),
   });

@@ -186,7 +186,17 @@ export function fileGraph(state: HostState, preferredDateFormat: string): GraphB
   const pages: Page[] = [];
   let nextId = 1;
   const now = () => Date.now();
-  const journalFormats = [preferredDateFormat, 'MMM do, yyyy', 'yyyy-MM-dd', 'yyyy_MM_dd'];
+  // `date/journal-title-formatters` (src/main/frontend/date.cljs:22): a title in any of them is a
+  // journal page (`block/page-name->map`), named as typed.
+  const journalFormats = [
+    preferredDateFormat,
+    ...['do MMM yyyy', 'do MMMM yyyy', 'MMM do, yyyy', 'MMMM do, yyyy'],
+    ...['E', 'EEE', 'EEEE'].flatMap((e) =>
+      ['dd-MM-yyyy', 'dd.MM.yyyy', 'MM/dd/yyyy', 'yyyy/MM/dd'].map((d) => `${e}, ${d}`),
+    ),
+    ...['dd-MM-yyyy', 'MM/dd/yyyy', 'MM-dd-yyyy', 'MM_dd_yyyy', 'yyyy/MM/dd', 'yyyy-MM-dd'],
+    ...['yyyy-MM-dd EEEE', 'yyyy_MM_dd', 'yyyyMMdd', 'yyyy年MM月dd日'],
+  ];
 
   const allBlocks = (blocks: Block[]): Block[] =>
     blocks.flatMap((b) => [b, ...allBlocks(b.children)]);

@@ -8,7 +8,11 @@ export type {
 export {
   DEFAULT_EMULATED_DATE_FORMAT,
   DEFAULT_EMULATED_PLUGIN_ID,
+  type EmulatedApp,
+  type EmulatedEditor,
   type EmulatedLogseq,
+  type EmulatedNamespace,
+  type EmulatedUI,
   type EmulateLogseqOptions,
   emulateLogseq,
 } from './EmulatedLogseq.js';

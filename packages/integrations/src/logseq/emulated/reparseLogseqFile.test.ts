@@ -7,7 +7,7 @@ const U2 = '6571a6c1-0000-4000-8000-000000000002';
 
 const host = async () => {
   const logseq = emulateLogseq('0.10.15');
-  await logseq.api.Editor.createPage!(
+  await logseq.api.Editor.createPage(
     'P',
     { type: 'run' },
     { redirect: false, createFirstBlock: false },
@@ -18,8 +18,8 @@ const host = async () => {
 describe('what Logseq 0.10.15 reads back from the file it wrote', () => {
   it('the page properties, each block with its uuid from id::', async () => {
     const logseq = await host();
-    await logseq.api.Editor.insertBlock!('P', 'a', { customUUID: U1, focus: false });
-    await logseq.api.Editor.insertBlock!(U1, 'b', { customUUID: U2, focus: false });
+    await logseq.api.Editor.insertBlock('P', 'a', { customUUID: U1, focus: false });
+    await logseq.api.Editor.insertBlock(U1, 'b', { customUUID: U2, focus: false });
     expect(reparseLogseqFile(logseq.file('p'))).toEqual({
       properties: { type: 'run' },
       blocks: [
@@ -38,7 +38,7 @@ describe('what Logseq 0.10.15 reads back from the file it wrote', () => {
 
   it('text lines starting "- " or "# " split into new blocks without ids', async () => {
     const logseq = await host();
-    await logseq.api.Editor.insertBlock!('P', 'note\n- item\n# Heading', {
+    await logseq.api.Editor.insertBlock('P', 'note\n- item\n# Heading', {
       customUUID: U1,
       focus: false,
     });
@@ -55,9 +55,9 @@ describe('what Logseq 0.10.15 reads back from the file it wrote', () => {
 
   it('properties named id, collapsed, heading, template take effect', async () => {
     const logseq = await host();
-    await logseq.api.Editor.insertBlock!('P', 'a', { customUUID: U1, focus: false });
+    await logseq.api.Editor.insertBlock('P', 'a', { customUUID: U1, focus: false });
     // update_block accepts an id:: naming no other block: Logseq keeps U1 until it re-reads the file.
-    await logseq.api.Editor.updateBlock!(
+    await logseq.api.Editor.updateBlock(
       U1,
       `a\nid:: ${U2}\ncollapsed:: true\nheading:: true\ntemplate:: mine`,
     );
