@@ -1,11 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ILSPluginUser } from '@logseq/libs/dist/LSPlugin';
+import { LogseqApiSink } from '@tta-dev/integrations/logseq';
+import { type EmulatedLogseq, emulateLogseq } from '@tta-dev/integrations/testing/logseq';
 import type { RunEvent } from '@tta-dev/workflows';
 import { type RunJournal, runJournal, writeRunJournal } from '@tta-dev/workflows/journal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryLogseq } from '../logseq/InMemoryLogseq.testkit.js';
-import { LogseqJournalSink } from '../logseq/LogseqJournalSink.js';
+import { callOf } from '../logseq/callOf.js';
+import { fromLogseq } from '../logseq/fromLogseq.js';
 import { RunServerClient } from '../runs/RunServerClient.js';
 import { type ServedRun, startServedRun, stopServedRun } from '../runs/realRun.testkit.js';
 import { type NoteCommandDeps, type NoteContext, runNoteCommand } from './noteCommands.js';
@@ -27,26 +30,40 @@ afterAll(async () => {
 const runId = () => served.started.runId;
 const events = (): Promise<RunEvent[]> => served.store.read(runId());
 
+type Version = '0.10.15' | '2.0.1';
+
 /** A graph holding the run's pages, as auto-journal writes them. */
 async function graphWithRun(
-  kind: 'file' | 'db',
-): Promise<{ logseq: InMemoryLogseq; journal: RunJournal }> {
-  const logseq = new InMemoryLogseq(kind);
+  version: Version,
+): Promise<{ host: EmulatedLogseq; journal: RunJournal }> {
+  const host = emulateLogseq(version);
   const journal = runJournal(await events());
-  await writeRunJournal(journal, new LogseqJournalSink(logseq));
-  return { logseq, journal };
+  await writeRunJournal(journal, new LogseqApiSink(callOf(host.api)));
+  return { host, journal };
 }
 
-/** A block at the end of a page, being edited with `text` in its editor. */
-async function editing(logseq: InMemoryLogseq, page: string, text: string): Promise<string> {
-  const block = await logseq.Editor.insertBlock(page, '', {});
-  logseq.editing = { uuid: block!.uuid, content: text };
-  return block!.uuid;
+/** A block at the end of a page (a name, or a DB graph's page uuid), being edited with `text`. */
+async function editing(host: EmulatedLogseq, page: string, text: string): Promise<string> {
+  const block = (await host.api.Editor.insertBlock(page, '', { focus: false })) as { uuid: string };
+  host.edit(block.uuid, text);
+  return block.uuid;
 }
 
-function deps(logseq: InMemoryLogseq, selected?: NoteContext, via = client): NoteCommandDeps {
+/** A block as the host keeps it, wherever it is. */
+function blockOf(host: EmulatedLogseq, uuid: string) {
+  type Block = ReturnType<EmulatedLogseq['outline']>[number];
+  const find = (blocks: readonly Block[]): Block | undefined =>
+    blocks.map((b) => (b.uuid === uuid ? b : find(b.children))).find((b) => b !== undefined);
+  for (const page of host.pages()) {
+    const found = find(host.outline(page.uuid));
+    if (found !== undefined) return found;
+  }
+  throw new Error(`no block ${uuid}`);
+}
+
+function deps(host: EmulatedLogseq, selected?: NoteContext, via = client): NoteCommandDeps {
   return {
-    logseq,
+    logseq: fromLogseq(host.api as unknown as ILSPluginUser),
     addNote: (id, note) => via.addNote(id, note),
     runEvents: async (id) => (await via.getRun(id)).events,
     selectedRun: () => selected,
@@ -55,11 +72,11 @@ function deps(logseq: InMemoryLogseq, selected?: NoteContext, via = client): Not
 
 describe('the note slash commands', () => {
   it('turn the edited block on a stage page into a #decision, recorded in the run with its stage', async () => {
-    const { logseq, journal } = await graphWithRun('file');
+    const { host, journal } = await graphWithRun('0.10.15');
     const stagePage = journal.pages.find((p) => p.name.endsWith('/verify'))!.name;
-    const uuid = await editing(logseq, stagePage, 'Ship on Monday, after the docs');
+    const uuid = await editing(host, stagePage, 'Ship on Monday, after the docs');
 
-    const note = await runNoteCommand('decision', uuid, deps(logseq));
+    const note = await runNoteCommand('decision', uuid, deps(host));
 
     expect(note).toEqual({
       kind: 'decision',
@@ -74,21 +91,21 @@ describe('the note slash commands', () => {
       by: 'logseq',
     });
     // Editing was stopped first: the editor's text did not overwrite the note afterwards.
-    expect(logseq.editing).toBeUndefined();
-    expect(logseq.blocks.get(uuid)?.content).toBe(
+    expect(await host.api.Editor.checkEditing()).toBe(false);
+    expect(blockOf(host, uuid).text).toBe(
       `#decision Ship on Monday, after the docs\nrun-id:: ${runId()}\nstage:: verify\nby:: logseq`,
     );
-    expect(logseq.messages.at(-1)).toEqual({
+    expect(host.messages().at(-1)).toEqual({
       content: `TTA: decision recorded in run ${runId()}`,
       status: 'success',
     });
   });
 
   it('record a #learning from the run page of a DB graph, its properties on the block', async () => {
-    const { logseq, journal } = await graphWithRun('db');
-    const uuid = await editing(logseq, journal.pages[0]!.name, 'The coverage gate caught a gap');
+    const { host, journal } = await graphWithRun('2.0.1');
+    const uuid = await editing(host, journal.pages[0]!.uuid, 'The coverage gate caught a gap');
 
-    await runNoteCommand('learning', uuid, deps(logseq));
+    await runNoteCommand('learning', uuid, deps(host));
 
     expect((await events()).at(-1)).toMatchObject({
       type: 'learning',
@@ -96,63 +113,60 @@ describe('the note slash commands', () => {
       by: 'logseq',
     });
     expect((await events()).at(-1)).not.toHaveProperty('stage');
-    const block = logseq.blocks.get(uuid)!;
-    expect(block.content).toBe('#learning The coverage gate caught a gap');
-    const ns = ':plugin.property.logseq-plugin-tta';
-    expect(Object.fromEntries(block.properties)).toEqual({
-      [`${ns}/run-id`]: runId(),
-      [`${ns}/by`]: 'logseq',
+    const block = blockOf(host, uuid);
+    expect(block.text).toBe('#learning The coverage gate caught a gap');
+    const ns = 'plugin.property.logseq-plugin-tta';
+    expect(block.properties).toMatchObject({
+      [`${ns}/run-id`]: { value: runId() },
+      [`${ns}/by`]: { value: 'logseq' },
     });
   });
 
   it('write a stage summary from the stage’s steps and gates when the block is empty', async () => {
-    const { logseq, journal } = await graphWithRun('file');
+    const { host, journal } = await graphWithRun('0.10.15');
     const uuid = await editing(
-      logseq,
+      host,
       journal.pages.find((p) => p.name.endsWith('/prepare'))!.name,
       '',
     );
 
-    const note = await runNoteCommand('stage-summary', uuid, deps(logseq));
+    const note = await runNoteCommand('stage-summary', uuid, deps(host));
 
     const persona = (await events()).find((e) => e.type === 'stage_started')!;
     const summary = `prepare completed as ${persona.type === 'stage_started' ? persona.persona : ''}; steps: bump-version succeeded; gates: version-set passed (`;
     expect(note?.kind).toBe('learning');
     expect(note?.text.startsWith(`Summary of stage prepare: ${summary}`)).toBe(true);
-    expect(logseq.blocks.get(uuid)?.content.startsWith(`#stage-summary ${summary}`)).toBe(true);
+    expect(blockOf(host, uuid).text.startsWith(`#stage-summary ${summary}`)).toBe(true);
     expect((await events()).at(-1)).toMatchObject({ type: 'learning', stage: 'prepare' });
   });
 
   it('use the run selected in the panel for a block elsewhere, and keep the block’s own properties', async () => {
-    const logseq = new InMemoryLogseq('file');
-    const block = await logseq.Editor.insertBlock('Meeting notes', 'x', {
+    const host = emulateLogseq('0.10.15');
+    const block = (await host.api.Editor.insertBlock('Meeting notes', 'x', {
       customUUID: '6f1c2c1e-4f7a-4c55-9d7e-2b7d0b2c9a11',
-    });
-    logseq.editing = { uuid: block!.uuid, content: 'Keep the old API one more release' };
+      focus: false,
+    })) as { uuid: string };
+    host.edit(block.uuid, 'Keep the old API one more release');
 
-    await runNoteCommand(
-      'decision',
-      block!.uuid,
-      deps(logseq, { runId: runId(), stage: 'verify' }),
-    );
+    await runNoteCommand('decision', block.uuid, deps(host, { runId: runId(), stage: 'verify' }));
 
-    expect(logseq.blocks.get(block!.uuid)?.content).toBe(
+    expect(blockOf(host, block.uuid).text).toBe(
       `#decision Keep the old API one more release\nid:: 6f1c2c1e-4f7a-4c55-9d7e-2b7d0b2c9a11\nrun-id:: ${runId()}\nstage:: verify\nby:: logseq`,
     );
   });
 
   it('say what is missing, and change nothing, without a run, without text, or when the server refuses', async () => {
-    const logseq = new InMemoryLogseq('file');
-    const loose = await editing(logseq, 'Meeting notes', 'An idea');
+    const host = emulateLogseq('0.10.15');
+    const loose = await editing(host, 'Meeting notes', 'An idea');
     const before = (await events()).length;
 
-    expect(await runNoteCommand('decision', loose, deps(logseq))).toBeUndefined();
-    expect(logseq.messages.at(-1)?.content).toMatch(/open a run’s page, or select a run/);
+    expect(await runNoteCommand('decision', loose, deps(host))).toBeUndefined();
+    expect(host.messages().at(-1)?.content).toMatch(/open a run’s page, or select a run/);
 
-    const { logseq: graph, journal } = await graphWithRun('file');
+    const { host: graph, journal } = await graphWithRun('0.10.15');
     const empty = await editing(graph, journal.pages[0]!.name, '   ');
     expect(await runNoteCommand('learning', empty, deps(graph))).toBeUndefined();
-    expect(graph.messages.at(-1)).toEqual({
+    expect(graph.messages().at(-1)).toEqual({
       content: 'TTA: write the learning in the block first, then run the command',
       status: 'warning',
     });
@@ -165,10 +179,10 @@ describe('the note slash commands', () => {
     expect(
       await runNoteCommand('decision', typed, deps(graph, undefined, refusing)),
     ).toBeUndefined();
-    expect(graph.messages.at(-1)?.content).toMatch(
+    expect(graph.messages().at(-1)?.content).toMatch(
       /^TTA: the decision was not recorded: POST .*\/notes: 401 the token is wrong/,
     );
-    expect(graph.blocks.get(typed)?.content).toBe('');
+    expect(blockOf(graph, typed).text).toBe('');
     expect(await events()).toHaveLength(before);
   });
 });

@@ -129,10 +129,11 @@ export async function noteContext(
   const own = db ? await Editor.getBlockProperties(uuid) : block.properties;
   const ownRun = propertyOf(own ?? undefined, 'run-id');
   if (ownRun !== undefined) return withStage(ownRun, propertyOf(own ?? undefined, 'stage'));
-  if (block.page === undefined) return undefined;
+  const pageId = typeof block.page === 'number' ? block.page : block.page?.id;
+  if (pageId === undefined) return undefined;
   const pageProperties = async (id: string | number) =>
     (db ? await Editor.getPageProperties(id) : (await Editor.getPage(id))?.properties) ?? undefined;
-  const page = await pageProperties(block.page.id);
+  const page = await pageProperties(pageId);
   const stage = propertyOf(page, 'stage');
   const runId = propertyOf(page, 'run-id');
   if (runId !== undefined) return withStage(runId, stage);

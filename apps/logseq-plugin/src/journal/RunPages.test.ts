@@ -1,8 +1,14 @@
+import { LogseqApiSink } from '@tta-dev/integrations/logseq';
+import { emulateLogseq } from '@tta-dev/integrations/testing/logseq';
 import type { RunEvent } from '@tta-dev/workflows';
-import type { JournalBlock, JournalPage, JournalSink } from '@tta-dev/workflows/journal';
+import type {
+  JournalBlock,
+  JournalPage,
+  JournalSink,
+  RunJournal,
+} from '@tta-dev/workflows/journal';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InMemoryLogseq } from '../logseq/InMemoryLogseq.testkit.js';
-import { LogseqJournalSink } from '../logseq/LogseqJournalSink.js';
+import { callOf } from '../logseq/callOf.js';
 import {
   SAMPLE_RUN_ID,
   sampleRunCompletion,
@@ -15,12 +21,12 @@ import { RunPages } from './RunPages.js';
 class TracingSink implements JournalSink {
   readonly trace: string[] = [];
   constructor(readonly inner: JournalSink) {}
-  async writePage(page: JournalPage): Promise<void> {
+  async writePage(page: JournalPage, journal: RunJournal): Promise<void> {
     this.trace.push(`page ${page.name.split(SAMPLE_RUN_ID).at(-1) || 'run'}`);
-    await this.inner.writePage(page);
+    await this.inner.writePage(page, journal);
   }
-  async addToJournal(date: string, block: JournalBlock): Promise<void> {
-    await this.inner.addToJournal(date, block);
+  async addToJournal(date: string, block: JournalBlock, journal: RunJournal): Promise<void> {
+    await this.inner.addToJournal(date, block, journal);
     this.trace.push('journal');
   }
 }
@@ -30,8 +36,8 @@ afterEach(() => {
 });
 
 function setUp(prefix = 'TTA') {
-  const logseq = new InMemoryLogseq('file');
-  const sink = new TracingSink(new LogseqJournalSink(logseq));
+  const logseq = emulateLogseq('0.10.15');
+  const sink = new TracingSink(new LogseqApiSink(callOf(logseq.api)));
   let events: RunEvent[] | undefined = withEnvelopes(SAMPLE_RUN_ID, sampleRunInputs());
   const pages = new RunPages({
     events: () => events,
@@ -56,7 +62,8 @@ describe('RunPages', () => {
     expect(journal?.pages).toHaveLength(3);
     for (const page of journal!.pages)
       expect(page.name).toMatch(/^Work\/TTA\/Runs\/package-release\/\d{4}-\d\d-\d\d /);
-    for (const page of journal!.pages) expect(logseq.pages.has(page.name.toLowerCase())).toBe(true);
+    const names = new Set(logseq.pages().map((p) => p.name));
+    for (const page of journal!.pages) expect(names).toContain(page.name.toLowerCase());
     setEvents(undefined);
     expect(await pages.write(SAMPLE_RUN_ID)).toBeUndefined();
   });
@@ -74,7 +81,8 @@ describe('RunPages', () => {
     await pages.idle();
     expect(sink.trace.filter((t) => t === 'journal')).toHaveLength(1);
     const run = pages.journalOf(SAMPLE_RUN_ID)!.pages[0]!.name;
-    expect(logseq.pageProperties(run).status).toBe('completed');
+    const page = logseq.pages().find((p) => p.name === run.toLowerCase())!;
+    expect(page.properties.status?.value).toBe('completed');
   });
 
   it('writes one run at a time: a second write waits for the first', async () => {

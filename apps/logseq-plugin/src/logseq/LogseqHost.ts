@@ -26,7 +26,8 @@ export interface LogseqBlock {
   properties?: Record<string, unknown>;
   /** Nested blocks (`getPageBlocksTree`), or `['uuid', id]` references (`getBlock`). */
   children?: (LogseqBlock | readonly ['uuid', string])[];
-  page?: { id: number };
+  /** The block's page: `{ id }` in 0.10, the id itself in 2.x (`result->js`). */
+  page?: { id: number } | number;
   /** File graphs: `true` on the first block of a page, when it holds the page's properties. */
   'preBlock?'?: unknown;
 }

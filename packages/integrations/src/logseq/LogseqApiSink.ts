@@ -14,7 +14,7 @@ import { propertyText } from './pageOutline.js';
 /**
  * One call of Logseq's plugin API by its SDK name (`Editor.getPage`, `App.getUserConfigs`),
  * through whichever way reaches the host: the plugin's `logseq` object or Logseq's HTTP API
- * server. A method the host lacks rejects with a `LogseqError` of reason `method`.
+ * server. A method the host lacks rejects as `isMissingMethod` tells.
  */
 export type LogseqCall = (method: string, ...args: unknown[]) => Promise<unknown>;
 
@@ -364,9 +364,13 @@ export class LogseqApiSink implements JournalSink {
   }
 }
 
-/** Whether a call failed because the host has no such method. */
+/**
+ * Whether a call failed because the host has no such method: a `LogseqError` of reason `method`
+ * (the HTTP API's `MethodNotExist`), or the plugin SDK's "Not existed method #…".
+ */
 export function isMissingMethod(error: unknown): boolean {
-  return isLogseqError(error) && error.reason === 'method';
+  if (isLogseqError(error)) return error.reason === 'method';
+  return error instanceof Error && /^Not existed method\b/.test(error.message);
 }
 
 /** A `LogseqError` of reason `method` for a host's "no such method" (the SDK's words). */
