@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { emulateLogseq } from '@tta-dev/integrations/testing/logseq';
+import { serveLogseqApi } from '@tta-dev/integrations/testing/logseq-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureIo } from '../io.testkit.js';
 import { runSafely } from '../main.js';
@@ -161,6 +163,27 @@ describe('tta workflow run --journal, resume, note, journal', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('config.edn:1: :pages-directory must be a non-empty string');
   });
+
+  it.each(['0.10.15', '2.0.1'] as const)(
+    '--api: writes the run into Logseq %s through its HTTP API',
+    async (version) => {
+      expect((await tta(['run', 'notes', '--run-id', 'r4'])).code).toBe(0);
+      const host = emulateLogseq(version);
+      const server = await serveLogseqApi(host, { tokens: ['t0ken'] });
+      try {
+        const done = await tta(['journal', 'r4', '--api', '--json'], {
+          LOGSEQ_API_URL: server.url,
+          LOGSEQ_API_TOKEN: 't0ken',
+        });
+        expect(done.code, done.err).toBe(0);
+      } finally {
+        await server.close();
+      }
+      const titles = host.pages().map((p) => p.title);
+      expect(titles.some((t) => t.endsWith(' r4'))).toBe(true);
+      expect(host.pages().some((p) => p.journalDay !== undefined)).toBe(true);
+    },
+  );
 
   it('--api: says when Logseq is not listening (1) and when it refuses the token (2)', async () => {
     expect((await tta(['run', 'notes', '--run-id', 'r3'])).code).toBe(0);

@@ -23,7 +23,7 @@ export interface LogseqApiOptions {
  * (`editor@get_page`).
  *
  * Failures are `LogseqError`s: `unreachable` (no server), `unauthorized` (401: no or a wrong
- * token), `method` (the server's `MethodNotExist`), `failed` (anything else it refused).
+ * token), `method` (no such method in this Logseq), `failed` (anything else it refused).
  */
 export class LogseqApi {
   readonly url: string;
@@ -66,7 +66,9 @@ export class LogseqApi {
           : `Logseq's API server at ${this.url} refused the token (401 ${messageOf(body) ?? excerpt(answer.body)}): check LOGSEQ_API_TOKEN against its API panel → Authorization tokens`,
       );
     const error = errorOf(body);
-    if (error !== undefined && /MethodNotExist/i.test(error))
+    // 0.10 answers `MethodNotExist`; 2.x, for a method missing from a namespace it has, the
+    // TypeError of calling it (electron/listener.cljs "invokeLogseqAPI": `js-invoke`).
+    if (error !== undefined && /MethodNotExist|reading 'apply'/i.test(error))
       throw new LogseqError(
         'method',
         `Logseq at ${this.url} has no API method ${method} (${error}): this Logseq version does not offer it`,
