@@ -135,7 +135,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
   const byIdent = (ident: string) => list().find((e) => e.ident === ident);
   const isPageLike = (e: Entity) =>
     e.kind === 'page' || e.kind === 'class' || e.kind === 'property';
-  const isClass = (e: Entity | undefined) => e !== undefined && e.tags.includes(TAG);
+  const isClass = (e: Entity | undefined) => e?.tags.includes(TAG) === true;
   /** `get-first-page-by-name` (deps/db/src/logseq/db/common/initial_data.cljs:17): the OLDEST page of that :block/name. */
   const pageByName = (name: string) =>
     list()
@@ -614,7 +614,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     // editor.cljs:255 remove_block
     remove_block: (_c, id) => {
       const e = getBlock(id);
-      if (e && e.parent) {
+      if (e?.parent) {
         e.parent.children.splice(e.parent.children.indexOf(e), 1);
         removeTree(e);
       }

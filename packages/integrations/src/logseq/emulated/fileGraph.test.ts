@@ -53,6 +53,12 @@ describe('Logseq 0.10.15 pages', () => {
       propertiesOrder: ['runId', 'tokens'],
     });
     expect(host.file('run')).toBe('run-id:: r1\ntokens:: 12\n');
+    // Setting a pre-block property sets the page's, as given (not parsed).
+    await Editor.upsertBlockProperty(tree[0]!.uuid, 'tokens', '13');
+    expect(((await Editor.getPage('run')) as Json).properties).toEqual({
+      runId: 'r1',
+      tokens: '13',
+    });
   });
 
   it('create_page makes an empty first block and redirects unless told not to', async () => {

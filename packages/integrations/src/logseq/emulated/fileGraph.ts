@@ -541,6 +541,8 @@ export function fileGraph(state: HostState, preferredDateFormat: string): GraphB
       const kvs = Object.fromEntries(order.map((kk) => [kk, text[kk] ?? properties[kk]]));
       b.content = insertProperties(removeProperties(b.content), kvs);
       b.parsed = { ...b.parsed, properties, order, text };
+      // Saving a pre-block sets its page's properties (src/main/frontend/modules/outliner/core.cljs:169).
+      if (b.parsed.preBlock) b.page.properties = { ...properties };
       return null;
     },
     // api.cljs:755 get_block_properties
