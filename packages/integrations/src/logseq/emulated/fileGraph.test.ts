@@ -212,6 +212,19 @@ describe('Logseq 0.10.15 blocks', () => {
     expect(await Editor.getBlockProperties(U1)).toEqual({ id: U1, tokens: 12, runId: 'r' });
   });
 
+  it('a list value is written as Clojure prints a vector: tags:: then names one page, `["x" "y"]`', async () => {
+    const { host, Editor } = logseq();
+    await Editor.insertBlock('P', 'a', {
+      customUUID: U1,
+      focus: false,
+      properties: { tags: ['x', 'y'], n: [1] },
+    });
+    const [block] = host.outline('p');
+    expect(block!.text).toBe(`a\ntags:: ["x" "y"]\nn:: [1]\nid:: ${U1}`);
+    expect(block!.properties.tags).toEqual({ value: ['["x" "y"]'] });
+    expect(block!.properties.n).toEqual({ value: '[1]' });
+  });
+
   it('get_block gives children as ["uuid", id] pairs; pages are null', async () => {
     const { Editor } = logseq();
     await Editor.insertBlock('P', 'a', { customUUID: U1, focus: false });

@@ -126,9 +126,27 @@ function parseContent(content: string, firstOfPage: boolean): Parsed {
   return parsed;
 }
 
-/** A property value written to text (`property/insert-property`): lists joined by commas. */
+/**
+ * A property value written to text: `insert-property` (src/main/frontend/util/property.cljs:252)
+ * takes `(string/trim (str value))` of the value bean/->clj made, so a list is a printed Clojure
+ * vector (`["a" "b"]`), not page refs.
+ */
 function valueText(value: unknown): string {
-  return Array.isArray(value) ? value.map(String).join(', ') : String(value);
+  const str = (v: unknown, nested: boolean): string =>
+    v === null || v === undefined
+      ? nested
+        ? 'nil'
+        : ''
+      : Array.isArray(v)
+        ? `[${v.map((x) => str(x, true)).join(' ')}]`
+        : typeof v === 'object'
+          ? `{${Object.entries(v)
+              .map(([k, x]) => `:${k} ${str(x, true)}`)
+              .join(', ')}}`
+          : typeof v === 'string' && nested
+            ? JSON.stringify(v)
+            : String(v);
+  return str(value, false).trim();
 }
 
 /**
