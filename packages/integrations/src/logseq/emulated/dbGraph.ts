@@ -566,7 +566,8 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
       const page = found ?? created!;
       if (created && properties && Object.keys(properties).length > 0)
         saveProperties(caller, created, properties as Record<string, unknown>, o.schema ?? {});
-      if (o.redirect !== false)
+      // <create! redirects unless redirect is false; an existing page only with redirect true.
+      if (created ? o.redirect !== false : o.redirect === true)
         state.navigations.push({ route: 'page', name: page.uuid, page: page.uuid });
       return entityJson(page);
     },
