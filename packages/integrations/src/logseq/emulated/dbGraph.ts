@@ -65,7 +65,7 @@ function isUrl(s: unknown): boolean {
   }
 }
 
-/** `infer-property-type` (block.cljs:147): the type a new property takes from its first value. */
+/** `infer-property-type` (block.cljs:114): the type a new property takes from its first value. */
 function inferType(value: unknown): PropertyType {
   if (typeof value === 'boolean') return 'checkbox';
   if (
@@ -153,7 +153,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
   };
   const pageOfBlock = (e: Entity) => (isPageLike(e) ? e : e.page!);
 
-  /** `sanitize-user-property-name` and `get-db-ident-from-property-name` (block.cljs:22, 45). */
+  /** `sanitize-user-property-name` and `get-db-ident-from-property-name` (block.cljs:22, 46). */
   const sanitize = (k: unknown) =>
     String(k)
       .trim()
@@ -169,7 +169,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     return `${prefixOf(caller)}/${part}`;
   };
 
-  // ---- JSON as result->js gives it (src/main/logseq/sdk/utils.cljs:50 normalize-keyword-for-json):
+  // ---- JSON as result->js gives it (src/main/logseq/sdk/utils.cljs:32 normalize-keyword-for-json):
   // :block/* and :db/* keys camel-cased without namespace, other keywords kept as ":ns/name",
   // entity values as their :db/id, a title also given as content and fullTitle. No `properties`.
   const propertyJson = (e: Entity, ref: (id: number) => unknown) =>
@@ -224,7 +224,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     const e = entities.get(id);
     return e === undefined ? id : (e.value ?? e.title);
   };
-  /** `into-readable-db-properties` (block.cljs:80): ":ns/name" keys, refs dereferenced to their content. */
+  /** `into-readable-db-properties` (block.cljs:75): ":ns/name" keys, refs dereferenced to their content. */
   const readable = (e: Entity) => ({
     ':block/tags': e.tags.map((t) => t.title),
     ...Object.fromEntries(
@@ -275,7 +275,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     }
     if (t.includes(' #'))
       throw new Error('emulated Logseq 2.0.1: tagged page titles are not emulated');
-    // page.cljs:352: the oldest page of that name (`page-exists?`) is returned when it has no parent.
+    // page.cljs:344: the oldest page of that name (`page-exists?`) is returned when it has no parent.
     const existing = list()
       .filter((e) => isPageLike(e) && e.name === pageNameSanityLc(t) && e.tags.includes(PAGE))
       .sort((a, b) => a.id - b.id)[0];
@@ -302,7 +302,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     for (const [i, part] of parts.entries()) {
       const last = i === parts.length - 1;
       // split-namespace-pages (page.cljs:237): the first level by name, the others by parent and name.
-      // An existing leaf is reused as is (its uuid kept, a customUUID ignored): page.cljs:395
+      // An existing leaf is reused as is (its uuid kept, a customUUID ignored): page.cljs:404
       // assocs onto the entity, which entity-plus makes associative
       // (deps/db/src/logseq/db/common/entity_plus.cljc:227), and transacts it back.
       const page =
@@ -336,7 +336,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     p.tags = [PROPERTY];
     return p;
   };
-  /** `ensure-property-upsert-control` (block.cljs:99). */
+  /** `ensure-property-upsert-control` (block.cljs:93). */
   const ensureOwn = (caller: HostCaller, ident: string, name: string) => {
     if (ident.split('/')[0] !== prefixOf(caller))
       throw new Error(`Plugins can only upsert its own properties (${name})`);
@@ -382,7 +382,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
       const numberProperty = type === 'number';
       if (typeof v === 'number' && Number.isInteger(v)) {
         // An integer is an entity id, except that a :number property takes it as a ref only when
-        // that entity was created from the property (property.cljs:497).
+        // that entity was created from the property (property.cljs:493).
         if (!numberProperty) value = v;
         else {
           datascriptEntid(v); // (d/entity @conn v)
@@ -390,7 +390,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
         }
       } else {
         const parsed = numberProperty && typeof v === 'string' ? parseDouble(v) : v;
-        // An unparsable string for a :number property is nil: the property is removed (:869).
+        // An unparsable string for a :number property is nil: the property is removed (:830).
         if (parsed === undefined || parsed === null) {
           block.props.delete(ident);
           return;
@@ -419,7 +419,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     } else block.props.set(ident, value!);
   };
 
-  /** `db-based-save-block-properties!` → `set-block-properties!` (block.cljs:167). */
+  /** `db-based-save-block-properties!` → `set-block-properties!` (block.cljs:125). */
   const saveProperties = (
     caller: HostCaller,
     block: Entity,
@@ -632,7 +632,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
       if (state.editing?.uuid === e.uuid) state.editing.content = String(content);
       return null;
     },
-    // editor.cljs:290 → block.cljs:240 get_block: pages only with includePage; children as pairs.
+    // editor.cljs:290 → block.cljs:200 get_block: pages only with includePage; children as pairs.
     get_block: (_c, id, opts) => {
       const o = (opts ?? {}) as { includePage?: unknown; includeChildren?: unknown };
       const e = typeof id === 'number' ? getBlock(id) : byUuid(uuidOrThrow(id));

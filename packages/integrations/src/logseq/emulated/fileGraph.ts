@@ -468,7 +468,7 @@ export function fileGraph(state: HostState, preferredDateFormat: string): GraphB
         throw new Error(`Custom block UUID already exists (${custom}).`);
       let sibling = Boolean(o.sibling);
       let before = Boolean(o.before);
-      // api.cljs:624: `before` without `sibling` inserts as the target's first child.
+      // api.cljs:620: `before` without `sibling` inserts as the target's first child.
       if (!o.sibling && o.before && at && at.children.length > 0) {
         at = at.children[0]!;
         sibling = true;
@@ -618,7 +618,7 @@ export function fileGraph(state: HostState, preferredDateFormat: string): GraphB
 
 /**
  * The Markdown file Logseq writes for a page: `tree->file-content`
- * (src/main/frontend/modules/file/core.cljs:94) with `transform-content` (core.cljs:33): a
+ * (src/main/frontend/modules/file/core.cljs:108) with `transform-content` (core.cljs:33): a
  * pre-block as its trimmed text and a blank line; every other block `- ` and its text, its
  * other lines indented by two spaces, nested by a tab per level (the default
  * `:export/bullet-indentation`).
