@@ -2,11 +2,11 @@ import type {
   EmulatedBlock,
   EmulatedPage,
   GraphBackend,
-  HostCaller,
   HostMethod,
   HostState,
-  StoredProperty,
 } from './_backend.js';
+import { dbProperties } from './_dbProperties.js';
+import { dbStore, type Entity, type PropertyType } from './_dbStore.js';
 import {
   formatJournalDay,
   journalDayOf,
@@ -24,220 +24,30 @@ import {
  * `deps/outliner/src/logseq/outliner/page.cljs`.
  */
 
-type Kind = 'page' | 'block' | 'value' | 'class' | 'property';
-type PropertyType = 'default' | 'number' | 'url' | 'checkbox' | 'json' | 'string' | 'date' | 'node';
-
-interface Entity {
-  id: number;
-  uuid: string;
-  kind: Kind;
-  title: string;
-  /** Pages, classes and properties: `:block/name`. */
-  name?: string;
-  ident?: string;
-  page?: Entity;
-  parent?: Entity;
-  children: Entity[];
-  tags: Entity[];
-  journalDay?: number;
-  createdAt: number;
-  /** Value entities: `:logseq.property/created-from-property` and `:logseq.property/value`. */
-  fromProperty?: string;
-  value?: number;
-  /** Property values: ref types hold entity ids. */
-  props: Map<string, number | number[] | boolean | string>;
-  /** Properties: their schema. */
-  type?: PropertyType;
-  cardinality?: 'one' | 'many';
-}
-
-/** db-property-type: the ref types (deps/db/src/logseq/db/frontend/property/type.cljs:58-74). */
-const REF_TYPES = new Set(['default', 'url', 'number', 'date', 'node', 'asset', 'page', 'entity']);
-
-/** `db-property-type/url?` (type.cljs:85): `new URL(s)` parses. */
-function isUrl(s: unknown): boolean {
-  if (typeof s !== 'string') return false;
-  try {
-    new URL(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `infer-property-type` (block.cljs:147): the type a new property takes from its first value. */
-function inferType(value: unknown): PropertyType {
-  if (typeof value === 'boolean') return 'checkbox';
-  if (
-    typeof value === 'number' ||
-    (Array.isArray(value) && value.every((v) => typeof v === 'number'))
-  )
-    return 'number';
-  if (isUrl(value) || (Array.isArray(value) && value.length > 0 && value.every(isUrl)))
-    return 'url';
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return 'json';
-  return 'default';
-}
-
-/** Clojure's `parse-double`: the whole string a float, else nil. */
-function parseDouble(s: string): number | undefined {
-  // cljs parse-double's pattern allows surrounding whitespace and control characters.
-  const t = s.trim();
-  return /^[+-]?(?:Infinity|NaN|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$/.test(t)
-    ? Number.parseFloat(t)
-    : undefined;
-}
-
-/** What datascript's `entid` throws for an entity id that is not a positive number. */
-function datascriptEntid(eid: number): void {
-  if (!(eid > 0)) throw new Error(`Expected number or lookup ref for entity id, got ${eid}`);
-}
-
-class SchemaValidationFailed extends Error {
-  constructor() {
-    // property.cljs:347 validate!: ex-info "Schema validation failed".
-    super('Schema validation failed');
-  }
-}
-
 export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
-  const entities = new Map<number, Entity>();
-  let nextId = 1;
-  const now = () => Date.now();
-  const make = (
-    e: Omit<Entity, 'id' | 'children' | 'tags' | 'props' | 'createdAt'> & Partial<Entity>,
-  ) => {
-    const entity: Entity = {
-      id: nextId++,
-      children: [],
-      tags: [],
-      props: new Map(),
-      createdAt: now(),
-      ...e,
-    };
-    entities.set(entity.id, entity);
-    return entity;
-  };
-  // Built-in classes and the Library page (page.cljs:227 puts top-level namespace pages under it).
-  const builtIn = (title: string, ident: string): Entity =>
-    make({ kind: 'class', title, name: title.toLowerCase(), ident, uuid: newUuid() });
-  const TAG = builtIn('Tag', 'logseq.class/Tag');
-  const PAGE = builtIn('Page', 'logseq.class/Page');
-  const JOURNAL = builtIn('Journal', 'logseq.class/Journal');
-  const PROPERTY = builtIn('Property', 'logseq.class/Property');
-  for (const c of [TAG, PAGE, JOURNAL, PROPERTY]) c.tags = [TAG];
-  const LIBRARY = make({ kind: 'page', title: 'Library', name: 'library', uuid: newUuid() });
-  LIBRARY.tags = [PAGE];
-  nextId = 1000; // user entities come after the graph's built-in ones
-
-  const list = () => [...entities.values()];
-  const byUuid = (uuid: string) => list().find((e) => e.uuid === uuid.toLowerCase());
-  const byIdent = (ident: string) => list().find((e) => e.ident === ident);
-  const isPageLike = (e: Entity) =>
-    e.kind === 'page' || e.kind === 'class' || e.kind === 'property';
-  const isClass = (e: Entity | undefined) => e !== undefined && e.tags.includes(TAG);
-  /** `get-first-page-by-name` (deps/db/src/logseq/db/common/initial_data.cljs:17): the OLDEST page of that :block/name. */
-  const pageByName = (name: string) =>
-    list()
-      .filter((e) => isPageLike(e) && e.name === pageNameSanityLc(name))
-      .sort((a, b) => a.id - b.id)[0];
-  /** `db-async/<get-block` (src/main/frontend/db/async.cljs:135): a number, a uuid string, else a page name. */
-  const getBlock = (idOrName: unknown): Entity | undefined => {
-    if (idOrName === null || idOrName === undefined || idOrName === '') return undefined;
-    if (typeof idOrName === 'number') {
-      datascriptEntid(idOrName);
-      return entities.get(idOrName);
-    }
-    const s = String(idOrName);
-    return UUID.test(s) ? byUuid(s) : pageByName(s);
-  };
-  const pageOfBlock = (e: Entity) => (isPageLike(e) ? e : e.page!);
-
-  /** `sanitize-user-property-name` and `get-db-ident-from-property-name` (block.cljs:22, 45). */
-  const sanitize = (k: unknown) =>
-    String(k)
-      .trim()
-      .replaceAll(' ', '')
-      .replace(/^[:_\s]+/, '');
-  const prefixOf = (caller: HostCaller) =>
-    // get-sanitized-plugin-id (block.cljs:30): a call without a plugin (HTTP) is "_test_plugin".
-    `plugin.property.${caller.pluginId === undefined ? '_test_plugin' : sanitize(caller.pluginId)}`;
-  const identOf = (name: string, caller: HostCaller) => {
-    const n = String(name).replace(/^:+/, '');
-    if (/^[^/]+\/.+/.test(n)) return n;
-    const part = n.replace(/^(\d)/, 'NUM-$1').replace(/[^0-9a-zA-Z*+!_'?<>=-]/g, '');
-    return `${prefixOf(caller)}/${part}`;
-  };
-
-  // ---- JSON as result->js gives it (src/main/logseq/sdk/utils.cljs:50 normalize-keyword-for-json):
-  // :block/* and :db/* keys camel-cased without namespace, other keywords kept as ":ns/name",
-  // entity values as their :db/id, a title also given as content and fullTitle. No `properties`.
-  const propertyJson = (e: Entity, ref: (id: number) => unknown) =>
-    Object.fromEntries(
-      [...e.props].map(([ident, v]) => [
-        `:${ident}`,
-        typeof v === 'number' && refType(ident)
-          ? ref(v)
-          : Array.isArray(v)
-            ? v.map((id) => ref(id))
-            : v,
-      ]),
-    );
-  const refType = (ident: string) => REF_TYPES.has(byIdent(ident)?.type ?? 'default');
-  const entityJson = (
-    e: Entity,
-    ref: (id: number) => unknown = (id) => id,
-  ): Record<string, unknown> => ({
-    id: e.id,
-    uuid: e.uuid,
-    ...(e.name !== undefined ? { name: e.name } : {}),
-    ...(e.value === undefined ? { title: e.title, content: e.title, fullTitle: e.title } : {}),
-    ...(e.ident !== undefined ? { ident: `:${e.ident}` } : {}),
-    tags: e.tags.map((t) => ref(t.id)),
-    createdAt: e.createdAt,
-    updatedAt: e.createdAt,
-    ...(e.page ? { page: ref(e.page.id) } : {}),
-    ...(e.parent ? { parent: ref(e.parent.id) } : {}),
-    ...(e.journalDay !== undefined ? { journalDay: e.journalDay } : {}),
-    ...(e.fromProperty
-      ? { ':logseq.property/created-from-property': ref(byIdent(e.fromProperty)!.id) }
-      : {}),
-    ...(e.value !== undefined ? { ':logseq.property/value': e.value } : {}),
-    ...(e.type
-      ? {
-          ':logseq.property/type': e.type,
-          cardinality: `:db.cardinality/${e.cardinality}`,
-          ...(REF_TYPES.has(e.type) ? { valueType: ':db.type/ref' } : {}),
-        }
-      : {}),
-    ...propertyJson(e, ref),
-  });
-  /** `pull [*]` then blocks->vec-tree (deps/outliner/src/logseq/outliner/tree.cljs:11): refs as {id}. */
-  const treeJson = (e: Entity, level: number): Record<string, unknown> => ({
-    ...entityJson(e, (id) => ({ id })),
-    level,
-    children: e.children.map((c) => treeJson(c, level + 1)),
-  });
-
-  /** A value entity's content (deps/db/src/logseq/db/frontend/property.cljs:836 property-value-content). */
-  const contentOf = (id: number): unknown => {
-    const e = entities.get(id);
-    return e === undefined ? id : (e.value ?? e.title);
-  };
-  /** `into-readable-db-properties` (block.cljs:80): ":ns/name" keys, refs dereferenced to their content. */
-  const readable = (e: Entity) => ({
-    ':block/tags': e.tags.map((t) => t.title),
-    ...Object.fromEntries(
-      [...e.props].map(([ident, v]) => [
-        `:${ident}`,
-        Array.isArray(v)
-          ? v.map(contentOf)
-          : typeof v === 'number' && refType(ident)
-            ? contentOf(v)
-            : v,
-      ]),
-    ),
-  });
+  const store = dbStore();
+  const {
+    entities,
+    TAG,
+    PAGE,
+    JOURNAL,
+    LIBRARY,
+    make,
+    list,
+    byUuid,
+    byIdent,
+    isPageLike,
+    isClass,
+    pageByName,
+    getBlock,
+    pageOfBlock,
+    entityJson,
+    treeJson,
+    readable,
+    stored,
+  } = store;
+  const { sanitize, prefixOf, identOf, ensureOwn, propertyEntity, saveProperties } =
+    dbProperties(store);
 
   // ---- Pages
 
@@ -275,7 +85,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     }
     if (t.includes(' #'))
       throw new Error('emulated Logseq 2.0.1: tagged page titles are not emulated');
-    // page.cljs:352: the oldest page of that name (`page-exists?`) is returned when it has no parent.
+    // page.cljs:344: the oldest page of that name (`page-exists?`) is returned when it has no parent.
     const existing = list()
       .filter((e) => isPageLike(e) && e.name === pageNameSanityLc(t) && e.tags.includes(PAGE))
       .sort((a, b) => a.id - b.id)[0];
@@ -302,7 +112,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     for (const [i, part] of parts.entries()) {
       const last = i === parts.length - 1;
       // split-namespace-pages (page.cljs:237): the first level by name, the others by parent and name.
-      // An existing leaf is reused as is (its uuid kept, a customUUID ignored): page.cljs:395
+      // An existing leaf is reused as is (its uuid kept, a customUUID ignored): page.cljs:404
       // assocs onto the entity, which entity-plus makes associative
       // (deps/db/src/logseq/db/common/entity_plus.cljc:227), and transacts it back.
       const page =
@@ -314,145 +124,6 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
       parent = page;
     }
     return parent!;
-  };
-
-  // ---- Properties
-
-  const propertyEntity = (
-    ident: string,
-    title: string,
-    type: PropertyType,
-    cardinality: 'one' | 'many',
-  ) => {
-    const p = make({
-      kind: 'property',
-      uuid: newUuid(),
-      title,
-      name: pageNameSanityLc(title),
-      ident,
-      type,
-      cardinality,
-    });
-    p.tags = [PROPERTY];
-    return p;
-  };
-  /** `ensure-property-upsert-control` (block.cljs:99). */
-  const ensureOwn = (caller: HostCaller, ident: string, name: string) => {
-    if (ident.split('/')[0] !== prefixOf(caller))
-      throw new Error(`Plugins can only upsert its own properties (${name})`);
-  };
-
-  /** A value entity of a ref property (property.cljs:402 create-property-text-block!, :454). */
-  const valueEntity = (property: Entity, v: string | number, block: Entity): number => {
-    if (property.type === 'default' || property.type === 'url') {
-      // throw-error-if-invalid-new-property-value: text for :default, a URL for :url.
-      if (typeof v !== 'string' || (property.type === 'url' && !isUrl(v)))
-        throw new SchemaValidationFailed();
-      const value = make({
-        kind: 'value',
-        uuid: newUuid(),
-        title: v,
-        parent: block,
-        page: pageOfBlock(block),
-        fromProperty: property.ident!,
-      });
-      block.children.push(value);
-      return value.id;
-    }
-    // :number and the others: an existing value entity of the property, or a new one under it.
-    const found = list().find((e) => e.fromProperty === property.ident && e.value === v);
-    if (found) return found.id;
-    return make({
-      kind: 'value',
-      uuid: newUuid(),
-      title: '',
-      value: v as number,
-      parent: property,
-      page: property,
-      fromProperty: property.ident!,
-    }).id;
-  };
-
-  /** `set-block-property!` (property.cljs:796) for one value, with `convert-ref-property-value` (:479). */
-  const setProperty = (block: Entity, property: Entity, v: unknown) => {
-    const ident = property.ident!;
-    const type = property.type ?? 'default';
-    let value: number | boolean | string | undefined;
-    if (REF_TYPES.has(type)) {
-      const numberProperty = type === 'number';
-      if (typeof v === 'number' && Number.isInteger(v)) {
-        // An integer is an entity id, except that a :number property takes it as a ref only when
-        // that entity was created from the property (property.cljs:497).
-        if (!numberProperty) value = v;
-        else {
-          datascriptEntid(v); // (d/entity @conn v)
-          value = entities.get(v)?.fromProperty === ident ? v : valueEntity(property, v, block);
-        }
-      } else {
-        const parsed = numberProperty && typeof v === 'string' ? parseDouble(v) : v;
-        // An unparsable string for a :number property is nil: the property is removed (:869).
-        if (parsed === undefined || parsed === null) {
-          block.props.delete(ident);
-          return;
-        }
-        value = valueEntity(property, parsed as string | number, block);
-      }
-      // raw-set-block-property! validates the ref (type.cljs:127 number-entity?, :134 text-entity?).
-      datascriptEntid(value as number);
-      const target = entities.get(value as number);
-      const ok =
-        target !== undefined &&
-        (numberProperty
-          ? typeof target.value === 'number'
-          : type === 'url'
-            ? isUrl(target.title)
-            : typeof target.title === 'string' && target.page !== undefined);
-      if (!ok) throw new SchemaValidationFailed();
-    } else if (type === 'checkbox') {
-      if (typeof v !== 'boolean') throw new SchemaValidationFailed();
-      value = v;
-    } else value = typeof v === 'string' ? v : JSON.stringify(v);
-    if (property.cardinality === 'many') {
-      const current = block.props.get(ident);
-      const ids = Array.isArray(current) ? current : [];
-      if (!ids.includes(value as number)) block.props.set(ident, [...ids, value as number]);
-    } else block.props.set(ident, value!);
-  };
-
-  /** `db-based-save-block-properties!` → `set-block-properties!` (block.cljs:167). */
-  const saveProperties = (
-    caller: HostCaller,
-    block: Entity,
-    properties: Record<string, unknown>,
-    schemas: Record<string, { type?: string; cardinality?: string } | undefined> = {},
-    reset = false,
-  ) => {
-    for (const [key, value] of Object.entries(properties)) {
-      const ident = identOf(key, caller);
-      const schema = schemas[key];
-      let property = byIdent(ident);
-      const type = (property?.type ??
-        (schema?.type as PropertyType | undefined) ??
-        (property ? undefined : inferType(value)))!;
-      const many =
-        property?.cardinality === 'many' ||
-        (property === undefined &&
-          (schema?.cardinality === 'many' || Array.isArray(value)) &&
-          schema?.cardinality !== 'one');
-      if (many && type === 'json') throw new Error(":json type doesn't support multiple values");
-      if (property && schema)
-        throw new Error("Use `upsert_property` to modify existing property's schema");
-      if (!many && Array.isArray(value))
-        throw new Error(`Property ${key} has cardinality \`one\` but passed multiple values`);
-      if (!property) {
-        ensureOwn(caller, ident, key);
-        property = propertyEntity(ident, key, type, many ? 'many' : 'one');
-      }
-      const values =
-        value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
-      if ((many && reset) || values.length === 0) block.props.delete(ident);
-      for (const v of values) setProperty(block, property, v);
-    }
   };
 
   // ---- Blocks
@@ -566,7 +237,8 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
       const page = found ?? created!;
       if (created && properties && Object.keys(properties).length > 0)
         saveProperties(caller, created, properties as Record<string, unknown>, o.schema ?? {});
-      if (o.redirect !== false)
+      // <create! redirects unless redirect is false; an existing page only with redirect true.
+      if (created ? o.redirect !== false : o.redirect === true)
         state.navigations.push({ route: 'page', name: page.uuid, page: page.uuid });
       return entityJson(page);
     },
@@ -614,7 +286,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     // editor.cljs:255 remove_block
     remove_block: (_c, id) => {
       const e = getBlock(id);
-      if (e && e.parent) {
+      if (e?.parent) {
         e.parent.children.splice(e.parent.children.indexOf(e), 1);
         removeTree(e);
       }
@@ -631,7 +303,7 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
       if (state.editing?.uuid === e.uuid) state.editing.content = String(content);
       return null;
     },
-    // editor.cljs:290 → block.cljs:240 get_block: pages only with includePage; children as pairs.
+    // editor.cljs:290 → block.cljs:200 get_block: pages only with includePage; children as pairs.
     get_block: (_c, id, opts) => {
       const o = (opts ?? {}) as { includePage?: unknown; includeChildren?: unknown };
       const e = typeof id === 'number' ? getBlock(id) : byUuid(uuidOrThrow(id));
@@ -778,25 +450,6 @@ export function dbGraph(state: HostState, dateFormat: string): GraphBackend {
     },
   };
 
-  const stored = (e: Entity): Record<string, StoredProperty> =>
-    Object.fromEntries(
-      [...e.props].map(([ident, v]) => {
-        const p = byIdent(ident);
-        const value = Array.isArray(v)
-          ? v.map(contentOf)
-          : typeof v === 'number' && refType(ident)
-            ? contentOf(v)
-            : v;
-        return [
-          ident,
-          {
-            value,
-            ...(p?.type ? { type: p.type } : {}),
-            ...(p?.cardinality ? { cardinality: p.cardinality } : {}),
-          },
-        ];
-      }),
-    );
   const outlineOf = (e: Entity): EmulatedBlock => ({
     uuid: e.uuid,
     text: e.title,

@@ -53,6 +53,12 @@ describe('Logseq 0.10.15 pages', () => {
       propertiesOrder: ['runId', 'tokens'],
     });
     expect(host.file('run')).toBe('run-id:: r1\ntokens:: 12\n');
+    // Setting a pre-block property sets the page's, as given (not parsed).
+    await Editor.upsertBlockProperty(tree[0]!.uuid, 'tokens', '13');
+    expect(((await Editor.getPage('run')) as Json).properties).toEqual({
+      runId: 'r1',
+      tokens: '13',
+    });
   });
 
   it('create_page makes an empty first block and redirects unless told not to', async () => {
@@ -204,6 +210,19 @@ describe('Logseq 0.10.15 blocks', () => {
     // Text saved through update_block is parsed: digits are a number there.
     await Editor.updateBlock(U1, `a\nid:: ${U1}\ntokens:: 12\nrun_id:: r`);
     expect(await Editor.getBlockProperties(U1)).toEqual({ id: U1, tokens: 12, runId: 'r' });
+  });
+
+  it('a list value is written as Clojure prints a vector: tags:: then names one page, `["x" "y"]`', async () => {
+    const { host, Editor } = logseq();
+    await Editor.insertBlock('P', 'a', {
+      customUUID: U1,
+      focus: false,
+      properties: { tags: ['x', 'y'], n: [1] },
+    });
+    const [block] = host.outline('p');
+    expect(block!.text).toBe(`a\ntags:: ["x" "y"]\nn:: [1]\nid:: ${U1}`);
+    expect(block!.properties.tags).toEqual({ value: ['["x" "y"]'] });
+    expect(block!.properties.n).toEqual({ value: '[1]' });
   });
 
   it('get_block gives children as ["uuid", id] pairs; pages are null', async () => {

@@ -132,12 +132,12 @@ async function handle(
   const args = Array.isArray(body.args) ? (body.args as unknown[]) : [];
   calls.push({ method: String(body.method), args });
   const answer = await invoke(host, method, args);
-  // 2.0.1 server.cljs:118: an answer with an :error is a 500; 0.10.15 sends it as is (200).
+  // 2.0.1 server.cljs:122: an answer with an :error is a 500; 0.10.15 sends it as is (200).
   const failed = typeof answer === 'object' && answer !== null && 'error' in answer && answer.error;
   return send(res, failed && host.version === '2.0.1' ? 500 : 200, answer);
 }
 
-/** `resolve-real-api-method` (0.10.15 server.cljs:61, 2.0.1 server.cljs:73). */
+/** `resolve-real-api-method` (0.10.15 server.cljs:62, 2.0.1 server.cljs:73). */
 export function resolveMethod(
   version: EmulatedLogseq['version'],
   sent: unknown,
@@ -156,7 +156,7 @@ export function resolveMethod(
   return `${tag.toLowerCase()}@${cskSnakeCase(last)}`;
 }
 
-/** The renderer's "invokeLogseqAPI" (0.10.15 listener.cljs:171, 2.0.1 listener.cljs:105). */
+/** The renderer's "invokeLogseqAPI" (0.10.15 listener.cljs:171, 2.0.1 listener.cljs:104). */
 async function invoke(host: EmulatedLogseq, method: string, args: unknown[]): Promise<unknown> {
   let target = 'api';
   let name = method;
