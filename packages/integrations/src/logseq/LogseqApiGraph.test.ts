@@ -141,6 +141,18 @@ describe('LogseqApi errors', () => {
     },
   );
 
+  it('talks to a Logseq with no token set (which still wants the header), and takes text answers', async () => {
+    const host = await serve('2.0.1');
+    const api = new LogseqApi({ url: server!.url, env: {} });
+    expect(await api.call('logseq.App.checkCurrentIsDbGraph')).toBe(true);
+    const page = (await api.call('logseq.Editor.createPage', 'Notes', {}, {})) as { uuid: string };
+    const block = (await api.call('logseq.Editor.insertBlock', page.uuid, 'draft', {})) as {
+      uuid: string;
+    };
+    host.edit(block.uuid, 'draft, edited');
+    expect(await api.call('logseq.Editor.getEditingBlockContent')).toBe('draft, edited');
+  });
+
   it('takes LOGSEQ_API_URL and LOGSEQ_API_TOKEN from the environment', async () => {
     await serve('0.10.15', [TOKEN]);
     const api = new LogseqApi({ env: { LOGSEQ_API_URL: server!.url, LOGSEQ_API_TOKEN: TOKEN } });

@@ -198,6 +198,30 @@ describe('LogseqApiSink in Logseq 2.0.1 (DB graphs)', () => {
     ).toMatchObject({ value: 7, type: 'number' });
   });
 
+  it('writes an unchanged run again without a new value block (each text value is one)', async () => {
+    const host = emulateLogseq('2.0.1');
+    const journal = await finishedRun();
+    await writeRunJournal(journal, new LogseqApiSink(callOf(host)));
+    const valueBlocks = async () => {
+      let count = 0;
+      const visit = (blocks: readonly Record<string, unknown>[]) => {
+        for (const b of blocks) {
+          if (':logseq.property/created-from-property' in b) count++;
+          visit((b.children ?? []) as Record<string, unknown>[]);
+        }
+      };
+      for (const page of journal.pages)
+        visit(
+          (await host.call('Editor.getPageBlocksTree', [page.uuid])) as Record<string, unknown>[],
+        );
+      return count;
+    };
+    const before = await valueBlocks();
+    expect(before).toBeGreaterThan(0);
+    await writeRunJournal(journal, new LogseqApiSink(callOf(host)));
+    expect(await valueBlocks()).toBe(before);
+  });
+
   it('puts the journal line on the run’s local day, whatever the time zone', async () => {
     const host = emulateLogseq('2.0.1');
     const journal = await finishedRun();

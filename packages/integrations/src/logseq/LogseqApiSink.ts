@@ -188,9 +188,13 @@ export class LogseqApiSink implements JournalSink {
     if (found === null) throw new Error('Logseq did not create the page');
     const fingerprint = JSON.stringify(page.properties);
     if (this.#written.get(found.uuid) === fingerprint) return found.uuid;
+    const current = (await this.#call('Editor.getPageProperties', found.uuid)) as Readable | null;
     for (const [key, value] of Object.entries(page.properties)) {
-      if (key === 'tags') for (const tag of listOf(value)) await this.#tag(found.uuid, tag);
-      else await this.#setDbProperty(found.uuid, key, linked(value, links));
+      if (key === 'tags') {
+        const had = current?.[':block/tags'];
+        const tags = Array.isArray(had) ? had.map(String) : [];
+        for (const tag of listOf(value)) if (!tags.includes(tag)) await this.#tag(found.uuid, tag);
+      } else await this.#setDbProperty(found.uuid, key, linked(value, links), current);
     }
     this.#written.set(found.uuid, fingerprint);
     return found.uuid;
@@ -208,11 +212,19 @@ export class LogseqApiSink implements JournalSink {
   /**
    * DB graphs: a property takes its type from its first value, and an integer value is read as
    * an entity id (0 fails, another may link an unrelated value): the property is made with its
-   * type first, and numbers go as text, which a number property parses.
+   * type first, and numbers go as text, which a number property parses. `current`: the entity's
+   * properties as `getPageProperties`/`getBlockProperties` give them (null: a new entity).
    */
-  async #setDbProperty(uuid: string, key: string, value: JournalPropertyValue): Promise<void> {
+  async #setDbProperty(
+    uuid: string,
+    key: string,
+    value: JournalPropertyValue,
+    current: Readable | null,
+  ): Promise<void> {
     // Logseq's own properties (`logseq.order-list-type`) have closed values a plugin cannot set.
     if (key.startsWith('logseq.')) return;
+    // Each value written to a text property is a new block: write only what changed.
+    if (current !== null && sameValue(readableValue(current, key), value)) return;
     let made = this.#properties.get(key);
     if (made === undefined) {
       made = this.#makeProperty(key, value);
@@ -327,7 +339,7 @@ export class LogseqApiSink implements JournalSink {
     if (inserted === null) throw new Error(`Logseq did not insert block ${block.uuid}`);
     if (kind === 'db')
       for (const [key, value] of Object.entries(block.properties))
-        await this.#setDbProperty(block.uuid, key, value);
+        await this.#setDbProperty(block.uuid, key, value, null);
   }
 
   async #update(
@@ -339,8 +351,13 @@ export class LogseqApiSink implements JournalSink {
     if (kind === 'db') {
       if ((found.title ?? found.content ?? '') !== content)
         await this.#call('Editor.updateBlock', block.uuid, content);
+      if (Object.keys(block.properties).length === 0) return;
+      const current = (await this.#call(
+        'Editor.getBlockProperties',
+        block.uuid,
+      )) as Readable | null;
       for (const [key, value] of Object.entries(block.properties))
-        await this.#setDbProperty(block.uuid, key, value);
+        await this.#setDbProperty(block.uuid, key, value, current ?? {});
       return;
     }
     // The whole raw text at once, `id::` included: a file graph's `updateBlock` replaces the
@@ -403,8 +420,36 @@ function listOf(value: JournalPropertyValue): string[] {
   return Array.isArray(value) ? value : [String(value)];
 }
 
+/** A block of the outline: not a `['uuid', id]` pair, nor a DB graph's property value block. */
 function isBlock(child: unknown): child is BlockEntity {
-  return typeof child === 'object' && child !== null && !Array.isArray(child) && 'uuid' in child;
+  return (
+    typeof child === 'object' &&
+    child !== null &&
+    !Array.isArray(child) &&
+    'uuid' in child &&
+    !(':logseq.property/created-from-property' in child)
+  );
+}
+
+/** A DB graph's properties as `getPageProperties` gives them: `:<namespace>/<key>` → value. */
+type Readable = Record<string, unknown>;
+
+/** A property's value among an entity's, whichever plugin's namespace holds it. */
+function readableValue(properties: Readable, key: string): unknown {
+  const found = Object.entries(properties).find(([name]) => name.endsWith(`/${key}`));
+  return found?.[1];
+}
+
+function sameValue(current: unknown, wanted: JournalPropertyValue): boolean {
+  if (current === undefined || current === null) return false;
+  const text = (value: unknown) =>
+    Array.isArray(value)
+      ? value
+          .map((v) => oneLine(String(v)))
+          .sort()
+          .join('\n')
+      : String(value);
+  return text(current) === text(Array.isArray(wanted) ? wanted : oneLine(String(wanted)));
 }
 
 function allBlocks(blocks: readonly JournalBlock[]): JournalBlock[] {

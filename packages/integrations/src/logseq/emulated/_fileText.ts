@@ -72,12 +72,12 @@ function parseValue(key: string, raw: string): unknown {
  */
 export function parseContent(content: string, firstOfPage: boolean): Parsed {
   const lines = content.split('\n');
-  const start = PROPERTY_LINE.test(lines[0] ?? '') ? 0 : 1;
+  const start = hasTitle(lines) ? 1 : 0;
   const parsed: Parsed = {
     properties: {},
     order: [],
     text: {},
-    preBlock: start === 0 && firstOfPage,
+    preBlock: PROPERTY_LINE.test(lines[0] ?? '') && firstOfPage,
   };
   for (const line of lines.slice(start)) {
     const m = PROPERTY_LINE.exec(line);
@@ -118,13 +118,24 @@ export function valueText(value: unknown): string {
 }
 
 /**
- * `property/insert-properties` (src/main/frontend/util/property.cljs): each property replaces its
- * line, or is added after the block's first line (and its other properties).
+ * Whether a text's first line is its title (`block-content/has-title?`, 0.10.15
+ * src/main/frontend/util/block_content.cljs:13): mldoc's first element is a Paragraph, Raw_Html,
+ * Hiccup or Heading (src/main/frontend/format/mldoc.cljs:36 `block-with-title?`), not a
+ * property, fenced code (Src), a quote or a table.
+ */
+export function hasTitle(lines: readonly string[]): boolean {
+  const first = lines[0];
+  return first !== undefined && !PROPERTY_LINE.test(first) && !/^\s*(`{3,}|~{3,}|>|\|)/.test(first);
+}
+
+/**
+ * `property/insert-properties` (src/main/frontend/util/property.cljs:226 `insert-property`):
+ * each property replaces its line, or is added after the block's title line (and its other
+ * properties); a text without a title gets them first.
  */
 export function insertProperties(content: string, properties: Record<string, unknown>): string {
   const lines = content === '' ? [] : content.split('\n');
-  let start = lines.length > 0 && !PROPERTY_LINE.test(lines[0]!) ? 1 : 0;
-  if (lines.length === 0) start = 0;
+  const start = hasTitle(lines) ? 1 : 0;
   let end = start;
   while (end < lines.length && PROPERTY_LINE.test(lines[end]!)) end++;
   const area = lines.slice(start, end);
@@ -147,9 +158,7 @@ export function insertProperties(content: string, properties: Record<string, unk
  */
 export function withBuiltIn(content: string, kept: Record<string, unknown>): string {
   const lines = content.split('\n');
-  const [title, rest] = PROPERTY_LINE.test(lines[0] ?? '')
-    ? [[], lines]
-    : [lines.slice(0, 1), lines.slice(1)];
+  const [title, rest] = hasTitle(lines) ? [lines.slice(0, 1), lines.slice(1)] : [[], lines];
   const props = rest.filter((l) => PROPERTY_LINE.test(l));
   const body = rest.filter((l) => !PROPERTY_LINE.test(l));
   const builtIn = Object.entries(kept).map(([k, v]) => `${k}:: ${valueText(v)}`);
@@ -159,7 +168,7 @@ export function withBuiltIn(content: string, kept: Record<string, unknown>): str
 /** `property/remove-properties`: the block's property lines removed. */
 export function removeProperties(content: string): string {
   const lines = content.split('\n');
-  const start = PROPERTY_LINE.test(lines[0] ?? '') ? 0 : 1;
+  const start = hasTitle(lines) ? 1 : 0;
   let end = start;
   while (end < lines.length && PROPERTY_LINE.test(lines[end]!)) end++;
   return [...lines.slice(0, start), ...lines.slice(end)].join('\n');

@@ -105,6 +105,16 @@ describe('Logseq 0.10.15 blocks', () => {
     expect(await Editor.getEditingBlockContent()).toBe('b');
   });
 
+  it('puts the id:: line first in a text without a title line (fenced code), after it otherwise', async () => {
+    const { host, Editor } = logseq();
+    await Editor.insertBlock('P', '```sh\nls\n```', { customUUID: U1, focus: false });
+    await Editor.insertBlock('P', 'a\nmore', { customUUID: U2, focus: false });
+    expect(host.outline('p').map((b) => b.text)).toEqual([
+      `id:: ${U1}\n\`\`\`sh\nls\n\`\`\``,
+      `a\nid:: ${U2}\nmore`,
+    ]);
+  });
+
   it('customUUID (or properties.id) becomes the uuid and an id:: line', async () => {
     const { host, Editor } = logseq();
     await Editor.insertBlock('P', 'a', { customUUID: U1, focus: false });
