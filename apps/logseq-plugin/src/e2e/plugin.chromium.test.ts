@@ -13,7 +13,7 @@ import {
 } from '@tta-dev/workflows/journal';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ServedRun, startServedRun, stopServedRun } from '../runs/realRun.testkit.js';
 import { type StaticServer, serveFolder } from './staticServer.testkit.js';
 
@@ -307,22 +307,21 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
         await item.locator('.stage[data-stage="verify"] .gate-passed').textContent(),
       ).toContain('coverage-ok');
 
-      // Auto-journal: the pages follow the events, updated in place; once written (the
-      // instructions removed last), the step shows who completed it and how.
+      // Auto-journal: the pages follow the events, updated in place (the writes are not
+      // awaited here: wait until the graph holds the whole journal of the completed run).
       const verifyPage = refOf(version, journal.pages.find((p) => p.name.endsWith('/verify'))!);
-      await expect
-        .poll(async () => textOf(await outlineOf(version, verifyPage)), { timeout: 20_000 })
-        .not.toContain('Write the release notes');
       const status = version === '2.0.1' ? `${DB_PROPERTY}status` : 'status';
-      await expect
-        .poll(async () => (await pageIn(version, journal.pages[0]!))?.properties[status], {
-          message: `${version}: the run page's status`,
-        })
-        .toBe('completed');
-      const verify = textOf(await outlineOf(version, verifyPage));
-      expect(verify).toContain('**release-notes** completed by logseq');
-      expect(verify).toContain('adds `retry()` to the client');
-      await expectJournalWritten(version, journal);
+      await vi.waitFor(
+        async () => {
+          const verify = textOf(await outlineOf(version, verifyPage));
+          expect(verify).not.toContain('Write the release notes');
+          expect(verify).toContain('**release-notes** completed by logseq');
+          expect(verify).toContain('adds `retry()` to the client');
+          expect((await pageIn(version, journal.pages[0]!))?.properties[status]).toBe('completed');
+          await expectJournalWritten(version, journal);
+        },
+        { timeout: 20_000, interval: 100 },
+      );
     }
   });
 
@@ -377,7 +376,8 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
           ),
         )
         .toBe(true);
-      await expectJournalWritten(version, await journalNow(), [uuid]);
+      const journal = await journalNow();
+      await vi.waitFor(() => expectJournalWritten(version, journal, [uuid]), { timeout: 20_000 });
     }
   });
 
