@@ -192,7 +192,10 @@ async function expectJournalWritten(
       bs.flatMap((b) => [b.uuid, ...flat(b.children)]);
     return host.graph.pages().flatMap((p) => flat(host.graph.outline(p.uuid)));
   });
-  const ours = new Set([...journal.pages.flatMap((p) => modelUuids(p.blocks))]);
+  const ours = new Set([
+    ...journal.pages.flatMap((p) => modelUuids(p.blocks)),
+    journal.journalEntry.block.uuid,
+  ]);
   const written = all.filter((u) => ours.has(u));
   expect(new Set(written).size).toBe(written.length);
   expect(written).toHaveLength(ours.size);
