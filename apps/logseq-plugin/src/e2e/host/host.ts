@@ -2,13 +2,23 @@
  * A Logseq host for the built plugin, in a browser page: what Logseq's plugin core does for a
  * plugin, speaking the same protocol as `@logseq/libs` (Postmate over `postMessage`: the
  * handshake with the plugin's iframe, `#lspmsg#ready#`, the plugin's `api:call`s answered through
- * `#lspmsg#reply#`, hooks through `#lspmsg#`, model calls for `data-on-click`), with the graph
- * held by `InMemoryLogseq`. The page shows the toolbar items, the page opened last and the
- * plugin's main UI, like Logseq. Tests drive it through `window.__host`.
+ * `#lspmsg#reply#`, hooks through `#lspmsg#`, model calls for `data-on-click`). The plugin core's
+ * own part (the SDK metadata, hooks, toolbar items, slash commands) is played here; every other
+ * call goes to `emulateLogseq(version)`, the Logseq of that version with its method list, lookups
+ * and errors ("Not existed method #…", replied as an error as `LSPlugin.core.ts`'s `api:call`
+ * handler replies). The page shows the toolbar items, the page opened last and the plugin's main
+ * UI, like Logseq. Tests drive and inspect it through `window.__host`.
  *
- * Query: `plugin` (URL of the plugin's folder), `settings` (JSON), `graph` (`file` or `db`).
+ * Query: `plugin` (URL of the plugin's folder), `settings` (JSON), `graph` (`file`: Logseq
+ * 0.10.15, `db`: 2.0.1) or `version` (`0.10.15`, `2.0.1`).
  */
-import { InMemoryLogseq } from '../../logseq/InMemoryLogseq.testkit.js';
+import {
+  type EmulatedBlock,
+  type EmulatedLogseq,
+  EXPORTED_METHODS,
+  emulateLogseq,
+  type LogseqVersion,
+} from '@tta-dev/integrations/testing/logseq';
 
 const MESSAGE_TYPE = 'application/x-postmate-v1+json';
 const LSPMSG = '#lspmsg#';
@@ -25,8 +35,12 @@ interface ApiCall {
 const params = new URLSearchParams(location.search);
 const pluginBase = new URL(params.get('plugin') ?? '', location.href);
 const settings = JSON.parse(params.get('settings') ?? '{}') as Record<string, unknown>;
-const graph = new InMemoryLogseq(params.get('graph') === 'db' ? 'db' : 'file');
+const version = (params.get('version') ??
+  (params.get('graph') === 'db' ? '2.0.1' : '0.10.15')) as LogseqVersion;
+if (!(version in EXPORTED_METHODS)) throw new Error(`no emulated Logseq ${version}`);
+const graph = emulateLogseq(version);
 
+/** Every call, snake-cased; the calls the version has no method for, as sent; failed calls. */
 const calls: string[] = [];
 const unknownCalls: string[] = [];
 const errors: string[] = [];
@@ -58,10 +72,11 @@ function callChild(property: string, data: unknown): void {
   child?.postMessage({ postmate: 'call', type: MESSAGE_TYPE, property, data }, childOrigin);
 }
 
-const editor = graph.Editor as unknown as Record<string, (...args: unknown[]) => unknown>;
-
-/** The host API the plugin may call, by the snake_case name Logseq exports it under. */
-const api: Record<string, (...args: unknown[]) => unknown> = {
+/**
+ * The plugin core's part of the API: `callable.apis.ts` (`setSDKMetadata`) and the api.cljs
+ * methods that reach the plugin UI (these only where the version exports them).
+ */
+const core: Record<string, (...args: unknown[]) => unknown> = {
   set_sdk_metadata: () => null,
   install_plugin_hook: (_pid, hook) => {
     hooks.add(String(hook));
@@ -98,43 +113,36 @@ const api: Record<string, (...args: unknown[]) => unknown> = {
     if (hook !== undefined) slashCommands.set(tag, String(hook[1]));
     return null;
   },
-  check_current_is_db_graph: () => graph.App.checkCurrentIsDbGraph(),
-  push_state: (route, routeParams) => {
-    if (route !== 'page') throw new Error(`unsupported route ${String(route)}`);
-    graph.App.pushState('page', routeParams as { name: string });
-    renderPage();
-    return null;
-  },
-  get_user_configs: () => ({ preferredThemeMode: 'light', preferredFormat: 'markdown' }),
-  ui_show_msg: (content, status) => {
-    void graph.UI.showMsg(String(content), status as string | undefined);
-    const toast = document.createElement('div');
-    toast.className = `toast toast-${String(status ?? 'success')}`;
-    toast.textContent = String(content);
-    document.getElementById('toasts')!.append(toast);
-    setTimeout(() => toast.remove(), 4000);
-    return 'msg';
-  },
-  ...Object.fromEntries(
-    Object.keys(graph.Editor).map((name) => [
-      snakeCase(name),
-      (...args: unknown[]) => editor[name]!(...args),
-    ]),
-  ),
 };
 
 async function invoke({ method, args }: ApiCall): Promise<unknown> {
   // As Logseq's `invokeHostExportedApi`: leading `_` and `$` go, then snake_case.
   const name = snakeCase(method.startsWith('_call') ? method : method.replace(/^[_$]+/, ''));
   calls.push(name);
-  const fn = api[name];
-  if (fn === undefined) {
-    unknownCalls.push(method);
-    throw new Error(`Not existed method #${method}`);
+  const own = core[name];
+  if (
+    own !== undefined &&
+    (name === 'set_sdk_metadata' || EXPORTED_METHODS[version].api.includes(name))
+  )
+    return own(...args);
+  let result: unknown;
+  try {
+    result = await graph.call(method, args);
+  } catch (error) {
+    if (/^Not existed method/.test((error as Error).message)) unknownCalls.push(method);
+    throw error;
   }
-  const result = await fn(...args);
+  if (name === 'ui_show_msg') showToast(String(args[0]), args[1] as string | undefined);
   renderPage();
   return result;
+}
+
+function showToast(content: string, status: string | undefined): void {
+  const toast = document.createElement('div');
+  toast.className = `toast toast-${status ?? 'success'}`;
+  toast.textContent = content;
+  document.getElementById('toasts')!.append(toast);
+  setTimeout(() => toast.remove(), 4000);
 }
 
 function onPluginMessage(type: string, payload: unknown): void {
@@ -151,7 +159,8 @@ function onPluginMessage(type: string, payload: unknown): void {
           if (call._sync !== undefined)
             callChild(LSPMSG_SYNC, {
               _sync: call._sync,
-              result: { [LSPMSG_ERROR_TAG]: (error as Error).message },
+              // What the plugin core replies (LSPlugin.core.ts initApiProxyHandlers): the error.
+              result: { [LSPMSG_ERROR_TAG]: new Error((error as Error).message) },
             });
         },
       );
@@ -239,35 +248,38 @@ function renderPage(): void {
   renderQueued = true;
   requestAnimationFrame(() => {
     renderQueued = false;
-    const name = graph.routes.at(-1);
-    if (name === undefined) return;
-    const title = document.createElement('h1');
-    title.textContent = name;
-    const page = graph.pages.get(name.toLowerCase());
+    const opened = graph.navigations().at(-1);
+    if (opened === undefined) return;
+    const page = graph.pages().find((p) => p.uuid === opened.page);
+    const title = text('h1', page?.title ?? opened.name ?? '');
     document
       .getElementById('page')!
       .replaceChildren(
         title,
-        page === undefined ? text('p', '(no such page)') : outline(page.children),
+        page === undefined ? text('p', '(no such page)') : outline(graph.outline(page.uuid)),
       );
   });
 }
 
-function outline(ids: readonly string[]): HTMLElement {
+/** Blocks with their text and properties: file graphs' `key:: value` lines, DB graphs' values. */
+function outline(blocks: readonly EmulatedBlock[]): HTMLElement {
   const list = document.createElement('ul');
-  for (const id of ids) {
-    const block = graph.blocks.get(id)!;
+  for (const block of blocks) {
     const item = document.createElement('li');
-    const lines = block.content.split('\n');
-    const properties = lines.filter((l) => /^[\w.-]+:: /.test(l) && !l.startsWith('id:: '));
-    const body = lines.filter((l) => !/^[\w.-]+:: /.test(l));
+    const lines = block.text.split('\n');
+    const property = /^[\w.-]+:: /;
+    const body = lines.filter((l) => !property.test(l));
     if (body.some((l) => l.trim() !== '')) item.append(inline(body.join('\n')));
-    for (const [key, value] of [
-      ...properties.map((l) => l.split(':: ') as [string, string]),
-      ...[...block.properties].map(
-        ([k, v]) => [k.replace(/^.*\//, ''), String(v)] as [string, string],
-      ),
-    ]) {
+    const properties =
+      graph.kind === 'file'
+        ? lines
+            .filter((l) => property.test(l) && !l.startsWith('id:: '))
+            .map((l) => l.split(':: ') as [string, string])
+        : Object.entries(block.properties).map(([key, { value }]): [string, string] => [
+            key.replace(/^.*\//, ''),
+            Array.isArray(value) ? value.join(', ') : String(value),
+          ]);
+    for (const [key, value] of properties) {
       const row = document.createElement('div');
       row.className = 'prop';
       row.append(text('span', `${key}: `), inline(value));
@@ -312,7 +324,8 @@ declare global {
   interface Window {
     __host: {
       ready: Promise<void>;
-      graph: InMemoryLogseq;
+      /** The emulated Logseq (0.10.15 or 2.0.1) the plugin's API calls reach. */
+      graph: EmulatedLogseq;
       calls: string[];
       unknownCalls: string[];
       errors: string[];
