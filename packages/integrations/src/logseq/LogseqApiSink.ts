@@ -76,8 +76,8 @@ export class LogseqApiSink implements JournalSink {
     this.#kind ??= this.#call('App.checkCurrentIsDbGraph').then(
       (db) => (db === true ? 'db' : 'file'),
       (error: unknown) => {
-        this.#kind = undefined;
         if (isMissingMethod(error)) return 'file';
+        this.#kind = undefined;
         throw error;
       },
     );

@@ -92,9 +92,10 @@ describe('LocalSandbox', () => {
   });
 
   it('kills a busy loop and its children at the time limit', async () => {
+    // The limits leave a loaded machine time to start Node and Python and print before the loop.
     const result = await sandbox.run({
       language: 'javascript',
-      timeLimitMs: 1500,
+      timeLimitMs: 4000,
       code: `import { spawn } from 'node:child_process';
 const child = spawn('sleep', ['60'], { stdio: 'ignore' });
 console.log(child.pid);
@@ -105,7 +106,7 @@ for (;;) {}`,
       exitCode: null,
       signal: 'SIGKILL',
       outOfMemory: false,
-      reason: 'killed at the time limit of 1500 ms',
+      reason: 'killed at the time limit of 4000 ms',
     });
     const childPid = Number(result.stdout.trim());
     expect(childPid).toBeGreaterThan(0);
@@ -114,8 +115,8 @@ for (;;) {}`,
 
     const py = await sandbox.run({
       language: 'python',
-      timeLimitMs: 1000,
-      code: 'print("started")\nwhile True:\n    pass',
+      timeLimitMs: 3000,
+      code: 'print("started", flush=True)\nwhile True:\n    pass',
     });
     expect(py).toMatchObject({ timedOut: true, stdout: 'started\n' });
   });
