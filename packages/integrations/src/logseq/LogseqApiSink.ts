@@ -65,6 +65,8 @@ export class LogseqApiSink implements JournalSink {
   readonly #properties = new Map<string, Promise<void>>();
   /** Fingerprints of what was last written, by page or block uuid. */
   readonly #written = new Map<string, string>();
+  /** Whether the host has `createJournalPage` (Logseq 0.10.15 has not). */
+  #hasJournalPages = true;
 
   constructor(call: LogseqCall, options: { kind?: LogseqGraphKind } = {}) {
     this.#call = call;
@@ -108,16 +110,18 @@ export class LogseqApiSink implements JournalSink {
 
   /** The journal page of a day: its name (file graphs) or uuid (DB graphs). */
   async #journalPage(date: string, kind: LogseqGraphKind): Promise<string> {
-    try {
-      // A local time: Logseq formats the local day of the `Date` it parses.
-      const page = (await this.#call(
-        'Editor.createJournalPage',
-        `${date}T12:00:00`,
-      )) as PageEntity | null;
-      if (page !== null) return kind === 'db' ? page.uuid : nameOf(page);
-    } catch (error) {
-      if (!isMissingMethod(error)) throw error;
-    }
+    if (this.#hasJournalPages)
+      try {
+        // A local time: Logseq formats the local day of the `Date` it parses.
+        const page = (await this.#call(
+          'Editor.createJournalPage',
+          `${date}T12:00:00`,
+        )) as PageEntity | null;
+        if (page !== null) return kind === 'db' ? page.uuid : nameOf(page);
+      } catch (error) {
+        if (!isMissingMethod(error)) throw error;
+        this.#hasJournalPages = false;
+      }
     const configs = (await this.#call('App.getUserConfigs')) as { preferredDateFormat?: string };
     const title = formatLogseqDate(date, configs.preferredDateFormat ?? 'MMM do, yyyy');
     const page =
