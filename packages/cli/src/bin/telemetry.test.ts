@@ -284,3 +284,79 @@ describe('OTEL_EXPORTER_OTLP_* , built', () => {
     expect([...names].filter((n) => n.startsWith('tta.') && !documented.has(n))).toEqual([]);
   });
 });
+
+describe('the console exporters and the resource, built', () => {
+  const ttaPersona = fileURLToPath(new URL('../../dist/bin/tta-persona.js', import.meta.url));
+  const runBin = (bin: string, args: string[], env: Record<string, string>) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [bin, ...args],
+        { cwd: project.dir, env },
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
+      );
+    });
+  const jsonLines = (text: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('OTEL_TRACES_EXPORTER=console writes spans to stderr, never into a result on stdout', async () => {
+    const done = await run(['workflow', 'run', 'mini', '--json'], {
+      cwd: project.dir,
+      env: { ...project.env, OTEL_TRACES_EXPORTER: 'console' },
+    });
+    expect(done.code, done.stderr).toBe(0);
+    // `run --json` gives the run's events as JSON lines: each line one, and no span among them.
+    const lines = done.stdout.trim().split('\n');
+    expect(jsonLines(done.stdout)).toHaveLength(lines.length);
+    expect(jsonLines(done.stdout).filter((l) => 'spanId' in l)).toEqual([]);
+    const spans = jsonLines(done.stderr).filter((l) => typeof l.traceId === 'string');
+    expect(spans.map((s) => s.name)).toContain('tta.workflow.run');
+  });
+
+  it('tta-persona honours OTEL_*: its switch metric goes to the console exporter, on stderr', async () => {
+    const done = await runBin(ttaPersona, ['backend'], {
+      ...project.env,
+      OTEL_METRICS_EXPORTER: 'console',
+    });
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).not.toContain('tta.persona.switches');
+    const names = jsonLines(done.stderr).flatMap((l) =>
+      ((l.scopeMetrics ?? []) as { metrics: { name: string }[] }[]).flatMap((s) =>
+        s.metrics.map((m) => m.name),
+      ),
+    );
+    expect(names).toContain('tta.persona.switches');
+  });
+
+  it('takes service.name from OTEL_RESOURCE_ATTRIBUTES', async () => {
+    const collector = await startCollector();
+    try {
+      const done = await run(['workflow', 'run', 'mini'], {
+        cwd: project.dir,
+        env: {
+          ...project.env,
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_RESOURCE_ATTRIBUTES: 'service.name=release-ci,deployment.environment=ci',
+        },
+      });
+      expect(done.code, done.stderr).toBe(0);
+    } finally {
+      collector.server.close();
+    }
+    const traces = collector.received.filter((c) => c.path === '/v1/traces');
+    expect(traces.length).toBeGreaterThan(0);
+    for (const { body } of traces)
+      for (const rs of (body as { resourceSpans: { resource: { attributes: unknown[] } }[] })
+        .resourceSpans)
+        expect(rs.resource.attributes).toContainEqual({
+          key: 'service.name',
+          value: { stringValue: 'release-ci' },
+        });
+  });
+});

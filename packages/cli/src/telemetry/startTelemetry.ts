@@ -2,22 +2,15 @@ import { appendFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import {
-  ConsoleMetricExporter,
-  type IMetricReader,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK, resources } from '@opentelemetry/sdk-node';
-// The SDK's own reading of OTEL_TRACES_EXPORTER and of the OTLP metric exporter's variables: not
-// in its public index, but the only way to add the trace file beside the exporters the standard
-// variables configure (the `spanProcessors` option replaces them). sdk-node is pinned exactly.
-import {
-  getOtlpMetricExporterFromEnv,
-  getPeriodicExportingMetricReaderFromEnv,
-  getSpanProcessorsFromEnv,
-} from '@opentelemetry/sdk-node/build/src/utils.js';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { CliError } from '../CliError.js';
+import {
+  consoleMetricReaderFromEnv,
+  otlpMetricReaderFromEnv,
+  spanProcessorsFromEnv,
+} from './exportersFromEnv.js';
 import { JsonLinesSpanExporter } from './JsonLinesSpanExporter.js';
 import type { TelemetryPlan } from './telemetryPlan.js';
 
@@ -50,17 +43,14 @@ export async function startTelemetry(plan: TelemetryPlan, version: string): Prom
     }
     spanProcessors.push(new BatchSpanProcessor(new JsonLinesSpanExporter(plan.traceFile)));
   }
-  if (plan.traceExporters.length > 0)
-    spanProcessors.push(...(getSpanProcessorsFromEnv(undefined) as SpanProcessor[]));
+  // The exporters the standard variables name, beside the trace file (the SDK's `spanProcessors`
+  // option would replace its own reading of them).
+  spanProcessors.push(...(await spanProcessorsFromEnv(plan.traceExporters, process.env)));
 
   const metricReaders: IMetricReader[] = [];
   for (const name of plan.metricExporters) {
-    if (name === 'otlp')
-      metricReaders.push(getPeriodicExportingMetricReaderFromEnv(getOtlpMetricExporterFromEnv()));
-    else if (name === 'console')
-      metricReaders.push(
-        new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter() }),
-      );
+    if (name === 'otlp') metricReaders.push(await otlpMetricReaderFromEnv(process.env));
+    else if (name === 'console') metricReaders.push(consoleMetricReaderFromEnv(process.env));
     else if (name === 'prometheus') metricReaders.push(new PrometheusExporter());
     else
       throw new CliError(
@@ -75,7 +65,12 @@ export async function startTelemetry(plan: TelemetryPlan, version: string): Prom
   }
 
   const sdk = new NodeSDK({
-    ...(process.env.OTEL_SERVICE_NAME ? {} : { serviceName: 'tta' }),
+    // `tta` unless the environment names the service (OTEL_SERVICE_NAME, or service.name among
+    // OTEL_RESOURCE_ATTRIBUTES, which the env detector reads).
+    ...(process.env.OTEL_SERVICE_NAME ||
+    /(^|,)\s*service\.name\s*=/.test(process.env.OTEL_RESOURCE_ATTRIBUTES ?? '')
+      ? {}
+      : { serviceName: 'tta' }),
     resource: resources.resourceFromAttributes({ 'service.version': version }),
     resourceDetectors: [resources.envDetector],
     spanProcessors,
