@@ -134,7 +134,8 @@ export abstract class BasePrimitive<I, O> implements Primitive<I, O> {
     if (metrics === undefined) return;
     const attributes = { 'tta.primitive.kind': this.kind, 'tta.outcome': outcome };
     metrics.executions.add(1, attributes);
-    metrics.duration.record(performance.now() - start, attributes);
+    // Seconds, as every duration metric of tta (and OpenTelemetry's conventions).
+    metrics.duration.record((performance.now() - start) / 1000, attributes);
   }
 }
 

@@ -77,7 +77,7 @@ function createInstruments(meter: Meter): CoreInstruments {
     }),
     duration: meter.createHistogram('tta.primitive.duration', {
       description: 'Duration of a primitive run',
-      unit: 'ms',
+      unit: 's',
     }),
     retryAttempts: meter.createCounter('tta.retry.attempts', {
       description: 'Attempts made by retry primitives, first attempts included',

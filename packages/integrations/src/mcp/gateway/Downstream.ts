@@ -47,6 +47,8 @@ export interface DownstreamCallOptions {
   signal?: AbortSignal;
   /** Receives the server's progress notifications of this call. */
   onProgress?: RequestOptions['onprogress'];
+  /** The request's `params._meta`: the trace context (`traceparent`) of the gateway's span. */
+  meta?: Record<string, string>;
 }
 
 /** A connection under way: kept so that a stop can kill the process mid-handshake. */
@@ -151,7 +153,12 @@ export class Downstream {
     timeoutMs: number,
     options: DownstreamCallOptions = {},
   ): Promise<CallToolResult> {
-    return (await this.running().callTool({ name: tool, arguments: args ?? {} }, undefined, {
+    const params = {
+      name: tool,
+      arguments: args ?? {},
+      ...(options.meta === undefined ? {} : { _meta: options.meta }),
+    };
+    return (await this.running().callTool(params, undefined, {
       timeout: timeoutMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onProgress === undefined ? {} : { onprogress: options.onProgress }),

@@ -456,10 +456,11 @@ export class PersonaGateway {
         );
         if (!approved) return text(`refused: ${name} was not approved`, true);
       }
-      const answer = await traceToolCall(persona.name, server, tool, () =>
+      const answer = await traceToolCall(persona.name, server, tool, (meta) =>
         downstream.call(tool, args, Math.max(1, deadline - Date.now()), {
           ...(session.signal === undefined ? {} : { signal: session.signal }),
           ...(session.onProgress === undefined ? {} : { onProgress: session.onProgress }),
+          ...(meta === undefined ? {} : { meta }),
         }),
       );
       // A listing of a folder must not name what the persona may not touch inside it.

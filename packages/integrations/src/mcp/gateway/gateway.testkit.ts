@@ -45,7 +45,15 @@ export const TEST_PERSONAS = {
     tokenBudget: 1800,
     allowedServers: ['fx', 'changing'],
     allowedTools: {
-      fx: ['echo', 'env_report', 'read_file', 'merge_pull_request', 'crash_now', 'hang'],
+      fx: [
+        'echo',
+        'env_report',
+        'read_file',
+        'merge_pull_request',
+        'crash_now',
+        'hang',
+        'meta_report',
+      ],
     },
     restrictedPaths: ['**/.env', 'secrets/**'],
     security: {

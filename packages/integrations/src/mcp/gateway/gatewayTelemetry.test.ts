@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installTelemetry } from '../../../../core/src/tracing.testkit.js';
 import { fixtureServer, type Harness, resultText, startHarness } from './gateway.testkit.js';
@@ -13,7 +14,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const calls = () => telemetry.spans().filter((s) => s.name === 'tta.gateway.call');
+const calls = () => telemetry.spans().filter((s) => s.name.startsWith('tools/call '));
 
 describe('gateway telemetry against a real MCP server', () => {
   it('records a span, a count and a latency per proxied call, and the tokens against the budget', async () => {
@@ -31,6 +32,9 @@ describe('gateway telemetry against a real MCP server', () => {
     expect(calls().map((s) => [s.attributes, s.status.code, s.kind])).toEqual([
       [
         {
+          'mcp.method.name': 'tools/call',
+          'gen_ai.tool.name': 'echo',
+          'gen_ai.operation.name': 'execute_tool',
           'tta.persona': 'builder',
           'tta.mcp.server': 'fx',
           'tta.mcp.tool': 'echo',
@@ -41,10 +45,14 @@ describe('gateway telemetry against a real MCP server', () => {
       ],
       [
         {
+          'mcp.method.name': 'tools/call',
+          'gen_ai.tool.name': 'echo',
+          'gen_ai.operation.name': 'execute_tool',
           'tta.persona': 'builder',
           'tta.mcp.server': 'fx',
           'tta.mcp.tool': 'echo',
           'tta.outcome': 'error',
+          'error.type': 'tool_error',
         },
         SpanStatusCode.ERROR,
         SpanKind.CLIENT,
@@ -57,8 +65,9 @@ describe('gateway telemetry against a real MCP server', () => {
       ['success', 1],
       ['error', 1],
     ]);
-    const latencies = points.get('tta.gateway.call.duration') ?? [];
+    const latencies = points.get('mcp.client.operation.duration') ?? [];
     expect(latencies.map((p) => (p.value as { count: number }).count)).toEqual([1, 1]);
+    expect(latencies.map((p) => p.attributes['error.type'])).toEqual([undefined, 'tool_error']);
     // Tokens against the budget: what the gateway's ledger counted, and the persona's budget.
     const usage = await harness.gateway.tokenUsage();
     expect(usage.total).toBeGreaterThan(0);
@@ -77,6 +86,22 @@ describe('gateway telemetry against a real MCP server', () => {
     const [span] = calls();
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
     expect(span?.events.map((e) => e.name)).toEqual(['exception']);
+  });
+
+  it('sends the call span’s trace context to the server in params._meta', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      harness = await startHarness({ fx: fixtureServer('meta') }, { active: 'builder' });
+      await harness.client.listTools();
+      const answer = await harness.client.callTool({ name: 'fx__meta_report', arguments: {} });
+      const meta = JSON.parse(resultText(answer)) as { traceparent?: string };
+      const [span] = calls();
+      expect(meta.traceparent).toBe(
+        `00-${span!.spanContext().traceId}-${span!.spanContext().spanId}-01`,
+      );
+    } finally {
+      propagation.disable();
+    }
   });
 
   it('records only names that docs/observability.md lists', async () => {
@@ -102,7 +127,6 @@ describe('gateway telemetry against a real MCP server', () => {
     // Over budget (1800 tokens): every gateway metric was recorded.
     expect([...points.keys()].filter((n) => n.startsWith('tta.gateway.')).sort()).toEqual([
       'tta.gateway.budget_exceeded',
-      'tta.gateway.call.duration',
       'tta.gateway.calls',
       'tta.gateway.persona_token_budget',
       'tta.gateway.persona_tokens',

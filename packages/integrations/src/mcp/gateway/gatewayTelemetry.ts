@@ -1,40 +1,61 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { type Attributes, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-
-const SCOPE = '@tta-dev/integrations';
+import {
+  type Attributes,
+  context,
+  metrics,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { INSTRUMENTATION_SCOPE } from '../../instrumentationScope.js';
 
 /**
- * Runs a call the gateway proxies to a downstream server inside a `tta.gateway.call` span (a
- * child of whatever is active: a workflow step's span when the engine calls a tool), and counts
- * it with its latency. A result marked `isError` counts as an error, as a thrown call does.
+ * Runs a call the gateway proxies to a downstream server inside a `tools/call {tool}` client span
+ * (a child of whatever is active: a workflow step's span when the engine calls a tool), as
+ * OpenTelemetry's MCP conventions name it, and records its duration (`mcp.client.operation.duration`,
+ * seconds) and the gateway's call count. The span's context goes to the downstream server in the
+ * request's `params._meta` (`traceparent`, `tracestate`), so its spans join the trace. A result
+ * marked `isError` is an error (`error.type` `tool_error`), as a thrown call is (its class name).
  */
 export async function traceToolCall(
   persona: string,
   server: string,
   tool: string,
-  call: () => Promise<CallToolResult>,
+  call: (meta: Record<string, string> | undefined) => Promise<CallToolResult>,
 ): Promise<CallToolResult> {
-  const attributes: Attributes = {
+  const operation: Attributes = {
+    'mcp.method.name': 'tools/call',
+    'gen_ai.tool.name': tool,
+    'gen_ai.operation.name': 'execute_tool',
+  };
+  const ours: Attributes = {
     'tta.persona': persona,
     'tta.mcp.server': server,
     'tta.mcp.tool': tool,
   };
-  const span = trace
-    .getTracer(SCOPE)
-    .startSpan('tta.gateway.call', { kind: SpanKind.CLIENT, attributes });
+  const { scope, version } = INSTRUMENTATION_SCOPE;
+  const span = trace.getTracer(scope, version).startSpan(`tools/call ${tool}`, {
+    kind: SpanKind.CLIENT,
+    attributes: { ...operation, ...ours },
+  });
+  const meta: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), meta);
   const started = performance.now();
-  let outcome: 'success' | 'error' = 'error';
+  let errorType: string | undefined;
   try {
-    const result = await call();
+    const result = await call(Object.keys(meta).length === 0 ? undefined : meta);
     if (result.isError === true) {
+      errorType = 'tool_error';
       const first = result.content.find((c) => c.type === 'text');
       span.setStatus({
         code: SpanStatusCode.ERROR,
         message: first?.type === 'text' ? first.text.slice(0, 200) : 'the tool returned an error',
       });
-    } else outcome = 'success';
+    }
     return result;
   } catch (error) {
+    errorType = error instanceof Error ? error.constructor.name : 'Error';
     if (error instanceof Error) span.recordException(error);
     span.setStatus({
       code: SpanStatusCode.ERROR,
@@ -42,21 +63,26 @@ export async function traceToolCall(
     });
     throw error;
   } finally {
+    const outcome = errorType === undefined ? 'success' : 'error';
     span.setAttribute('tta.outcome', outcome);
+    if (errorType !== undefined) span.setAttribute('error.type', errorType);
     span.end();
-    const meter = metrics.getMeter(SCOPE);
-    const recorded = { ...attributes, 'tta.outcome': outcome };
+    const meter = metrics.getMeter(scope, version);
     meter
       .createCounter('tta.gateway.calls', {
         description: 'Tool calls proxied to downstream servers, by persona, tool and outcome',
         unit: '{call}',
       })
-      .add(1, recorded);
+      .add(1, { ...ours, 'tta.outcome': outcome });
     meter
-      .createHistogram('tta.gateway.call.duration', {
-        description: 'Latency of tool calls proxied to downstream servers',
-        unit: 'ms',
+      .createHistogram('mcp.client.operation.duration', {
+        description: 'Duration of the MCP requests the gateway sends downstream',
+        unit: 's',
       })
-      .record(performance.now() - started, recorded);
+      .record((performance.now() - started) / 1000, {
+        ...operation,
+        ...ours,
+        ...(errorType === undefined ? {} : { 'error.type': errorType }),
+      });
   }
 }
