@@ -1,7 +1,8 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { z } from 'zod';
 import { excerpt } from '../http/answerBody.js';
 import { ServiceError } from '../http/ServiceError.js';
+import { importOptional } from '../optionalPackage.js';
 import { type GitHubRepo, repoName } from './GitHubRepo.js';
 
 export const GITHUB_API_URL = 'https://api.github.com';
@@ -100,7 +101,7 @@ const at = (repo: GitHubRepo) => ({ owner: repo.owner, repo: repo.name });
  * API and timeouts are `ServiceError`s, refusals with GitHub's message and field errors.
  */
 export class GitHubClient {
-  private readonly octokit: Octokit;
+  #octokit: Promise<Octokit> | undefined;
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
 
@@ -109,32 +110,44 @@ export class GitHubClient {
     if (!/^https?:\/\//i.test(this.baseUrl) || !URL.canParse(this.baseUrl))
       throw new ServiceError('GitHub', `GitHub URL "${options.baseUrl}" is not an http(s) URL`);
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    const { signal } = options;
-    this.octokit = new Octokit({
-      auth: options.token,
-      baseUrl: this.baseUrl,
-      userAgent: 'tta-dev-integrations',
-      // Failures are thrown as ServiceErrors, so Octokit need not print them too.
-      log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
-      request: {
-        // Octokit has no time limit of its own: one per request, besides the run's signal.
-        fetch: (url: string, init: RequestInit) => {
-          const timeout = AbortSignal.timeout(this.timeoutMs);
-          return fetch(url, {
-            ...init,
-            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-          });
+  }
+
+  /** Octokit (an optional peer, loaded by the first call). */
+  private octokit(): Promise<Octokit> {
+    this.#octokit ??= importOptional(
+      '@octokit/rest',
+      'A GitHub step',
+      () => import('@octokit/rest'),
+    ).then(({ Octokit }) => {
+      const { signal } = this.options;
+      const octokit = new Octokit({
+        auth: this.options.token,
+        baseUrl: this.baseUrl,
+        userAgent: 'tta-dev-integrations',
+        // Failures are thrown as ServiceErrors, so Octokit need not print them too.
+        log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
+        request: {
+          // Octokit has no time limit of its own: one per request, besides the run's signal.
+          fetch: (url: string, init: RequestInit) => {
+            const timeout = AbortSignal.timeout(this.timeoutMs);
+            return fetch(url, {
+              ...init,
+              signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+            });
+          },
         },
-      },
+      });
+      octokit.hook.before('request', (request) => {
+        request.headers.accept = 'application/vnd.github+json';
+        request.headers['x-github-api-version'] = '2022-11-28';
+      });
+      return octokit;
     });
-    this.octokit.hook.before('request', (request) => {
-      request.headers.accept = 'application/vnd.github+json';
-      request.headers['x-github-api-version'] = '2022-11-28';
-    });
+    return this.#octokit;
   }
 
   async defaultBranch(repo: GitHubRepo): Promise<string> {
-    return (await this.call(this.octokit.rest.repos.get(at(repo)))).default_branch;
+    return (await this.call((await this.octokit()).rest.repos.get(at(repo)))).default_branch;
   }
 
   /** Opens a pull request from `head` to `base` (default: the default branch), or finds the open one. */
@@ -145,12 +158,14 @@ export class GitHubClient {
     const base = options.base ?? (await this.defaultBranch(repo));
     const head = options.head.includes(':') ? options.head : `${repo.owner}:${options.head}`;
     const [found] = await this.call(
-      this.octokit.rest.pulls.list({ ...at(repo), head, base, state: 'open' }),
+      (await this.octokit()).rest.pulls.list({ ...at(repo), head, base, state: 'open' }),
     );
     const pr =
       found ??
       (await this.call(
-        this.octokit.rest.pulls.create({
+        (
+          await this.octokit()
+        ).rest.pulls.create({
           ...at(repo),
           title: options.title,
           head: options.head,
@@ -196,12 +211,14 @@ export class GitHubClient {
     };
     // Drafts have no tag yet, so they are found in the list, not by GET /releases/tags/{tag}.
     const existing = (
-      await this.call(this.octokit.rest.repos.listReleases({ ...at(repo), per_page: 100 }))
+      await this.call(
+        (await this.octokit()).rest.repos.listReleases({ ...at(repo), per_page: 100 }),
+      )
     ).find((r) => r.tag_name === options.tag);
     const release = await this.call(
       existing
-        ? this.octokit.rest.repos.updateRelease({ ...fields, release_id: existing.id })
-        : this.octokit.rest.repos.createRelease({
+        ? (await this.octokit()).rest.repos.updateRelease({ ...fields, release_id: existing.id })
+        : (await this.octokit()).rest.repos.createRelease({
             ...fields,
             tag_name: options.tag,
             ...(options.target === undefined ? {} : { target_commitish: options.target }),
@@ -226,8 +243,8 @@ export class GitHubClient {
    */
   async ciStatus(repo: GitHubRepo, ref: string): Promise<CiStatusResult> {
     const asked = [
-      this.call(this.octokit.rest.checks.listForRef({ ...at(repo), ref, per_page: 100 })),
-      this.call(this.octokit.rest.repos.getCombinedStatusForRef({ ...at(repo), ref })),
+      this.call((await this.octokit()).rest.checks.listForRef({ ...at(repo), ref, per_page: 100 })),
+      this.call((await this.octokit()).rest.repos.getCombinedStatusForRef({ ...at(repo), ref })),
     ] as const;
     // Both answered before either is read, so a failure of both reports the check runs' one.
     await Promise.allSettled(asked);

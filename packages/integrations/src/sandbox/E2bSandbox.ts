@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandResult, CommandStartOpts, Sandbox, SandboxOpts, WriteInfo } from 'e2b';
+import { importOptional } from '../optionalPackage.js';
 import {
   type CodeResult,
   type CodeRunOptions,
@@ -177,8 +178,8 @@ export class E2bSandbox implements CodeSandbox {
   }
 }
 
-/** `Sandbox.create` of the `e2b` package, which is loaded only when E2B is used (it is large). */
+/** `Sandbox.create` of the `e2b` package (an optional peer), loaded only when E2B is used. */
 const createWithSdk: E2bCreate = async (template, options) => {
-  const { Sandbox } = await import('e2b');
+  const { Sandbox } = await importOptional('e2b', 'An E2B sandbox', () => import('e2b'));
   return template === undefined ? Sandbox.create(options) : Sandbox.create(template, options);
 };

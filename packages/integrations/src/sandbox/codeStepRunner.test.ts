@@ -198,7 +198,7 @@ stages:
     persona: backend
     steps:
       - id: spin
-        timeoutMs: 400
+        timeoutMs: 4000
         env: { PID_FILE: "${pidFile}" }
         code: |
           import { writeFileSync } from 'node:fs';
@@ -206,8 +206,9 @@ stages:
           for (;;) {}
 `);
     expect(result.status).toBe('failed');
+    // 4 s leave a loaded machine time to start Node and write the pid before the loop.
     const pid = Number(await readFile(pidFile, 'utf8'));
-    await expect.poll(() => gone(pid), { timeout: 2000 }).toBe(true);
+    await expect.poll(() => gone(pid), { timeout: 10_000 }).toBe(true);
   });
 
   it('names the step and field when a rendered field has the wrong type', async () => {

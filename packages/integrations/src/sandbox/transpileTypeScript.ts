@@ -1,4 +1,5 @@
 import type * as esbuild from 'esbuild';
+import { importOptional, MissingPackageError } from '../optionalPackage.js';
 
 /** The part of esbuild's API used here. */
 export type EsbuildTransform = Pick<typeof esbuild, 'transform'>;
@@ -17,12 +18,14 @@ export type TypeScriptTranspiler = (source: string, fileName: string) => Promise
  * missing for the platform).
  */
 export function esbuildTranspiler(
-  load: () => Promise<EsbuildTransform> = () => import('esbuild'),
+  load: () => Promise<EsbuildTransform> = () =>
+    importOptional('esbuild', 'TypeScript code', () => import('esbuild')),
 ): TypeScriptTranspiler {
   let loaded: Promise<EsbuildTransform> | undefined;
   return async (source, fileName) => {
     loaded ??= load().catch((error: unknown) => {
       loaded = undefined;
+      if (error instanceof MissingPackageError) throw error;
       throw Object.assign(
         new Error(
           `TypeScript code needs the esbuild package, which could not be loaded (${(error as Error).message})`,
