@@ -16,7 +16,7 @@ describe('importOptional', () => {
     expect(error).toBeInstanceOf(MissingPackageError);
     expect(hasCode(error, 'TTA_MISSING_PACKAGE')).toBe(true);
     expect((error as Error).message).toBe(
-      `A test feature needs the ${missing} package, which is not installed: install it beside @tta-dev/integrations (npm install ${missing})`,
+      `A test feature needs the ${missing} package, which is not installed: install it beside @tta-dev/integrations (npm install ${missing}; for a global tta, npm install -g ${missing})`,
     );
   });
 

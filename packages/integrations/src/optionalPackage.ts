@@ -11,7 +11,7 @@ export class MissingPackageError extends TtaError {
     options?: ErrorOptions,
   ) {
     super(
-      `${purpose} needs the ${packageName} package, which is not installed: install it beside @tta-dev/integrations (npm install ${packageName})`,
+      `${purpose} needs the ${packageName} package, which is not installed: install it beside @tta-dev/integrations (npm install ${packageName}; for a global tta, npm install -g ${packageName})`,
       options,
     );
   }

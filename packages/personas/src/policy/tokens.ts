@@ -1,5 +1,5 @@
 // A subpath of its own (`@tta-dev/personas/tokens`): the tokenizer's tables take a while to load.
-import { countTokens as count } from 'gpt-tokenizer';
+import { countTokens as count } from 'gpt-tokenizer/encoding/o200k_base';
 
 /**
  * Tokens in `text` by the o200k_base encoding (GPT-4o and later), a fair stand-in for what any
