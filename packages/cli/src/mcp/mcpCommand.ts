@@ -1,4 +1,5 @@
 import { usageError } from '../CliError.js';
+import { didYouMean } from '../didYouMean.js';
 import { type Io, println } from '../Io.js';
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
@@ -26,6 +27,9 @@ export async function runMcpCommand(argv: readonly string[], io: Io): Promise<nu
     return first === undefined ? 2 : 0;
   }
   const load = COMMANDS[first];
-  if (load === undefined) throw usageError(`tta mcp: unknown command "${first}"\n\n${mcpHelp}`);
+  if (load === undefined)
+    throw usageError(
+      `tta mcp: unknown command "${first}"${didYouMean(first, Object.keys(COMMANDS))}\n\n${mcpHelp}`,
+    );
   return (await load())(rest, io);
 }

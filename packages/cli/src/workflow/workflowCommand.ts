@@ -1,4 +1,5 @@
 import { usageError } from '../CliError.js';
+import { didYouMean } from '../didYouMean.js';
 import { type Io, println } from '../Io.js';
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
@@ -46,6 +47,8 @@ export async function runWorkflowCommand(argv: readonly string[], io: Io): Promi
   }
   const load = COMMANDS[first];
   if (load === undefined)
-    throw usageError(`tta workflow: unknown command "${first}"\n\n${workflowHelp}`);
+    throw usageError(
+      `tta workflow: unknown command "${first}"${didYouMean(first, Object.keys(COMMANDS))}\n\n${workflowHelp}`,
+    );
   return (await load())(rest, io);
 }
