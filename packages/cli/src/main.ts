@@ -8,9 +8,11 @@ import { withTelemetry } from './telemetry/withTelemetry.js';
 export const ttaHelp = `Usage: tta <command> [options]
 
 Commands:
-  persona     list, inspect, validate and switch personas (also: tta-persona)
+  persona     switch and inspect personas (also: tta-persona): list, current, use, show,
+              validate, history, reset, export
   mcp         the MCP persona gateway: serve, tokens, install
-  workflow    multi-persona workflows: list, show, validate
+  workflow    multi-persona workflows: list, show, validate, run, status, resume, complete,
+              logs, cancel, journal, note, report, demo
   serve       serve the project's workflow runs over HTTP (the Logseq plugin's server)
 
 Options:

@@ -10,6 +10,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   install: async () => (await import('./install.js')).install,
 };
 
+/** The names of the commands, in the order their help lists them. */
+export const commandNames: readonly string[] = Object.keys(COMMANDS);
+
 export const mcpHelp = `Usage: tta mcp <command> [options]
 
 Commands:

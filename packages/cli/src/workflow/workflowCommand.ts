@@ -20,6 +20,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo.js')).demo,
 };
 
+/** The names of the commands, in the order their help lists them. */
+export const commandNames: readonly string[] = Object.keys(COMMANDS);
+
 export const workflowHelp = `Usage: tta workflow <command> [options]
 
 Commands:
