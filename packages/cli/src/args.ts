@@ -37,7 +37,7 @@ export function parse<T extends OptionSpec>(
     if (unknown !== undefined) {
       const names = [...Object.keys(options), 'help'].map((name) => `--${name}`);
       throw usageError(
-        `${command}: unknown option "${unknown}"${didYouMean(unknown, names)}\nRun "${command} --help" for usage.`,
+        `${command}: Unknown option '${unknown}'${didYouMean(unknown, names)}\nRun "${command} --help" for usage.`,
       );
     }
     throw usageError(`${command}: ${(error as Error).message}\nRun "${command} --help" for usage.`);

@@ -45,11 +45,11 @@ describe('the CLI suggests the command or option meant (exit 2)', () => {
     [['mcp', 'tokns'], 'tta mcp: unknown command "tokns"; did you mean "tokens"?'],
     [
       ['workflow', 'run', 'x', '--inptu', 'a=b'],
-      'tta workflow run: unknown option "--inptu"; did you mean "--input"?',
+      `tta workflow run: Unknown option '--inptu'; did you mean "--input"?`,
     ],
     [
       ['workflow', 'show', 'x', '--mermiad'],
-      'tta workflow show: unknown option "--mermiad"; did you mean "--mermaid"?',
+      `tta workflow show: Unknown option '--mermiad'; did you mean "--mermaid"?`,
     ],
   ])('tta %j', async (argv, line) => {
     const ran = await tta(argv);
