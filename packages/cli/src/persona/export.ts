@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
+import { SYSTEM_ERROR_HINTS } from '../exitCodes.js';
 import { EXPORT_TARGETS, type ExportTarget, exportPersona } from '../export/exportTargets.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { makeFolders } from '../makeFolders.js';
@@ -73,13 +74,11 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
 
 /** Why a folder could not be made, in words, with the system's code. */
 function whyNot(error: NodeJS.ErrnoException): string {
-  const reason: Record<string, string> = {
-    ENOTDIR: `${error.path ?? 'a part of it'} is a file, not a folder`,
-    ENOENT: 'this file system does not allow folders there',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EROFS: 'the file system is read-only',
-    ENOSPC: 'the disk is full',
-  };
-  return `${reason[error.code ?? ''] ?? error.message} (${error.code ?? 'error'}); choose another --out`;
+  const reason =
+    error.code === 'ENOTDIR'
+      ? `${error.path} is a file, not a folder`
+      : error.code === 'ENOENT' // where the parent exists: /proc says so
+        ? 'this file system does not allow folders there'
+        : (SYSTEM_ERROR_HINTS[error.code ?? ''] ?? error.message);
+  return `${reason} (${error.code ?? 'error'}); choose another --out`;
 }
