@@ -13,10 +13,21 @@ describe('takeGlobalOptions', () => {
     });
   });
 
-  it("leaves the command's own options alone", () => {
-    expect(takeGlobalOptions(['workflow', 'run', 'x', '--trace-file', 'y'])).toEqual({
+  it('takes --trace-file after the command too, and leaves the rest in order', () => {
+    expect(takeGlobalOptions(['workflow', 'run', 'x', '--trace-file', 'y', '--json'])).toEqual({
+      options: { traceFile: 'y' },
+      rest: ['workflow', 'run', 'x', '--json'],
+    });
+    expect(takeGlobalOptions(['persona', 'list', '--trace-file=t.jsonl'])).toEqual({
+      options: { traceFile: 't.jsonl' },
+      rest: ['persona', 'list'],
+    });
+  });
+
+  it('leaves what follows "--" alone', () => {
+    expect(takeGlobalOptions(['workflow', '--', '--trace-file', 'y'])).toEqual({
       options: {},
-      rest: ['workflow', 'run', 'x', '--trace-file', 'y'],
+      rest: ['workflow', '--', '--trace-file', 'y'],
     });
   });
 

@@ -7,17 +7,22 @@ export interface GlobalOptions {
 }
 
 /**
- * Takes the global options from the front of `argv` (`tta --trace-file t.jsonl workflow run x`);
- * returns them and the command with its own arguments.
+ * Takes the global options from anywhere in `argv` before a `--` (`tta --trace-file t.jsonl
+ * workflow run x`, or `tta workflow run x --trace-file t.jsonl`); returns them and the command
+ * with its own arguments.
  */
 export function takeGlobalOptions(argv: readonly string[]): {
   options: GlobalOptions;
   rest: string[];
 } {
   let traceFile: string | undefined;
-  let i = 0;
-  for (; i < argv.length; i++) {
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
     if (arg.startsWith('--trace-file=')) traceFile = arg.slice('--trace-file='.length);
     else if (arg === '--trace-file') {
       const value = argv[i + 1];
@@ -27,8 +32,11 @@ export function takeGlobalOptions(argv: readonly string[]): {
         );
       traceFile = value;
       i++;
-    } else break;
+    } else {
+      rest.push(arg);
+      continue;
+    }
     if (traceFile === '') throw usageError('tta: --trace-file needs a path');
   }
-  return { options: traceFile === undefined ? {} : { traceFile }, rest: argv.slice(i) };
+  return { options: traceFile === undefined ? {} : { traceFile }, rest };
 }

@@ -1,4 +1,5 @@
 import { CliError } from './CliError.js';
+import { didYouMean } from './didYouMean.js';
 import { reportOf } from './exitCodes.js';
 import { takeGlobalOptions } from './globalOptions.js';
 import { eprintln, type Io, println } from './Io.js';
@@ -7,16 +8,31 @@ import { withTelemetry } from './telemetry/withTelemetry.js';
 export const ttaHelp = `Usage: tta <command> [options]
 
 Commands:
-  persona     list, inspect, validate and switch personas (also: tta-persona)
+  persona     switch and inspect personas (also: tta-persona): list, current, use, show,
+              validate, history, reset, export
   mcp         the MCP persona gateway: serve, tokens, install
-  workflow    multi-persona workflows: list, show, validate
+  workflow    multi-persona workflows: list, show, validate, run, status, resume, complete,
+              logs, cancel, journal, note, report, demo
   serve       serve the project's workflow runs over HTTP (the Logseq plugin's server)
 
 Options:
-  --trace-file <path>  append the command's OpenTelemetry spans to <path> as JSON lines
+  --trace-file <path>  append the command's OpenTelemetry spans to <path> as JSON lines,
+                       before or after the command
                        (also TTA_TRACE_FILE; OTEL_EXPORTER_OTLP_* send them to a collector)
   -h, --help           this help; "tta <command> --help" for a command's
   -v, --version        print the version`;
+
+/** What may follow `tta`, for "did you mean". */
+const TTA_WORDS = [
+  'persona',
+  'mcp',
+  'workflow',
+  'serve',
+  'help',
+  '--help',
+  '--version',
+  '--trace-file',
+];
 
 /**
  * Runs `tta <argv>` with the telemetry its global options and environment ask for (`tta serve`
@@ -56,7 +72,10 @@ async function runCommand(argv: readonly string[], io: Io, version: string): Pro
       println(io, ttaHelp);
       return command === undefined ? 2 : 0;
     default:
-      throw new CliError(`tta: unknown command "${command}"\n\n${ttaHelp}`, 2);
+      throw new CliError(
+        `tta: unknown ${command.startsWith('-') ? 'option' : 'command'} "${command}"${didYouMean(command, TTA_WORDS)}\n\n${ttaHelp}`,
+        2,
+      );
   }
 }
 

@@ -1,4 +1,5 @@
 import { usageError } from '../CliError.js';
+import { didYouMean } from '../didYouMean.js';
 import { type Io, println } from '../Io.js';
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
@@ -8,6 +9,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tokens: async () => (await import('./tokens.js')).tokens,
   install: async () => (await import('./install.js')).install,
 };
+
+/** The names of the commands, in the order their help lists them. */
+export const commandNames: readonly string[] = Object.keys(COMMANDS);
 
 export const mcpHelp = `Usage: tta mcp <command> [options]
 
@@ -26,6 +30,9 @@ export async function runMcpCommand(argv: readonly string[], io: Io): Promise<nu
     return first === undefined ? 2 : 0;
   }
   const load = COMMANDS[first];
-  if (load === undefined) throw usageError(`tta mcp: unknown command "${first}"\n\n${mcpHelp}`);
+  if (load === undefined)
+    throw usageError(
+      `tta mcp: unknown command "${first}"${didYouMean(first, Object.keys(COMMANDS))}\n\n${mcpHelp}`,
+    );
   return (await load())(rest, io);
 }

@@ -1,9 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
+import { SYSTEM_ERROR_HINTS } from '../exitCodes.js';
 import { EXPORT_TARGETS, type ExportTarget, exportPersona } from '../export/exportTargets.js';
 import { colors, type Io, printJson, println } from '../Io.js';
+import { makeFolders } from '../makeFolders.js';
 import { loadRegistry, resolveOrFail } from './_registry.js';
 
 type WriteFileAtomic = typeof import('write-file-atomic');
@@ -47,12 +48,20 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   const writeFileAtomic = (
     (await import('write-file-atomic')) as unknown as { default: WriteFileAtomic }
   ).default;
-  const written: string[] = [];
-  for (const { persona } of personas) {
+  const files = personas.map(({ persona }) => {
     const file = exportPersona(persona, target);
-    const path = join(out, file.path);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, file.content);
+    return { path: join(out, file.path), content: file.content };
+  });
+  // Every folder first: a folder that cannot be made leaves nothing half-written.
+  for (const folder of new Set(files.map((f) => dirname(f.path))))
+    await makeFolders(folder).catch((error: NodeJS.ErrnoException) => {
+      throw usageError(
+        `tta-persona export: cannot make ${folder} under --out ${out}: ${whyNot(error)}`,
+      );
+    });
+  const written: string[] = [];
+  for (const { path, content } of files) {
+    await writeFileAtomic(path, content);
     written.push(path);
   }
   if (values.json) printJson(io, { target, files: written });
@@ -61,4 +70,15 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
     for (const path of written) println(io, `${c.green('✓')} ${path}`);
   }
   return 0;
+}
+
+/** Why a folder could not be made, in words, with the system's code. */
+function whyNot(error: NodeJS.ErrnoException): string {
+  const reason =
+    error.code === 'ENOTDIR'
+      ? `${error.path} is a file, not a folder`
+      : error.code === 'ENOENT' // where the parent exists: /proc says so
+        ? 'this file system does not allow folders there'
+        : (SYSTEM_ERROR_HINTS[error.code ?? ''] ?? error.message);
+  return `${reason} (${error.code ?? 'error'}); choose another --out`;
 }

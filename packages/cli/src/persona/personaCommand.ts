@@ -15,6 +15,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./export.js')).exportCommand,
 };
 
+/** The names of the commands, in the order their help lists them. */
+export const commandNames: readonly string[] = Object.keys(COMMANDS);
+
 export const personaHelp = (bin: string) => `Usage: ${bin} <command> [options]
        ${bin} <name-or-alias>          switch persona (same as "use")
 

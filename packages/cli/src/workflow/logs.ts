@@ -2,12 +2,12 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { runStoreOf } from './_engine.js';
-import { progressPrinter } from './progress.js';
+import { eventLine } from './progress.js';
 
 export const logsHelp = `Usage: tta workflow logs <run> [--json]
 
-Prints every recorded event of a run, in order: the same lines as the run printed, on stderr,
-or the events as JSON lines on stdout with --json.
+Prints every recorded event of a run, in order, on stdout: the same lines as the run printed,
+or the events as JSON lines with --json.
 
 Options:
   --json   the events as JSON lines
@@ -24,7 +24,10 @@ export async function logs(argv: readonly string[], io: Io): Promise<number> {
   const events = await runStoreOf(io).read(positionals[0]!);
   if (events.length === 0)
     throw usageError(`no run "${positionals[0]}" here; see "tta workflow status"`);
-  const print = progressPrinter(io, values.json === true);
-  for (const event of events) print(event);
+  const line = eventLine(io, io.stdout);
+  for (const event of events) {
+    const text = values.json ? JSON.stringify(event) : line(event);
+    if (text !== undefined) println(io, text);
+  }
   return 0;
 }

@@ -38,9 +38,12 @@ const ENDS_WORK = new Set<RunEvent['type']>([
   'run_cancelled',
 ]);
 
-/** The line a person reads for an event, or undefined for events shown otherwise. */
-function eventLine(io: Io): (event: RunEvent) => string | undefined {
-  const c = colors(io, io.stderr);
+/**
+ * The line a person reads for an event, or undefined for events shown otherwise; coloured when
+ * `out`, where it goes, is a terminal.
+ */
+export function eventLine(io: Io, out = io.stderr): (event: RunEvent) => string | undefined {
+  const c = colors(io, out);
   return (event) => {
     switch (event.type) {
       case 'run_started':

@@ -117,7 +117,10 @@ describe('tta workflow run, status, complete, resume', () => {
         .split('\n')
         .map((l) => JSON.parse(l).type),
     ).toContain('gate_failed');
-    expect((await run(['logs', 'r3'])).err).toContain('gate coverage-threshold FAILED');
+    // A result, on stdout (`tta workflow logs r3 > file` keeps it); nothing on stderr.
+    const text = await run(['logs', 'r3']);
+    expect(text).toMatchObject({ code: 0, err: '' });
+    expect(text.out).toContain('gate coverage-threshold FAILED');
     expect((await run(['cancel', 'r3', '--reason', 'coverage too low'])).code).toBe(0);
     expect((await run(['status'])).out).toMatch(/r3\s+package-release\s+cancelled/);
     expect((await run(['cancel', 'r3'])).err).toContain('already cancelled');

@@ -1,4 +1,5 @@
 import { usageError } from '../CliError.js';
+import { didYouMean } from '../didYouMean.js';
 import { type Io, println } from '../Io.js';
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
@@ -18,6 +19,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./report.js')).report,
   demo: async () => (await import('./demo.js')).demo,
 };
+
+/** The names of the commands, in the order their help lists them. */
+export const commandNames: readonly string[] = Object.keys(COMMANDS);
 
 export const workflowHelp = `Usage: tta workflow <command> [options]
 
@@ -46,6 +50,8 @@ export async function runWorkflowCommand(argv: readonly string[], io: Io): Promi
   }
   const load = COMMANDS[first];
   if (load === undefined)
-    throw usageError(`tta workflow: unknown command "${first}"\n\n${workflowHelp}`);
+    throw usageError(
+      `tta workflow: unknown command "${first}"${didYouMean(first, Object.keys(COMMANDS))}\n\n${workflowHelp}`,
+    );
   return (await load())(rest, io);
 }
