@@ -255,7 +255,7 @@ describe('tta-persona', () => {
         expect(front.name).toBe('tta-backend-engineer');
         expect(typeof front.description).toBe('string');
         const tools = front.tools.split(', ');
-        expect(tools).toContain('mcp__github__create_pull_request');
+        expect(tools).toContain('mcp__tta__github__create_pull_request');
         expect(tools).toContain('Read');
         expect(tools.every((t: string) => /^(mcp__[\w-]+(__[\w-]+)?|[A-Z]\w+)$/.test(t))).toBe(
           true,
