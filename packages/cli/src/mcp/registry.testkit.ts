@@ -22,6 +22,10 @@ export async function startRegistry(published: readonly string[]) {
   return {
     url,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -49,7 +49,7 @@ describe('tta-persona', () => {
     ])
       expect(out).toContain(name);
     expect(out).toMatch(/PERSONA\s+ALIASES\s+BUDGET\s+SERVERS\s+TOOLS\s+SOURCE/);
-    expect(out).toMatch(/⚙️ tta-backend-engineer\s+backend, be\s+2000\s+github, git/);
+    expect(out).toMatch(/⚙️ tta-backend-engineer\s+backend, be\s+17000\s+github, git/);
     expect(out).toContain('No persona is active');
   });
 
