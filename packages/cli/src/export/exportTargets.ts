@@ -56,14 +56,34 @@ function copilot(persona: Persona): ExportFile {
   };
 }
 
+/** How an assistant reaches the MCP servers: through the gateway entry `gateway`, or each directly. */
+export interface ExportOptions {
+  /** The gateway's name in the assistant's configuration (`tta mcp install --name`); `undefined`: none. */
+  readonly gateway?: string;
+}
+
+/** The name `tta mcp install` gives the gateway entry by default. */
+export const DEFAULT_GATEWAY_NAME = 'tta';
+
 /**
  * Claude Code subagent (`.claude/agents/<name>.md`): `tools` is a comma-separated list; MCP
- * tools are `mcp__<server>__<tool>`, and `mcp__<server>` grants a whole server.
+ * tools are `mcp__<server>__<tool>`, and `mcp__<server>` grants a whole server. Through the
+ * gateway the server is the gateway entry and its tools are `<server>__<tool>`, so a tool is
+ * `mcp__<gateway>__<server>__<tool>`; a server allowed whole is listed by its published tools,
+ * or (tools unknown) as `mcp__<gateway>`, which the gateway narrows to the active persona.
  */
-function claude(persona: Persona): ExportFile {
-  const mcp = toolsByServer(persona).flatMap(({ server, tools }) =>
-    tools === '*' ? [`mcp__${server}`] : tools.map((t) => `mcp__${server}${TOOL_SEPARATOR}${t}`),
-  );
+function claude(persona: Persona, options: ExportOptions): ExportFile {
+  const { gateway } = options;
+  const mcp = toolsByServer(persona).flatMap(({ server, tools }) => {
+    if (gateway === undefined)
+      return tools === '*'
+        ? [`mcp__${server}`]
+        : tools.map((t) => `mcp__${server}${TOOL_SEPARATOR}${t}`);
+    const names = tools === '*' ? expandToolGlobs(server, ['*']) : tools;
+    return names === undefined
+      ? [`mcp__${gateway}`]
+      : names.map((t) => `mcp__${gateway}${TOOL_SEPARATOR}${server}${TOOL_SEPARATOR}${t}`);
+  });
   const writes =
     persona.allowedTools.filesystem === undefined ||
     expandToolGlobs('filesystem', persona.allowedTools.filesystem)?.some(
@@ -76,7 +96,7 @@ function claude(persona: Persona): ExportFile {
       frontMatter({
         name: persona.name,
         description: `${persona.description} Use for ${persona.displayName.toLowerCase()} work.`,
-        tools: [...native, ...mcp].join(', '),
+        tools: [...new Set([...native, ...mcp])].join(', '),
       }) + instructions(persona, GRANTED + toolList(persona, false)),
   };
 }
@@ -103,12 +123,16 @@ function cursor(persona: Persona): ExportFile {
 }
 
 /** The file that represents `persona` for `target`. */
-export function exportPersona(persona: Persona, target: ExportTarget): ExportFile {
+export function exportPersona(
+  persona: Persona,
+  target: ExportTarget,
+  options: ExportOptions = { gateway: DEFAULT_GATEWAY_NAME },
+): ExportFile {
   switch (target) {
     case 'copilot':
       return copilot(persona);
     case 'claude':
-      return claude(persona);
+      return claude(persona, options);
     case 'cursor':
       return cursor(persona);
   }

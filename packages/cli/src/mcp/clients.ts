@@ -1,4 +1,5 @@
 import { posix, win32 } from 'node:path';
+import type { GatewayServer } from './gatewayCommand.js';
 
 /**
  * Where each assistant keeps its MCP servers, and under which key (checked in October 2026):
@@ -44,12 +45,6 @@ export const CLIENT_NAMES: Record<McpClient, string> = {
   cursor: 'Cursor',
 };
 
-/** How `tta mcp serve` is started by an assistant: from npm, so it works without a global install. */
-export const GATEWAY_SERVER = {
-  command: 'npx',
-  args: ['-y', '-p', '@tta-dev/cli', 'tta', 'mcp', 'serve'],
-} as const;
-
 /** The variable VS Code and Cursor replace with the open project's folder. */
 export const WORKSPACE_FOLDER = '${workspaceFolder}';
 
@@ -71,8 +66,8 @@ export interface LocationContext {
   readonly home: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly platform: NodeJS.Platform;
-  /** How the assistant starts the gateway. Default: `GATEWAY_SERVER` (from npm). */
-  readonly server?: { readonly command: string; readonly args: readonly string[] };
+  /** How the assistant starts the gateway (see `chooseGatewayServer`). */
+  readonly server: GatewayServer;
 }
 
 /** The file, key and entry for `client` at `scope`. */
@@ -81,7 +76,7 @@ export function mcpConfigLocation(
   scope: InstallScope,
   context: LocationContext,
 ): McpConfigLocation {
-  const { command, args } = context.server ?? GATEWAY_SERVER;
+  const { command, args } = context.server;
   const server = { command, args: [...args] };
   const { join } = context.platform === 'win32' ? win32 : posix;
   switch (client) {
@@ -114,7 +109,7 @@ export function mcpConfigLocation(
 }
 
 /** VS Code's user folder (of the default profile) on `platform`. */
-export function vscodeUserFolder(context: Omit<LocationContext, 'cwd'>): string {
+export function vscodeUserFolder(context: Omit<LocationContext, 'cwd' | 'server'>): string {
   const { env, home, platform } = context;
   const set = (name: string) => {
     const value = env[name];

@@ -1,14 +1,28 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { captureIo } from '../io.testkit.js';
 import { runSafely } from '../main.js';
-import { GATEWAY_SERVER, mcpConfigLocation, vscodeUserFolder } from './clients.js';
+import { mcpConfigLocation, vscodeUserFolder } from './clients.js';
+import { cliVersion, npxGatewayServer } from './gatewayCommand.js';
 import { install, installHelp } from './install.js';
+import { startRegistry } from './registry.testkit.js';
 
 let home: string;
 let project: string;
+const version = cliVersion();
+// Each test asks a registry on 127.0.0.1: one where this version is published, unless it says.
+let registry: Awaited<ReturnType<typeof startRegistry>>;
+let unpublished: Awaited<ReturnType<typeof startRegistry>>;
+beforeAll(async () => {
+  registry = await startRegistry([`@tta-dev/cli@${version}`]);
+  unpublished = await startRegistry([]);
+});
+afterAll(async () => {
+  await registry.close();
+  await unpublished.close();
+});
 
 beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), 'tta-install-home-'));
@@ -20,7 +34,10 @@ afterEach(async () => {
 });
 
 async function run(args: string[], env: Record<string, string> = {}) {
-  const io = captureIo({ env: { HOME: home, ...env }, cwd: project });
+  const io = captureIo({
+    env: { HOME: home, npm_config_registry: registry.url, ...env },
+    cwd: project,
+  });
   const code = await runSafely(io, () => install(args, io));
   return { code, out: io.out(), err: io.err() };
 }
@@ -33,7 +50,10 @@ async function put(path: string, text: string): Promise<string> {
 
 const read = (path: string) => readFile(path, 'utf8');
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
-const gateway = { command: 'npx', args: ['-y', '-p', '@tta-dev/cli', 'tta', 'mcp', 'serve'] };
+const gateway = {
+  command: 'npx',
+  args: ['-y', '-p', `@tta-dev/cli@${version}`, 'tta', 'mcp', 'serve'],
+};
 // VS Code starts the gateway in the open folder; Cursor (which starts servers in /) names it.
 const vscodeEntry = { type: 'stdio', ...gateway, cwd: '${workspaceFolder}' };
 const cursorEntry = { ...gateway, args: [...gateway.args, '--project', '${workspaceFolder}'] };
@@ -52,7 +72,7 @@ describe('tta mcp install', () => {
         '      "args": [',
         '        "-y",',
         '        "-p",',
-        '        "@tta-dev/cli",',
+        `        "@tta-dev/cli@${version}",`,
         '        "tta",',
         '        "mcp",',
         '        "serve"',
@@ -65,6 +85,29 @@ describe('tta mcp install', () => {
     expect(out).toContain(
       `✓ Added "tta" to Claude Code's project MCP configuration (new file): ${file}`,
     );
+  });
+
+  it('pins the version it found on the registry', async () => {
+    const { out } = await run(['--client', 'claude-code']);
+    expect(registry.requests).toContain(`@tta-dev/cli/${version}`);
+    expect(out).toContain(
+      `It starts npx -y -p @tta-dev/cli@${version} tta mcp serve (@tta-dev/cli@${version} is on ${registry.url})`,
+    );
+  });
+
+  it.each([
+    ['is not on the registry', () => unpublished.url],
+    ['cannot reach the registry', () => 'http://127.0.0.1:1/'],
+  ])('starts this installation by absolute paths when it %s', async (_, url) => {
+    const { code, out } = await run(['--client', 'claude-code', '--json'], {
+      npm_config_registry: url(),
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ from: 'local' });
+    const entry = JSON.parse(await read(join(project, '.mcp.json'))).mcpServers.tta;
+    expect(entry.command).toBe(process.execPath);
+    expect(entry.args[0]).toMatch(/bin[\\/]tta\.(js|ts)$/);
+    expect(entry.args.slice(1)).toEqual(['mcp', 'serve']);
   });
 
   it('with --local starts this installation of tta with node', async () => {
@@ -98,7 +141,7 @@ describe('tta mcp install', () => {
         '            "args": [',
         '                "-y",',
         '                "-p",',
-        '                "@tta-dev/cli",',
+        `                "@tta-dev/cli@${version}",`,
         '                "tta",',
         '                "mcp",',
         '                "serve"',
@@ -224,6 +267,7 @@ describe('tta mcp install', () => {
       action: 'replaced',
       created: false,
       server: gateway,
+      from: 'npm',
       previous: { command: 'old' },
     });
   });
@@ -313,6 +357,7 @@ describe('mcpConfigLocation', () => {
     home: '/home/ana',
     env: {},
     platform: 'linux' as NodeJS.Platform,
+    server: npxGatewayServer(version),
   };
 
   it.each([
@@ -330,10 +375,6 @@ describe('mcpConfigLocation', () => {
       { vscode: vscodeEntry, cursor: cursorEntry, 'claude-code': gateway }[client],
     );
     expect(location.jsonc).toBe(client === 'vscode');
-  });
-
-  it('runs the gateway from npm', () => {
-    expect(GATEWAY_SERVER).toEqual(gateway);
   });
 
   it('finds VS Code’s user folder on each platform', () => {
@@ -361,6 +402,7 @@ describe('mcpConfigLocation', () => {
         cwd: 'C:\\work',
         home: 'C:\\Users\\ana',
         env: { APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' },
+        server: npxGatewayServer(version),
         platform: 'win32',
       }).file,
     ).toBe('C:\\Users\\ana\\AppData\\Roaming\\Code\\User\\mcp.json');

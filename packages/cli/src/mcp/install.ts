@@ -1,7 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from '../args.js';
 import { CliError, usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
@@ -12,6 +11,7 @@ import {
   type McpClient,
   mcpConfigLocation,
 } from './clients.js';
+import { chooseGatewayServer } from './gatewayCommand.js';
 import { JsonShapeError, JsonSyntaxError, setJsonMember } from './jsonEdit.js';
 
 type WriteFileAtomic = typeof import('write-file-atomic');
@@ -19,8 +19,10 @@ type WriteFileAtomic = typeof import('write-file-atomic');
 export const installHelp = `Usage: tta mcp install --client claude-code|vscode|cursor [--project|--user] [--name tta] [--json]
 
 Adds the TTA persona gateway to an assistant's MCP configuration, so that the assistant starts
-"npx -y -p @tta-dev/cli tta mcp serve" and sees the active persona's tools. Only that one entry
-is written: every other key, server, comment and the file's indentation stay as they were.
+"tta mcp serve" and sees the active persona's tools: "npx -y -p @tta-dev/cli@<this version> tta
+mcp serve" when this version is on the npm registry, else this installation of tta by absolute
+paths (node <path>/tta.js mcp serve). Only that one entry is written: every other key, server,
+comment and the file's indentation stay as they were.
 
   client        --project (default)   --user
   claude-code   .mcp.json             ~/.claude.json
@@ -35,8 +37,7 @@ Options:
   --project    the current folder's configuration (default)
   --user       your own configuration, for every project
   --name N     the server's name in the file (default: tta; letters, digits, "_" and "-")
-  --local      start this installation of tta (node <path>/tta.js mcp serve) instead of
-               the published package (npx -y -p @tta-dev/cli tta mcp serve)
+  --local      start this installation of tta even when this version is on npm
   --json       print what was done as JSON
   -h, --help`;
 
@@ -72,21 +73,14 @@ export async function install(argv: readonly string[], io: Io): Promise<number> 
       `tta mcp install: --name "${name}" may contain only letters, digits, "_" and "-", without "__" or a final "_" (assistants prefix tool names with it)`,
     );
 
+  const choice = await chooseGatewayServer({ local: values.local === true, env: io.env });
   const home = io.env.HOME !== undefined && io.env.HOME !== '' ? io.env.HOME : homedir();
   const location = mcpConfigLocation(client, scope, {
     cwd: io.cwd,
     home,
     env: io.env,
     platform: process.platform,
-    // --local: this very CLI (a clone, say) rather than the published package.
-    ...(values.local
-      ? {
-          server: {
-            command: process.execPath,
-            args: [fileURLToPath(new URL('../bin/tta.js', import.meta.url)), 'mcp', 'serve'],
-          },
-        }
-      : {}),
+    server: choice.server,
   });
   const { file } = location;
 
@@ -138,6 +132,7 @@ export async function install(argv: readonly string[], io: Io): Promise<number> 
       action: result.action,
       created,
       server: location.entry,
+      from: choice.from,
       ...(result.previous === undefined ? {} : { previous: result.previous }),
     });
     return 0;
@@ -151,6 +146,12 @@ export async function install(argv: readonly string[], io: Io): Promise<number> 
         ? `Replaced the existing "${name}" entry in ${where}`
         : `"${name}" is already in ${where}; nothing changed`;
   println(io, `${c.green('✓')} ${done}: ${file}`);
+  println(
+    io,
+    c.dim(
+      `  It starts ${[choice.server.command, ...choice.server.args].join(' ')} (${choice.reason}).`,
+    ),
+  );
   println(
     io,
     c.dim(

@@ -49,7 +49,7 @@ describe('tta-persona', () => {
     ])
       expect(out).toContain(name);
     expect(out).toMatch(/PERSONA\s+ALIASES\s+BUDGET\s+SERVERS\s+TOOLS\s+SOURCE/);
-    expect(out).toMatch(/⚙️ tta-backend-engineer\s+backend, be\s+2000\s+github, git/);
+    expect(out).toMatch(/⚙️ tta-backend-engineer\s+backend, be\s+17000\s+github, git/);
     expect(out).toContain('No persona is active');
   });
 
@@ -255,7 +255,7 @@ describe('tta-persona', () => {
         expect(front.name).toBe('tta-backend-engineer');
         expect(typeof front.description).toBe('string');
         const tools = front.tools.split(', ');
-        expect(tools).toContain('mcp__github__create_pull_request');
+        expect(tools).toContain('mcp__tta__github__create_pull_request');
         expect(tools).toContain('Read');
         expect(tools.every((t: string) => /^(mcp__[\w-]+(__[\w-]+)?|[A-Z]\w+)$/.test(t))).toBe(
           true,

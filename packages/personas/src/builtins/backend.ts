@@ -17,7 +17,7 @@ export const backend: PersonaInput = {
   icon: '⚙️',
   aliases: ['backend', 'be'],
   chatmodes: ['backend-developer'],
-  tokenBudget: 2000,
+  tokenBudget: 17000,
   allowedServers: [
     'github',
     'git',

@@ -18,7 +18,7 @@ export const dataScience: PersonaInput = {
   icon: '🔬',
   aliases: ['data-science', 'data', 'ds'],
   chatmodes: ['data-science-specialist'],
-  tokenBudget: 1700,
+  tokenBudget: 16000,
   allowedServers: [
     'postgres',
     'filesystem',

@@ -17,7 +17,7 @@ export const devops: PersonaInput = {
   icon: '🚀',
   aliases: ['devops', 'ops', 'release'],
   chatmodes: ['devops-engineer'],
-  tokenBudget: 1800,
+  tokenBudget: 22000,
   allowedServers: ['github', 'git', 'kubernetes', 'grafana', 'filesystem', 'memory', 'logseq'],
   allowedTools: {
     github: [

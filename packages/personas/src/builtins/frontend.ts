@@ -18,7 +18,7 @@ export const frontend: PersonaInput = {
   icon: '🎨',
   aliases: ['frontend', 'fe', 'ui'],
   chatmodes: ['frontend-developer'],
-  tokenBudget: 1800,
+  tokenBudget: 19000,
   allowedServers: ['github', 'git', 'filesystem', 'playwright', 'context7', 'memory', 'logseq'],
   allowedTools: {
     github: GITHUB_COLLABORATE,

@@ -9,7 +9,7 @@ export const observability: PersonaInput = {
   icon: '📊',
   aliases: ['observability', 'obs', 'sre'],
   chatmodes: ['observability-expert'],
-  tokenBudget: 2000,
+  tokenBudget: 13000,
   allowedServers: ['grafana', 'sentry', 'github', 'memory', 'logseq', 'sequential-thinking'],
   allowedTools: {
     grafana: [

@@ -17,7 +17,7 @@ export const testing: PersonaInput = {
   icon: '🧪',
   aliases: ['testing', 'test', 'qa'],
   chatmodes: ['testing-specialist'],
-  tokenBudget: 1500,
+  tokenBudget: 17000,
   allowedServers: ['playwright', 'github', 'git', 'filesystem', 'memory', 'logseq'],
   allowedTools: {
     playwright: ['browser_*'],
