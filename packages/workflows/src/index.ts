@@ -59,9 +59,16 @@ export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
 export { BUILTIN_STEP_KINDS } from './engine/builtinStepKinds.js';
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
-export { detectProject } from './engine/detectProject.js';
+export { detectProject, PROJECT_FILE } from './engine/detectProject.js';
+export {
+  InvalidProjectFileError,
+  isInvalidProjectFileError,
+} from './engine/InvalidProjectFileError.js';
+export { isPreflightError, PreflightError } from './engine/PreflightError.js';
 export type { PlannedStep, RunPlan } from './engine/planRun.js';
 export { planRun } from './engine/planRun.js';
+export type { PreflightOptions } from './engine/preflightRun.js';
+export { preflightProblems, preflightRun } from './engine/preflightRun.js';
 export { resolveInputs } from './engine/resolveInputs.js';
 export type {
   JournalEntry,
