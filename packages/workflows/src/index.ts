@@ -12,6 +12,7 @@ export { commandOwner, withRun } from './commands/withRun.js';
 export type { WorkflowFileRef } from './definition/discoverWorkflows.js';
 export {
   discoverWorkflows,
+  findProjectRoot,
   findProjectWorkflows,
   WORKFLOW_FILE_SUFFIX,
 } from './definition/discoverWorkflows.js';

@@ -2,7 +2,13 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { checkToolServers, reportResult, runStoreOf, withEngine } from './_engine.js';
+import {
+  checkToolServers,
+  projectRootOf,
+  reportResult,
+  runStoreOf,
+  withEngine,
+} from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
@@ -36,7 +42,9 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
   const events = await runStoreOf(io).read(runId);
   const started = events.find((e) => e.type === 'run_started');
   if (started?.type !== 'run_started')
-    throw usageError(`no run "${runId}" in ${io.cwd}/.tta/runs; see "tta workflow status"`);
+    throw usageError(
+      `no run "${runId}" in ${projectRootOf(io)}/.tta/runs; see "tta workflow status"`,
+    );
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, started.workflow, registry);
   await checkToolServers(io, workflow);

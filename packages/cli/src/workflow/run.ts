@@ -3,7 +3,7 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { checkToolServers, reportResult, withEngine } from './_engine.js';
+import { checkToolServers, projectRootOf, reportResult, withEngine } from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
@@ -56,8 +56,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const { workflow } = await loadNamedWorkflow(io, positionals[0]!, registry);
   await checkToolServers(io, workflow);
   // What the project lacks (a test command, a git repository) stops the run before it starts.
-  const project = detectProject(io.cwd);
-  preflightRun(workflow, inputs, { cwd: io.cwd, project, env: io.env });
+  const cwd = projectRootOf(io);
+  const project = detectProject(cwd);
+  preflightRun(workflow, inputs, { cwd, project, env: io.env });
   if (values['dry-run']) {
     const plan = planRun(workflow, inputs, {
       project,
