@@ -71,6 +71,8 @@ export { planRun } from './engine/planRun.js';
 export type { PreflightOptions } from './engine/preflightRun.js';
 export { preflightProblems, preflightRun } from './engine/preflightRun.js';
 export { resolveInputs } from './engine/resolveInputs.js';
+export type { Rewind } from './engine/rewindFrom.js';
+export { rewindFrom } from './engine/rewindFrom.js';
 export type {
   JournalEntry,
   StepRunContext,
@@ -78,6 +80,10 @@ export type {
   StepRunners,
 } from './engine/StepRunner.js';
 export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
+export {
+  isUnknownResumePointError,
+  UnknownResumePointError,
+} from './engine/UnknownResumePointError.js';
 export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
 export { WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';
