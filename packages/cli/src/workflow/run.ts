@@ -10,10 +10,10 @@ import { progressPrinter } from './progress.js';
 
 export const runHelp = `Usage: tta workflow run <name|file> [--input key=value]... [--run-id ID] [--dry-run] [--json]
 
-Runs a workflow in the current folder: each stage under its persona (the MCP gateway follows),
-steps, quality gates. Every transition is recorded in .tta/runs/<run>/events.jsonl, so a run can
-be resumed after a failure or a crash ("tta workflow resume"). An agent step pauses the run until
-it is completed ("tta workflow complete"). First (with --dry-run too) it checks what the steps
+Runs a workflow in the project (found from the current folder upward): each stage under its
+persona (the MCP gateway follows), steps, quality gates. Every transition is recorded in
+.tta/runs/<run>/events.jsonl, so a run can be resumed after a failure or a crash ("tta workflow
+resume"). An agent step pauses the run until it is completed ("tta workflow complete"). First (with --dry-run too) it checks what the steps
 need of the project (a command for each run step, a git repository) and says what is missing.
 Exit 0 when completed or waiting, 1 when a step or gate failed, 2 for bad input or a project
 that lacks what the workflow needs.

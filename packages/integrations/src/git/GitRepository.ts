@@ -43,10 +43,13 @@ export interface PushResult {
   readonly pushed: readonly PushedRef[];
 }
 
+/** What of `.tta/` is the user's to commit: the project's workflows and commands. */
+const USERS_TTA_FILES = ['workflows/', 'project.json'];
+
 /** Whether a path (from the top of the work tree) is tta's own state in the folder `prefix`. */
 function isTtaState(path: string, prefix: string): boolean {
   const tta = `${prefix}.tta/`;
-  return path.startsWith(tta) && !path.startsWith(`${tta}workflows/`);
+  return path.startsWith(tta) && !USERS_TTA_FILES.some((f) => path.startsWith(tta + f));
 }
 
 const PUSH_STATUS: Record<string, PushedRef['status']> = {
@@ -118,13 +121,12 @@ export class GitRepository {
 
   /**
    * The paths changed in the work tree and the index (new files too), relative to the folder,
-   * optionally only under `files`; tta's own state (`.tta/` but for `.tta/workflows/`) is never
+   * optionally only under `files`; tta's own state (`.tta/` but for `.tta/workflows/` and `.tta/project.json`) is never
    * among them.
    */
   async status(options: { files?: readonly string[] } = {}): Promise<StatusResult> {
-    const changed = await this.changedPaths(options.files);
-    const prefix = await this.git(['rev-parse', '--show-prefix']);
-    return { changed: changed.map((p) => (p.startsWith(prefix) ? p.slice(prefix.length) : p)) };
+    const { prefix, paths } = await this.changedPaths(options.files);
+    return { changed: paths.map((p) => (p.startsWith(prefix) ? p.slice(prefix.length) : p)) };
   }
 
   /**
@@ -141,10 +143,10 @@ export class GitRepository {
   }): Promise<CommitResult> {
     const { message, files, exclude = [], allowEmpty = false } = options;
     if (message.trim() === '') throw new Error('a commit needs a message');
-    const prefix = await this.git(['rev-parse', '--show-prefix']);
-    const left = new Set(exclude.map((p) => posix.normalize(prefix + p).replace(/\/$/, '')));
-    const out = (path: string) => [...left].some((p) => path === p || path.startsWith(`${p}/`));
-    const paths = (await this.changedPaths(files)).filter((p) => !out(p));
+    const changed = await this.changedPaths(files);
+    const left = exclude.map((p) => posix.normalize(changed.prefix + p).replace(/\/$/, ''));
+    const out = (path: string) => left.some((p) => path === p || path.startsWith(`${p}/`));
+    const paths = changed.paths.filter((p) => !out(p));
     if (paths.length === 0 && !allowEmpty)
       throw new GitError(
         ['commit'],
@@ -165,7 +167,7 @@ export class GitRepository {
       ...(specs.length > 0 ? ['--', ...specs] : []),
     ]);
     const commit = await this.revision();
-    const changed = await this.git(
+    const committed = await this.git(
       ['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', commit],
       false,
     );
@@ -173,13 +175,19 @@ export class GitRepository {
       commit,
       branch: await this.currentBranch(),
       message,
-      files: changed.split('\0').filter(Boolean),
+      files: committed.split('\0').filter(Boolean),
     };
   }
 
-  /** Changed paths (from the top of the work tree) under `files`, tta's own state left out. */
-  private async changedPaths(files?: readonly string[]): Promise<string[]> {
+  /**
+   * Changed paths (from the top of the work tree) of the folder (`prefix`, from the top), under
+   * `files` (none when empty), tta's own state left out.
+   */
+  private async changedPaths(
+    files?: readonly string[],
+  ): Promise<{ prefix: string; paths: string[] }> {
     const prefix = await this.git(['rev-parse', '--show-prefix']);
+    if (files?.length === 0) return { prefix, paths: [] };
     const status = await this.git(
       ['status', '--porcelain', '-z', '--untracked-files=all', '--', ...(files ?? ['.'])],
       false,
@@ -193,7 +201,7 @@ export class GitRepository {
       // A rename or copy names its source next.
       if (entry[0] === 'R' || entry[0] === 'C') paths.push(entries[++i]!);
     }
-    return paths.filter((p) => !isTtaState(p, prefix));
+    return { prefix, paths: paths.filter((p) => !isTtaState(p, prefix)) };
   }
 
   /** Tags `ref` (default HEAD): annotated with `message`, else lightweight. */

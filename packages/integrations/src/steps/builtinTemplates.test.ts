@@ -253,7 +253,7 @@ describe('the commits of the built-ins hold only what their stage changed', () =
           if (step !== 'reproduce-and-fix') return;
           writeFileSync(
             join(p, 'src', 'index.js'),
-            'export const widget = (name) => `widget:${name}`;\nexport const double = (n) => 2 * n;\n',
+            "export const widget = (name) => 'widget:' + name;\nexport const double = (n) => 2 * n;\n",
           );
           writeFileSync(join(p, 'regression.test.js'), 'export {};\n');
         },

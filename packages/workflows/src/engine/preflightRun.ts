@@ -4,6 +4,7 @@ import { renderTemplate } from '../expressions/template.js';
 import { isSecretKey } from '../runs/redactSecrets.js';
 import { PROJECT_FILE, type ProjectFacts } from './detectProject.js';
 import { PreflightError } from './PreflightError.js';
+import { RUN_TIME_ONLY } from './planRun.js';
 import { resolveInputs } from './resolveInputs.js';
 
 export interface PreflightOptions {
@@ -22,8 +23,6 @@ const SCRIPT_OF: Readonly<Record<string, string>> = {
   build: 'build',
 };
 
-/** A template that reads what only the run knows. */
-const RUN_TIME_ONLY = /\$\{\{[^}]*\b(steps|memory)\b/;
 /** A command line that runs git. */
 const runsGit = (command: string) => /(^|[\s;&|(])git\s/.test(command);
 
@@ -75,10 +74,12 @@ export function preflightProblems(
       problems.push(`step "${step.id}" has no command: "${step.run}" renders empty`);
     else missing.set(name, [...(missing.get(name) ?? []), step.id]);
   }
-  for (const [name, ids] of missing)
-    problems.unshift(
-      `no ${name} command found (step${ids.length > 1 ? 's' : ''} ${ids.join(', ')}): ${howToGet(name, project)}`,
-    );
+  problems.unshift(
+    ...[...missing].map(
+      ([name, ids]) =>
+        `no ${name} command found (step${ids.length > 1 ? 's' : ''} ${ids.join(', ')}): ${howToGet(name, project)}`,
+    ),
+  );
   for (const gate of workflow.stages.flatMap((s) => s.gates))
     if ('command' in gate && runsGit(gate.command)) gitSteps.push(gate.id);
   if (gitSteps.length > 0) {
