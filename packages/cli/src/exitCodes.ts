@@ -10,6 +10,9 @@ import type { ExitCode } from './CliError.js';
 export const EXIT_CODES: Readonly<Record<TtaErrorCode, ExitCode>> = {
   // Bad input: the message names the file, line and field to fix.
   TTA_INVALID_INPUT: 2,
+  TTA_PROJECT_FILE: 2,
+  TTA_PREFLIGHT: 2,
+  TTA_UNKNOWN_RESUME_POINT: 2,
   TTA_INVALID_RUN_ID: 2,
   TTA_INVALID_RUN_EVENT: 2,
   TTA_RUN_NOT_FOUND: 2,

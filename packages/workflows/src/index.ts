@@ -12,6 +12,7 @@ export { commandOwner, withRun } from './commands/withRun.js';
 export type { WorkflowFileRef } from './definition/discoverWorkflows.js';
 export {
   discoverWorkflows,
+  findProjectRoot,
   findProjectWorkflows,
   WORKFLOW_FILE_SUFFIX,
 } from './definition/discoverWorkflows.js';
@@ -59,10 +60,19 @@ export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
 export { BUILTIN_STEP_KINDS } from './engine/builtinStepKinds.js';
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
-export { detectProject } from './engine/detectProject.js';
+export { detectProject, PROJECT_FILE } from './engine/detectProject.js';
+export {
+  InvalidProjectFileError,
+  isInvalidProjectFileError,
+} from './engine/InvalidProjectFileError.js';
+export { isPreflightError, PreflightError } from './engine/PreflightError.js';
 export type { PlannedStep, RunPlan } from './engine/planRun.js';
 export { planRun } from './engine/planRun.js';
+export type { PreflightOptions } from './engine/preflightRun.js';
+export { preflightProblems, preflightRun } from './engine/preflightRun.js';
 export { resolveInputs } from './engine/resolveInputs.js';
+export type { Rewind } from './engine/rewindFrom.js';
+export { rewindFrom } from './engine/rewindFrom.js';
 export type {
   JournalEntry,
   StepRunContext,
@@ -70,6 +80,10 @@ export type {
   StepRunners,
 } from './engine/StepRunner.js';
 export { createSampleProject, SAMPLE_GIT_ENV } from './engine/sampleProject.js';
+export {
+  isUnknownResumePointError,
+  UnknownResumePointError,
+} from './engine/UnknownResumePointError.js';
 export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
 export { WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';

@@ -4,6 +4,7 @@ import { PersonaScopes } from '@tta-dev/personas';
 import {
   detectProject,
   type FileRunStore,
+  findProjectRoot,
   openRunStore,
   type RunEvent,
   type RunResult,
@@ -14,11 +15,17 @@ import {
 import { eprintln, type Io } from '../Io.js';
 import { homeOf } from '../persona/_registry.js';
 
-/** The run store of the project in `io.cwd` (`.tta/runs/`). */
-export const runStoreOf = (io: Io) => openRunStore({ cwd: io.cwd, env: io.env });
+/**
+ * The project a workflow command works on: found from `io.cwd` upward (`findProjectRoot`), so
+ * that a run typed in a subfolder is stored, and runs, where its workflows were found.
+ */
+export const projectRootOf = (io: Io): string => findProjectRoot(io.cwd);
+
+/** The run store of the project (`<project>/.tta/runs/`). */
+export const runStoreOf = (io: Io) => openRunStore({ cwd: projectRootOf(io), env: io.env });
 
 /**
- * Gives `work` an engine for the project in `io.cwd` with integrations' step kinds, and stops
+ * Gives `work` an engine for the project (`projectRootOf`) with integrations' step kinds, and stops
  * the MCP servers that `tool` steps started (from the project's mcp_servers.json, read at the
  * first tool step) when the work is done.
  */
@@ -30,17 +37,18 @@ export async function withEngine<T>(
   /** The run store; `tta serve` passes its own, so that its writes and the engine's stay in order. */
   store: FileRunStore = runStoreOf(io),
 ): Promise<T> {
+  const cwd = projectRootOf(io);
   const tools = toolStepRunner({
     servers: async () => (await loadToolServers(io)).mcpServers,
     registry,
     env: io.env,
-    cwd: io.cwd,
+    cwd,
     log: (level, message) => {
       if (level !== 'debug') eprintln(io, `[tta mcp] ${level}: ${message}`);
     },
   });
   // A run switches its own persona scope, never the user's nor another run's.
-  const scopes = new PersonaScopes({ home: homeOf(io), project: io.cwd });
+  const scopes = new PersonaScopes({ home: homeOf(io), project: cwd });
   // A config.json that cannot be read (a folder, corrupt) stops the command before the run starts.
   await scopes.user.read();
   sayWhoHoldsTheProject(io, scopes);
@@ -48,9 +56,9 @@ export async function withEngine<T>(
     store,
     registry,
     personaStore: (runId) => scopes.runScope(runId),
-    cwd: io.cwd,
+    cwd,
     env: io.env,
-    project: detectProject(io.cwd),
+    project: detectProject(cwd),
     kinds: createStepKinds({ env: io.env, tool: tools.run }),
     onEvent,
     ...(io.signal === undefined ? {} : { signal: io.signal }),
@@ -75,7 +83,8 @@ function sayWhoHoldsTheProject(io: Io, scopes: PersonaScopes): void {
     );
 }
 
-const loadToolServers = (io: Io) => loadMcpServers({ cwd: io.cwd, home: homeOf(io), env: io.env });
+const loadToolServers = (io: Io) =>
+  loadMcpServers({ cwd: projectRootOf(io), home: homeOf(io), env: io.env });
 
 /**
  * Reads and checks the MCP servers file when the workflow has a `tool` step (a fallback's too),

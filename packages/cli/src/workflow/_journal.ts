@@ -8,7 +8,7 @@ import type { RunEvent } from '@tta-dev/workflows';
 import { type JournalSink, runJournal, writeRunJournal } from '@tta-dev/workflows/journal';
 import { CliError, usageError } from '../CliError.js';
 import { eprintln, type Io } from '../Io.js';
-import { runStoreOf } from './_engine.js';
+import { projectRootOf, runStoreOf } from './_engine.js';
 
 /** Where a run's journal goes: a Logseq file graph, or the Logseq app through its HTTP API. */
 export type JournalTarget = { kind: 'graph'; dir: string } | { kind: 'api' };
@@ -49,7 +49,9 @@ export async function writeJournalOfRun(
 ): Promise<ReturnType<typeof runJournal>> {
   const events = await runStoreOf(io).read(runId);
   if (events.length === 0)
-    throw usageError(`no run "${runId}" in ${io.cwd}/.tta/runs; see "tta workflow status"`);
+    throw usageError(
+      `no run "${runId}" in ${projectRootOf(io)}/.tta/runs; see "tta workflow status"`,
+    );
   const journal = runJournal(events, prefix === undefined ? {} : { prefix });
   await asJournalError(() => writeRunJournal(journal, sink));
   return journal;

@@ -54,6 +54,10 @@ export function eventLine(io: Io, out = io.stderr): (event: RunEvent) => string 
         return `${c.bold(`▶ ${event.stage}`)} ${c.dim(`(${event.persona})`)}`;
       case 'run_resumed':
         return c.dim(`resumed by ${event.by}`);
+      case 'run_rewound':
+        return c.cyan(
+          `↺ from ${event.from}: ${event.steps.length > 0 ? event.steps.join(', ') : 'the gates'} run again`,
+        );
       case 'step_succeeded':
         return `  ${c.green('✓')} ${event.step} ${c.dim(formatDuration(event.durationMs))}`;
       case 'step_skipped':

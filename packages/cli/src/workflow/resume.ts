@@ -2,18 +2,27 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { checkToolServers, reportResult, runStoreOf, withEngine } from './_engine.js';
+import {
+  checkToolServers,
+  projectRootOf,
+  reportResult,
+  runStoreOf,
+  withEngine,
+} from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
 
-export const resumeHelp = `Usage: tta workflow resume <run> [--json]
+export const resumeHelp = `Usage: tta workflow resume <run> [--from <stage|step|gate>] [--json]
 
 Continues a run from its recorded events: after a failure, a killed process, or an agent step
 completed with "tta workflow complete". Completed steps are not run again; the step that failed
 or was interrupted runs again (a step marked idempotent: false is not re-run: complete it by hand).
 
 Options:
+  --from X  run again from stage X (the whole stage), step X (it and the rest of its stage) or
+           gate X (from the first step it reads), and everything after: fix what a gate found,
+           then go on in the same run
   --journal[=graph|api]
            write the run's Logseq pages as it goes, after each stage and at the end
            (default: $TTA_JOURNAL); see "tta workflow journal --help"
@@ -23,6 +32,7 @@ Options:
 export async function resume(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse('tta workflow resume', withJournalDefault(argv), {
     journal: { type: 'string' },
+    from: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) {
@@ -36,7 +46,9 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
   const events = await runStoreOf(io).read(runId);
   const started = events.find((e) => e.type === 'run_started');
   if (started?.type !== 'run_started')
-    throw usageError(`no run "${runId}" in ${io.cwd}/.tta/runs; see "tta workflow status"`);
+    throw usageError(
+      `no run "${runId}" in ${projectRootOf(io)}/.tta/runs; see "tta workflow status"`,
+    );
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, started.workflow, registry);
   await checkToolServers(io, workflow);
@@ -48,7 +60,8 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
       progress(event);
       journal?.onEvent(event);
     },
-    (engine) => engine.resume(runId, workflow),
+    (engine) =>
+      engine.resume(runId, workflow, values.from === undefined ? {} : { from: values.from }),
   );
   await journal?.flush();
   return reportResult(io, result);

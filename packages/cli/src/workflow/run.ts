@@ -1,20 +1,22 @@
-import { detectProject, planRun, type RunPlan } from '@tta-dev/workflows';
+import { detectProject, planRun, preflightRun, type RunPlan } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { checkToolServers, reportResult, withEngine } from './_engine.js';
+import { checkToolServers, projectRootOf, reportResult, withEngine } from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
 
 export const runHelp = `Usage: tta workflow run <name|file> [--input key=value]... [--run-id ID] [--dry-run] [--json]
 
-Runs a workflow in the current folder: each stage under its persona (the MCP gateway follows),
-steps, quality gates. Every transition is recorded in .tta/runs/<run>/events.jsonl, so a run can
-be resumed after a failure or a crash ("tta workflow resume"). An agent step pauses the run until
-it is completed ("tta workflow complete"). Exit 0 when completed or waiting, 1 when a step or
-gate failed, 2 for bad input.
+Runs a workflow in the project (found from the current folder upward): each stage under its
+persona (the MCP gateway follows), steps, quality gates. Every transition is recorded in
+.tta/runs/<run>/events.jsonl, so a run can be resumed after a failure or a crash ("tta workflow
+resume"). An agent step pauses the run until it is completed ("tta workflow complete"). First (with --dry-run too) it checks what the steps
+need of the project (a command for each run step, a git repository) and says what is missing.
+Exit 0 when completed or waiting, 1 when a step or gate failed, 2 for bad input or a project
+that lacks what the workflow needs.
 
 Options:
   --input k=v   a workflow input (repeatable); see "tta workflow show <name>"
@@ -53,9 +55,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, positionals[0]!, registry);
   await checkToolServers(io, workflow);
+  // What the project lacks (a test command, a git repository) stops the run before it starts.
+  const cwd = projectRootOf(io);
+  const project = detectProject(cwd);
+  preflightRun(workflow, inputs, { cwd, project, env: io.env });
   if (values['dry-run']) {
     const plan = planRun(workflow, inputs, {
-      project: detectProject(io.cwd),
+      project,
       personaName: (query) => registry.resolve(query)?.persona.name ?? query,
     });
     if (values.json) printJson(io, plan);

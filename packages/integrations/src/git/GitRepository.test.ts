@@ -1,4 +1,4 @@
-import { rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitRepository } from './GitRepository.js';
@@ -16,6 +16,27 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 describe('GitRepository on real repositories', () => {
+  it("commits only the changed paths of its folder it is given, never tta's state nor what was staged before", async () => {
+    await mkdir(join(repo, 'pkg', '.tta', 'runs', 'r1'), { recursive: true });
+    await mkdir(join(repo, 'pkg', '.tta', 'workflows'), { recursive: true });
+    await writeFile(join(repo, 'pkg', '.tta', 'runs', 'r1', 'events.jsonl'), '{}\n');
+    await writeFile(join(repo, 'pkg', '.tta', 'persona.json'), '{}\n');
+    await writeFile(join(repo, 'pkg', '.tta', 'workflows', 'x.workflow.yaml'), 'name: x\n');
+    await writeFile(join(repo, 'pkg', 'fix.js'), 'fixed\n');
+    await writeFile(join(repo, 'pkg', 'mine.txt'), 'not mine to commit\n');
+    await writeFile(join(repo, 'staged.txt'), 'staged by the user\n');
+    gitIn(repo, 'add', 'staged.txt');
+    const inPkg = new GitRepository({ cwd: join(repo, 'pkg'), env: TEST_GIT_ENV });
+    expect(await inPkg.status()).toEqual({
+      changed: ['.tta/workflows/x.workflow.yaml', 'fix.js', 'mine.txt'],
+    });
+    const result = await inPkg.commit({ message: 'fix', exclude: ['mine.txt'] });
+    expect(result.files).toEqual(['pkg/.tta/workflows/x.workflow.yaml', 'pkg/fix.js']);
+    expect(gitIn(repo, 'status', '--porcelain')).toBe(
+      'A  staged.txt\n?? pkg/.tta/persona.json\n?? pkg/.tta/runs/\n?? pkg/mine.txt',
+    );
+  });
+
   it('creates a branch and switches to it; the second time only switches', async () => {
     const head = gitIn(repo, 'rev-parse', 'HEAD');
     expect(await git.branch({ name: 'feature/x' })).toEqual({

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { GitError, type GitOptions, git, runGit } from './runGit.js';
 
 export interface BranchResult {
@@ -19,6 +20,11 @@ export interface CommitResult {
   readonly files: readonly string[];
 }
 
+export interface StatusResult {
+  /** The changed paths (new, modified, deleted, renamed), relative to the folder. */
+  readonly changed: readonly string[];
+}
+
 export interface TagResult {
   readonly tag: string;
   readonly commit: string;
@@ -35,6 +41,15 @@ export interface PushedRef {
 export interface PushResult {
   readonly remote: string;
   readonly pushed: readonly PushedRef[];
+}
+
+/** What of `.tta/` is the user's to commit: the project's workflows and commands. */
+const USERS_TTA_FILES = ['workflows/', 'project.json'];
+
+/** Whether a path (from the top of the work tree) is tta's own state in the folder `prefix`. */
+function isTtaState(path: string, prefix: string): boolean {
+  const tta = `${prefix}.tta/`;
+  return path.startsWith(tta) && !USERS_TTA_FILES.some((f) => path.startsWith(tta + f));
 }
 
 const PUSH_STATUS: Record<string, PushedRef['status']> = {
@@ -105,34 +120,88 @@ export class GitRepository {
   }
 
   /**
-   * Stages `files` (default: every change, deletions and new files too) and commits what is
-   * staged. Nothing to commit is an error unless `allowEmpty`.
+   * The paths changed in the work tree and the index (new files too), relative to the folder,
+   * optionally only under `files`; tta's own state (`.tta/` but for `.tta/workflows/` and `.tta/project.json`) is never
+   * among them.
+   */
+  async status(options: { files?: readonly string[] } = {}): Promise<StatusResult> {
+    const { prefix, paths } = await this.changedPaths(options.files);
+    return { changed: paths.map((p) => (p.startsWith(prefix) ? p.slice(prefix.length) : p)) };
+  }
+
+  /**
+   * Commits the changed paths under `files` (default: every change), less `exclude`, and only
+   * those: what was staged before stays staged and out of the commit, and tta's own state
+   * (`.tta/runs/`, persona scopes, sandboxes) is never committed. Nothing to commit is an error
+   * unless `allowEmpty`.
    */
   async commit(options: {
     message: string;
     files?: readonly string[];
+    exclude?: readonly string[];
     allowEmpty?: boolean;
   }): Promise<CommitResult> {
-    const { message, files, allowEmpty = false } = options;
+    const { message, files, exclude = [], allowEmpty = false } = options;
     if (message.trim() === '') throw new Error('a commit needs a message');
-    await this.git(['add', '-A', ...(files === undefined ? [] : ['--', ...files])]);
-    const staged = (await this.git(['diff', '--cached', '--name-only', '-z'], false))
-      .split('\0')
-      .filter(Boolean);
-    if (staged.length === 0 && !allowEmpty)
+    const changed = await this.changedPaths(files);
+    const left = exclude.map((p) => posix.normalize(changed.prefix + p).replace(/\/$/, ''));
+    const out = (path: string) => left.some((p) => path === p || path.startsWith(`${p}/`));
+    const paths = changed.paths.filter((p) => !out(p));
+    if (paths.length === 0 && !allowEmpty)
       throw new GitError(
         ['commit'],
         1,
         '',
         `nothing to commit in ${this.options.cwd}${files ? ` (in ${files.join(', ')})` : ''}; set with.allowEmpty to commit anyway`,
       );
-    await this.git(['commit', '--quiet', '-m', message, ...(allowEmpty ? ['--allow-empty'] : [])]);
+    // Paths from `git status` are relative to the top of the work tree, and taken as they are.
+    const specs = paths.map((p) => `:(top,literal)${p}`);
+    if (specs.length > 0) await this.git(['add', '-A', '--', ...specs]);
+    await this.git([
+      'commit',
+      '--quiet',
+      '--only',
+      '-m',
+      message,
+      ...(allowEmpty ? ['--allow-empty'] : []),
+      ...(specs.length > 0 ? ['--', ...specs] : []),
+    ]);
+    const commit = await this.revision();
+    const committed = await this.git(
+      ['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', commit],
+      false,
+    );
     return {
-      commit: await this.revision(),
+      commit,
       branch: await this.currentBranch(),
       message,
-      files: staged,
+      files: committed.split('\0').filter(Boolean),
     };
+  }
+
+  /**
+   * Changed paths (from the top of the work tree) of the folder (`prefix`, from the top), under
+   * `files` (none when empty), tta's own state left out.
+   */
+  private async changedPaths(
+    files?: readonly string[],
+  ): Promise<{ prefix: string; paths: string[] }> {
+    const prefix = await this.git(['rev-parse', '--show-prefix']);
+    if (files?.length === 0) return { prefix, paths: [] };
+    const status = await this.git(
+      ['status', '--porcelain', '-z', '--untracked-files=all', '--', ...(files ?? ['.'])],
+      false,
+    );
+    const entries = status.split('\0');
+    const paths: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.length < 4) continue;
+      paths.push(entry.slice(3));
+      // A rename or copy names its source next.
+      if (entry[0] === 'R' || entry[0] === 'C') paths.push(entries[++i]!);
+    }
+    return { prefix, paths: paths.filter((p) => !isTtaState(p, prefix)) };
   }
 
   /** Tags `ref` (default HEAD): annotated with `message`, else lightweight. */

@@ -8,7 +8,8 @@ const nameList = (v: string | string[] | undefined) =>
 
 /**
  * Runs `git` steps with the local git in the run's folder: `branch` (created, or switched to when
- * it exists), `commit` (stages `files` or every change), `tag` (annotated when given a message;
+ * it exists), `commit` (only the changed paths under `files`, less `exclude`, never tta's own
+ * state), `status` (the changed paths, as `changed`), `tag` (annotated when given a message;
  * kept when already at the commit) and `push` (branch and tags, to `remote` or origin).
  */
 export const gitStepRunner: StepRunner = async (step, context) => {
@@ -34,8 +35,11 @@ export const gitStepRunner: StepRunner = async (step, context) => {
       return repo.commit({
         message: need('message', w.message),
         ...(w.files === undefined ? {} : { files: nameList(w.files)! }),
+        ...(w.exclude === undefined ? {} : { exclude: nameList(w.exclude)! }),
         allowEmpty: toFlag(w.allowEmpty),
       });
+    case 'status':
+      return repo.status(w.files === undefined ? {} : { files: nameList(w.files)! });
     case 'tag':
       return repo.tag({
         name: need('name', w.name),

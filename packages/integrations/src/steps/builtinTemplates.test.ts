@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,10 +55,19 @@ const git = (cwd: string, ...args: string[]) =>
 async function runToEnd(
   name: string,
   inputs: Record<string, unknown>,
-  options: { env?: Record<string, string>; prepare?: (project: string) => void } = {},
+  options: {
+    env?: Record<string, string>;
+    coverage?: number;
+    prepare?: (project: string) => void;
+    /** Does the work of an agent step before it is completed (the fix of incident-response). */
+    onSuspended?: (step: string, project: string) => void;
+  } = {},
 ) {
   const project = join(dir, 'project');
-  await createSampleProject(project);
+  await createSampleProject(
+    project,
+    options.coverage === undefined ? {} : { coverage: options.coverage },
+  );
   options.prepare?.(project);
   const registry = await PersonaRegistry.load({ home: join(dir, 'home'), cwd: project });
   const workflow = await loadWorkflowFile(join(BUILTIN_TEMPLATES_DIR, `${name}.workflow.yaml`), {
@@ -88,6 +97,7 @@ async function runToEnd(
     const waiting = [...result.events].reverse().find((e) => e.type === 'step_suspended');
     if (waiting?.type !== 'step_suspended') throw new Error('suspended without a waiting step');
     completed.push(waiting.step);
+    options.onSuspended?.(waiting.step, project);
     await engine.complete(name, waiting.step, `done: ${waiting.step}`, { by: 'test' });
     result = await engine.resume(name, workflow);
   }
@@ -193,6 +203,81 @@ describe('package-release with the git and github steps', () => {
           draft: true,
         }),
       ]);
+    });
+  });
+});
+
+/** What a commit changed, as git says. */
+const filesOf = (project: string, ref: string) =>
+  git(project, 'show', '--name-only', '--format=', ref).split('\n').filter(Boolean).sort();
+
+/**
+ * A project as a stranger has it: tta's folder not ignored (the runs store its own ignore file),
+ * a file changed and a new file lying about, neither part of the release or the fix.
+ */
+function strangersProject(project: string, changeTracked: boolean): void {
+  writeFileSync(join(project, '.gitignore'), 'coverage/\nnode_modules/\n');
+  git(project, 'add', '.gitignore');
+  execFileSync('git', ['commit', '-qm', 'Track everything'], {
+    cwd: project,
+    env: { ...process.env, ...SAMPLE_GIT_ENV },
+  });
+  writeFileSync(join(project, 'notes.txt'), 'my own notes, not for any commit\n');
+  if (changeTracked) appendFileSync(join(project, 'CHANGELOG.md'), '\n- work in progress\n');
+}
+
+describe('the commits of the built-ins hold only what their stage changed', () => {
+  it("package-release commits the version bump alone: no run log, lease or stranger's file", async () => {
+    const { result, project } = await runToEnd(
+      'package-release',
+      { bump: 'minor' },
+      { prepare: (p) => strangersProject(p, false) },
+    );
+    expect(runError(result.events)).toBeUndefined();
+    expect(result.status).toBe('completed');
+    expect(git(project, 'log', '-1', '--format=%s', 'v1.1.0')).toBe('chore(release): v1.1.0');
+    expect(filesOf(project, 'v1.1.0^{commit}')).toEqual(['package.json']);
+    expect(stepOutput(result.events, 'release-commit')).toMatchObject({ files: ['package.json'] });
+    // The run's own folder is ignored by git, and the user's file is left as it was.
+    expect(readFileSync(join(project, '.tta', 'runs', '.gitignore'), 'utf8')).toContain('*');
+    expect(git(project, 'status', '--porcelain', '--untracked-files=all')).toBe('?? notes.txt');
+  });
+
+  it('incident-response commits the fix alone, with changes made before the run left out', async () => {
+    const { result, project } = await runToEnd(
+      'incident-response',
+      { title: 'Doubling is off', severity: 'p3' },
+      {
+        prepare: (p) => strangersProject(p, true),
+        onSuspended: (step, p) => {
+          if (step !== 'reproduce-and-fix') return;
+          writeFileSync(
+            join(p, 'src', 'index.js'),
+            "export const widget = (name) => 'widget:' + name;\nexport const double = (n) => 2 * n;\n",
+          );
+          writeFileSync(join(p, 'regression.test.js'), 'export {};\n');
+        },
+      },
+    );
+    expect(runError(result.events)).toBeUndefined();
+    expect(result.status).toBe('completed');
+    expect(instructionsOf(result.events, 'diagnosis')).toContain('Escalation: file a ticket.');
+    expect(git(project, 'branch', '--show-current')).toBe('hotfix/incident');
+    expect(git(project, 'log', '-1', '--format=%s')).toBe('fix: Doubling is off');
+    expect(filesOf(project, 'HEAD')).toEqual(['regression.test.js', 'src/index.js']);
+    expect(git(project, 'status', '--porcelain', '--untracked-files=all')).toBe(
+      'M CHANGELOG.md\n?? notes.txt',
+    );
+  });
+});
+
+describe('package-release gates on coverage', () => {
+  it('stops at the coverage gate when coverage is under the threshold', async () => {
+    const { result } = await runToEnd('package-release', {}, { coverage: 61 });
+    expect(result.status).toBe('gate_failed');
+    expect(result.events.find((e) => e.type === 'gate_failed')).toMatchObject({
+      gate: 'coverage-threshold',
+      reason: '61 is not ≥ 80',
     });
   });
 });

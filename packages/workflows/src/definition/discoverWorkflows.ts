@@ -37,6 +37,23 @@ export function findProjectWorkflows(cwd: string): string | undefined {
   }
 }
 
+/** What marks a project's folder, when no `.tta/workflows/` is found above. */
+const PROJECT_MARKERS = ['.tta', 'package.json', 'pyproject.toml', '.git'];
+
+/**
+ * The project a command typed in `cwd` works on: the folder whose `.tta/workflows/` the
+ * workflows are found in, else the nearest folder (`cwd` or above) with `.tta/`, a
+ * `package.json`, a `pyproject.toml` or `.git`, else `cwd`. Runs are stored there, and run there.
+ */
+export function findProjectRoot(cwd: string): string {
+  const workflows = findProjectWorkflows(cwd);
+  if (workflows !== undefined) return dirname(dirname(workflows));
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (PROJECT_MARKERS.some((marker) => existsSync(join(dir, marker)))) return dir;
+    if (dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
 const nameOf = (file: string) => basename(file, WORKFLOW_FILE_SUFFIX);
 
 async function workflowFiles(folder: string): Promise<string[]> {

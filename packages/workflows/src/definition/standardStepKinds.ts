@@ -178,7 +178,8 @@ function actionWith<A extends string>(
 
 const GIT_ACTIONS = {
   branch: { required: ['name'], allowed: ['name', 'from', 'checkout'] },
-  commit: { required: ['message'], allowed: ['message', 'files', 'allowEmpty'] },
+  commit: { required: ['message'], allowed: ['message', 'files', 'exclude', 'allowEmpty'] },
+  status: { required: [], allowed: ['files'] },
   tag: { required: ['name'], allowed: ['name', 'message', 'ref'] },
   push: { required: [], allowed: ['remote', 'branch', 'tags'] },
 } as const;
@@ -186,7 +187,7 @@ const GIT_ACTIONS = {
 export const GitFields = z
   .object({
     git: z
-      .enum(['branch', 'commit', 'tag', 'push'])
+      .enum(['branch', 'commit', 'status', 'tag', 'push'])
       .describe('What to do with the local git, in the run folder'),
     with: z
       .object({
@@ -194,7 +195,14 @@ export const GitFields = z
         from: z.string().optional().describe('branch: where it starts (default: HEAD)'),
         checkout: flag.optional().describe('branch: switch to it (default: true)'),
         message: z.string().optional().describe('commit: the message; tag: annotates it'),
-        files: names.optional().describe('commit: paths to commit (default: every change)'),
+        files: names
+          .optional()
+          .describe(
+            "commit: paths to commit (default: every change; never tta's own state); status: paths to look at",
+          ),
+        exclude: names
+          .optional()
+          .describe("commit: paths to leave out (e.g. a status step's changed)"),
         allowEmpty: flag.optional().describe('commit: commit even with no change'),
         ref: z.string().optional().describe('tag: what to tag (default: HEAD)'),
         remote: z.string().optional().describe('push: the remote (default: origin)'),

@@ -15,6 +15,7 @@ import type { ExpressionScope } from '../expressions/evaluate.js';
 import { renderDeep, renderTemplate } from '../expressions/template.js';
 import { toJson } from '../runs/_json.js';
 import { RunBusyError } from '../runs/errors/RunBusyError.js';
+import { RunFinishedError } from '../runs/errors/RunFinishedError.js';
 import { RunNotFoundError } from '../runs/errors/RunNotFoundError.js';
 import { applyEvent, foldRun, initialState } from '../runs/foldRun.js';
 import type {
@@ -40,6 +41,7 @@ import { countTokensOf } from './countTokens.js';
 import { evaluateGate } from './evaluateGate.js';
 import { RunTelemetry } from './RunTelemetry.js';
 import { resolveInputs } from './resolveInputs.js';
+import { rewindFrom } from './rewindFrom.js';
 import type { StepRunners } from './StepRunner.js';
 import { stopWithin } from './stopWithin.js';
 
@@ -141,21 +143,43 @@ export class WorkflowEngine {
     );
   }
 
-  /** Continues a run from its events: after a failure, a crash, or an agent step completed. */
-  async resume(runId: string, workflow: WorkflowDefinition): Promise<RunResult> {
+  /**
+   * Continues a run from its events: after a failure, a crash, or an agent step completed. With
+   * `from` (a stage, step or gate), that and what follows run again (`rewindFrom`): a failed gate
+   * is retried after the user fixed what it checks, in the same run.
+   */
+  async resume(
+    runId: string,
+    workflow: WorkflowDefinition,
+    options: { from?: string } = {},
+  ): Promise<RunResult> {
     if ((await this.options.store.read(runId)).length === 0) throw new RunNotFoundError(runId);
+    const rewind = options.from === undefined ? undefined : rewindFrom(workflow, options.from);
     const lease = await this.lease(runId);
     return withLease(lease, async () => {
       // Read under the lease: what is folded is what no one else drives now.
       const events = await this.options.store.read(runId);
       const state = foldRun(events)!;
       const started = events[0] as RunEventOf<'run_started'>;
-      if (state.status === 'completed' || state.status === 'cancelled')
+      if (state.status === 'completed' || state.status === 'cancelled') {
+        if (rewind !== undefined) throw new RunFinishedError(runId, state.status);
         return { runId, status: state.status, events };
+      }
       return this.telemetry.drive(runId, state.workflow, started, async () => {
         const base = { ...this.secretsOf([]), runId, state, lease, inputs: state.inputs };
         return this.keepingLease(base, async (drive) => {
           await this.append(drive, { type: 'run_resumed', by: lease.owner });
+          if (rewind !== undefined) {
+            const { from, stages, steps } = rewind;
+            await this.append(drive, {
+              type: 'run_rewound',
+              from,
+              stages: [...stages],
+              steps: [...steps],
+              by: lease.owner,
+            });
+            for (const id of rewind.steps) scopeStep(drive.steps, drive.state, id);
+          }
           return this.driveGivingBack(drive, workflow);
         });
       });

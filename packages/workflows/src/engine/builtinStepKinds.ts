@@ -6,6 +6,7 @@ import {
   RunFields,
   STANDARD_STEP_KINDS,
 } from '../definition/standardStepKinds.js';
+import { firstErrorLine } from './firstErrorLine.js';
 import { runCommand } from './runCommand.js';
 
 /** `run`: a shell command in its process group, failing on an exit code other than expected. */
@@ -21,10 +22,13 @@ const runKind = defineStepKind({
       ...(ctx.trackProcess ? { onSpawn: ctx.trackProcess } : {}),
     });
     if (result.exitCode !== step.expectExitCode) {
-      const tail = (result.stderr || result.stdout).split('\n').slice(-5).join('\n');
+      // The error itself on the first line (progress shows that one), then the output's end.
+      const output = result.stderr || result.stdout;
+      const first = firstErrorLine(output);
+      const tail = output.split('\n').slice(-5).join('\n');
       throw Object.assign(
         new Error(
-          `\`${command}\` exited ${result.exitCode} (expected ${step.expectExitCode})${tail ? `:\n${tail}` : ''}`,
+          `\`${command}\` exited ${result.exitCode} (expected ${step.expectExitCode})${first ? `: ${first}` : ''}${tail && tail.trim() !== first ? `${first ? '' : ':'}\n${tail}` : ''}`,
         ),
         { name: 'CommandFailedError' },
       );

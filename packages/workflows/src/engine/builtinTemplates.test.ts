@@ -19,7 +19,8 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 /**
  * Runs a built-in template on the sample package, completing each agent step as a person would.
  * The engine has no step runners here: the templates that need integrations' (promql, logql,
- * git, github) run end to end in @tta-dev/integrations (src/steps/builtinTemplates.test.ts).
+ * git, github: incident-response and package-release) run end to end in @tta-dev/integrations
+ * (src/steps/builtinTemplates.test.ts).
  */
 async function runToEnd(name: string, inputs: Record<string, unknown>) {
   const project = join(dir, 'project');
@@ -75,42 +76,14 @@ describe('the built-in templates, end to end on a sample package', () => {
     expect(result.events.filter((e) => e.type === 'gate_passed')).toHaveLength(6);
   });
 
-  it('incident-response: routes by severity, hotfix branch and commit, post-mortem', async () => {
-    const { result, completed, project } = await runToEnd('incident-response', {
-      title: 'API 500s on /checkout',
-      severity: 'p1',
-      slug: 'checkout-500',
-    });
-    expect(result.status).toBe('completed');
-    expect(completed).toEqual([
-      'diagnosis',
-      'reproduce-and-fix',
-      'deploy',
-      'recovery',
-      'post-mortem',
-    ]);
-    const diagnosis = result.events.find(
-      (e) => e.type === 'step_suspended' && e.step === 'diagnosis',
-    );
-    expect(diagnosis?.type === 'step_suspended' && diagnosis.instructions).toContain(
-      'Escalation: page on-call and the service owner.',
-    );
-    expect(
-      execFileSync('git', ['log', '-1', '--format=%s'], { cwd: project, encoding: 'utf8' }).trim(),
-    ).toBe('fix: API 500s on /checkout');
-    expect(
-      result.events.find((e) => e.type === 'gate_passed' && e.gate === 'recovered'),
-    ).toMatchObject({ reason: expect.stringContaining('not checked') });
-  });
-
-  it('package-release: stops clearly at the git tag step, whose runner is not given', async () => {
+  it('package-release: stops clearly at its first git step, whose runner is not given', async () => {
     const { result } = await runToEnd('package-release', { bump: 'patch' });
     expect(result.status).toBe('failed');
     expect(result.events.find((e) => e.type === 'run_failed')).toMatchObject({
-      step: 'tag',
+      step: 'changes-before',
       error: {
         name: 'NotAvailableError',
-        message: expect.stringContaining('git steps (step "tag")'),
+        message: expect.stringContaining('git steps (step "changes-before")'),
       },
     });
   });

@@ -51,4 +51,18 @@ describe('detectProject', () => {
       readme: '',
     });
   });
+
+  it('gives no test command without a test script, and takes .tta/project.json over detection', async () => {
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ scripts: { build: 'tsc' } }));
+    expect(detectProject(dir).commands.test).toBeUndefined();
+    expect(detectProject(dir).commands.testWithCoverage).toBeUndefined();
+    await mkdir(join(dir, '.tta'));
+    await writeFile(join(dir, '.tta', 'project.json'), '{"commands":{"test":"make check"}}');
+    expect(detectProject(dir).commands).toMatchObject({
+      test: 'make check',
+      build: 'npm run build',
+    });
+    await writeFile(join(dir, '.tta', 'project.json'), '{"commands":{"test":1}}');
+    expect(() => detectProject(dir)).toThrow(/project\.json: "commands" must map names/);
+  });
 });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidProjectFileError } from './InvalidProjectFileError.js';
 
 /** What the built-in templates need to know of a project: its ecosystem and its commands. */
 export interface ProjectFacts {
@@ -14,12 +15,45 @@ export interface ProjectFacts {
 // Prints the line coverage (percent) from a coverage summary, or fails when there is none.
 const READ_JS_COVERAGE = `node -e "const s=require('./coverage/coverage-summary.json');console.log(s.total.lines.pct)"`;
 
+/** The project's own commands, over the detected ones: `{ "commands": { "test": "make test" } }`. */
+export const PROJECT_FILE = join('.tta', 'project.json');
+
 /**
  * Detects the project in `cwd` — JavaScript/TypeScript from package.json (npm, pnpm or yarn by
  * lockfile), Python from pyproject.toml (uv when uv.lock exists) — and the commands the built-in
- * workflows run there. The version is raised by $BUMP (patch, minor, major).
+ * workflows run there. The version is raised by $BUMP (patch, minor, major). The commands of
+ * `.tta/project.json` replace the detected ones of the same name.
  */
 export function detectProject(cwd: string): ProjectFacts {
+  const detected = detectFromFiles(cwd);
+  const own = projectCommands(cwd);
+  return own === undefined ? detected : { ...detected, commands: { ...detected.commands, ...own } };
+}
+
+/** The commands of `.tta/project.json`, if it exists; a bad file is an error naming it. */
+function projectCommands(cwd: string): Record<string, string> | undefined {
+  const file = join(cwd, PROJECT_FILE);
+  if (!existsSync(file)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InvalidProjectFileError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const commands = (parsed as { commands?: unknown } | null)?.commands ?? {};
+  if (
+    typeof commands !== 'object' ||
+    commands === null ||
+    Array.isArray(commands) ||
+    Object.values(commands).some((c) => typeof c !== 'string')
+  )
+    throw new InvalidProjectFileError(
+      `${file}: "commands" must map names to command lines, e.g. { "commands": { "test": "make test" } }`,
+    );
+  return commands as Record<string, string>;
+}
+
+function detectFromFiles(cwd: string): ProjectFacts {
   const readme = existsSync(join(cwd, 'README.md')) ? 'README.md' : '';
   if (existsSync(join(cwd, 'package.json'))) {
     const manifest = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as {
@@ -41,12 +75,11 @@ export function detectProject(cwd: string): ProjectFacts {
           ? `${pm === 'npm' ? 'npx' : pm} changeset version`
           : 'npm version "$BUMP" --no-git-tag-version',
         readVersion: `node -p "require('./package.json').version"`,
-        test: scripts.test ? run('test') : 'echo "no test script"',
-        testWithCoverage: scripts['test:coverage']
-          ? run('test:coverage')
-          : scripts.test
-            ? run('test')
-            : 'echo "no test script"',
+        // No test script, no test command: a run must not pass its test gates on an echo.
+        ...(scripts.test ? { test: run('test') } : {}),
+        ...(scripts['test:coverage'] || scripts.test
+          ? { testWithCoverage: run(scripts['test:coverage'] ? 'test:coverage' : 'test') }
+          : {}),
         readCoverage: READ_JS_COVERAGE,
         build: scripts.build ? run('build') : 'echo "nothing to build"',
         publish: 'npm publish',

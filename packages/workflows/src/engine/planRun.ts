@@ -71,7 +71,7 @@ export function planRun(
 }
 
 /** A template that reads what only the run knows. */
-const RUN_TIME_ONLY = /\$\{\{[^}]*\b(steps|memory)\b/;
+export const RUN_TIME_ONLY = /\$\{\{[^}]*\b(steps|memory)\b/;
 
 /** The one line that says what a step does, as written. */
 function actionOf(step: Step): string {

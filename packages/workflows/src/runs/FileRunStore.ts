@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { withAppendLock } from './_appendLock.js';
 import { syncDir } from './_atomicFile.js';
 import { acquireFileLease, fileLeaseHeld, LEASE_FILE } from './_fileLease.js';
+import { ignoreRuns } from './_ignoreRuns.js';
 import { KeyedMutex } from './_KeyedMutex.js';
 import { parseRunLog } from './_parseRunLog.js';
 import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
@@ -164,6 +165,7 @@ export class FileRunStore implements RunStore {
     checkTtl(ttlMs);
     const dir = this.runDir(runId);
     await mkdir(dir, { recursive: true });
+    await this.ignored();
     return acquireFileLease(dir, runId, owner, ttlMs, { now: this.now });
   }
 
@@ -193,7 +195,10 @@ export class FileRunStore implements RunStore {
     const prepared = prepareEvent(runId, input, known.nextSeq, this.now(), this.secrets);
     const dir = join(this.root, runId);
     const creating = known.size === 0;
-    if (creating) await mkdir(dir, { recursive: true });
+    if (creating) {
+      await mkdir(dir, { recursive: true });
+      await this.ignored();
+    }
     const event = await withAppendLock(dir, async () => {
       const handle = await open(file, 'a');
       try {
@@ -225,6 +230,13 @@ export class FileRunStore implements RunStore {
       await syncDir(this.root);
     }
     return event;
+  }
+
+  /** Git ignores the runs folder (once per store: the file is kept when it exists). */
+  private ignoring: Promise<void> | undefined;
+  private ignored(): Promise<void> {
+    this.ignoring ??= ignoreRuns(this.root);
+    return this.ignoring;
   }
 
   /** Reads the whole log, and remembers where it ends. Call inside the run's mutex. */

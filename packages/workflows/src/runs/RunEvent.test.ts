@@ -80,6 +80,7 @@ const examples: readonly RunEventInput[] = [
   { type: 'run_failed', error: { name: 'Error', message: 'boom' } },
   { type: 'run_cancelled', reason: 'superseded by run r2' },
   { type: 'run_resumed', by: 'laptop:4242' },
+  { type: 'run_rewound', from: 'verify', stages: ['verify'], steps: ['tests'], by: 'laptop:4242' },
   { type: 'step_skipped', stage: 'build', step: 'docs', when: '${{ inputs.docs }}' },
 ];
 const envelope = { seq: 1, time: '2025-03-01T09:00:00.000Z', runId: 'r-1' };

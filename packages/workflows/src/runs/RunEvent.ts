@@ -73,6 +73,19 @@ const RunResumed = event('run_resumed', {
   /** Who drives it now (the lease owner). */
   by: Name,
 });
+/**
+ * A resume told to go back (`tta workflow resume --from`): the steps and gates named run again,
+ * from a clean slate (their outcomes, outputs and verdicts are forgotten by the fold).
+ */
+const RunRewound = event('run_rewound', {
+  /** The stage, step or gate the user named. */
+  from: Name,
+  /** The stages run again, whole or from the step: none of them counts as completed any more. */
+  stages: z.array(Name).min(1),
+  /** The steps run again, in order. */
+  steps: z.array(Name),
+  by: Name,
+});
 const StageStarted = event('stage_started', { stage: Name, persona: Name, tokens: Tokens });
 /** `null` is "no active persona" (before the first stage, or after the run when none was). */
 const PersonaSwitched = event('persona_switched', {
@@ -178,6 +191,7 @@ const RunCancelled = event('run_cancelled', { reason: z.string() });
 const payloads = [
   RunStarted,
   RunResumed,
+  RunRewound,
   StageStarted,
   PersonaSwitched,
   StepStarted,

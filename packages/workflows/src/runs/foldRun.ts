@@ -71,6 +71,29 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
         if (step.outcome === 'running') step.outcome = 'interrupted';
       progress(state);
       break;
+    case 'run_rewound': {
+      if (isFinal(state)) break;
+      // The steps named start afresh: no outcome, no output, not waited for.
+      for (const id of event.steps) {
+        const step = state.steps[id];
+        if (step === undefined) continue;
+        setOutcome(state, step, 'running');
+        delete state.steps[id];
+        delete state.outputs[id];
+        const stage = findStage(state, step.stage);
+        if (stage !== undefined) stage.steps.splice(stage.steps.indexOf(step), 1);
+      }
+      // The stages named are not done; their gates are judged again.
+      for (const id of event.stages) {
+        const stage = findStage(state, id);
+        if (stage === undefined) continue;
+        stage.status = 'running';
+        stage.gates = [];
+        delete stage.failure;
+      }
+      progress(state);
+      break;
+    }
     case 'persona_switched':
       if (state.personaSwitches === 0) state.personaBefore = event.from;
       state.personaSwitches++;

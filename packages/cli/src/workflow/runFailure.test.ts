@@ -1,0 +1,62 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureIo } from '../io.testkit.js';
+import { runSafely } from '../main.js';
+import { runWorkflowCommand } from './workflowCommand.js';
+
+let root: string;
+let project: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tta-fail-'));
+  project = join(root, 'project');
+  await mkdir(join(project, '.tta', 'workflows'), { recursive: true });
+  await writeFile(
+    join(project, '.tta', 'workflows', 'broken.workflow.yaml'),
+    `name: broken
+description: A step whose command cannot find a module
+personas: [tta-backend-engineer]
+stages:
+  - id: only
+    title: Only
+    persona: backend
+    steps:
+      - id: needs-x
+        run: node -e "require('tta-no-such-module')"
+`,
+  );
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+describe('a failing command', () => {
+  it('is shown by its first error line, in the progress and in the failure event', async () => {
+    const io = captureIo({
+      env: {
+        ...(process.env as Record<string, string>),
+        TTA_HOME: join(root, 'home'),
+        NO_COLOR: '1',
+      },
+      cwd: project,
+    });
+    const code = await runSafely(io, () =>
+      runWorkflowCommand(['run', 'broken', '--run-id', 'broken-1'], io),
+    );
+    expect(code).toBe(1);
+    const first = "Error: Cannot find module 'tta-no-such-module'";
+    // The attempt's line, which shows the message's first line only.
+    expect(io.err()).toMatch(
+      new RegExp(`✗ needs-x attempt 1: .*exited 1 \\(expected 0\\): ${first}`),
+    );
+    const events = (
+      await readFile(join(project, '.tta', 'runs', 'broken-1', 'events.jsonl'), 'utf8')
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; error?: { message: string } });
+    const failed = events.find((e) => e.type === 'run_failed');
+    expect(failed?.error?.message.split('\n')[0]).toMatch(new RegExp(`: ${first}$`));
+    // The tail of the output is still there.
+    expect(failed?.error?.message).toContain('Node.js v');
+  });
+});
