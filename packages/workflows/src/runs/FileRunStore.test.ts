@@ -240,6 +240,21 @@ describe('FileRunStore lease file', () => {
     expect(existsSync(leaseOf('run-1'))).toBe(false);
   });
 
+  it('keeps its lease through renewals and recorded work at once (the heartbeat meets a spawn)', async () => {
+    const store = new FileRunStore({ cwd });
+    const lease = (await store.lease('run-1', 'engine-a'))!;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0 ? lease.renew() : lease.track!([1000 + i]),
+      ),
+    );
+    expect(JSON.parse(await readFile(leaseOf('run-1'), 'utf8'))).toMatchObject({
+      owner: 'engine-a',
+      work: [1019],
+    });
+    await lease.release();
+  });
+
   it('is exclusive across two stores on the same root, as across two processes', async () => {
     const a = new FileRunStore({ cwd });
     const b = new FileRunStore({ cwd });

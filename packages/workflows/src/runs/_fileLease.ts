@@ -112,18 +112,26 @@ class FileLease implements Lease {
     return Date.parse(this.record.expiresAt);
   }
 
-  async renew(): Promise<void> {
-    await this.rewrite({});
+  renew(): Promise<void> {
+    return this.serially(() => this.rewrite({}));
   }
 
   track(groups: readonly number[]): Promise<void> {
-    // One rewrite at a time, in the order asked: the last one says what runs now.
-    const next = this.tracking.then(() => this.rewrite({ work: groups }));
-    this.tracking = next.catch(() => undefined);
+    return this.serially(() => this.rewrite({ work: groups }));
+  }
+
+  /**
+   * One rewrite at a time, in the order asked (the last `track` says what runs now): each takes
+   * the token the previous one wrote, so a heartbeat's renewal meeting a spawn's `track` does not
+   * read as a lease lost.
+   */
+  private serially(rewrite: () => Promise<void>): Promise<void> {
+    const next = this.rewrites.then(rewrite);
+    this.rewrites = next.catch(() => undefined);
     return next;
   }
 
-  private tracking: Promise<void> = Promise.resolve();
+  private rewrites: Promise<void> = Promise.resolve();
 
   /** Renews the lease with `changes`; `LeaseLostError` when it is no longer this one's. */
   private async rewrite(changes: Pick<LeaseRecord, 'work'>): Promise<void> {
@@ -150,6 +158,8 @@ class FileLease implements Lease {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    // After a rewrite under way, with the token it wrote.
+    await this.rewrites;
     await withClaim(this.dir, this.record.token, async () => {
       if ((await readLease(this.dir))?.key === this.record.token)
         await unlinkIfPresent(join(this.dir, LEASE_FILE));
