@@ -28,6 +28,8 @@ export const EXIT_CODES: Readonly<Record<TtaErrorCode, ExitCode>> = {
   TTA_RUN_SERVER_OPTIONS: 2,
   TTA_JSON_SYNTAX: 2,
   TTA_JSON_SHAPE: 2,
+  // A step needs an optional package that is not installed: the user installs it.
+  TTA_MISSING_PACKAGE: 2,
   // The work failed, or the state of the run or of a service stopped it.
   TTA_RUN_LOG_CORRUPT: 1,
   TTA_RUN_LOG_LOCKED: 1,
