@@ -1,4 +1,5 @@
 /** Name and date helpers the emulated hosts share, each following the Logseq or SDK code cited. */
+import { formatLogseqDate } from '@tta-dev/workflows/journal';
 
 const MONTHS = [
   'January',
@@ -14,43 +15,13 @@ const MONTHS = [
   'November',
   'December',
 ];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** The cljs-time tokens of a date format, as `formatLogseqDate` writes them. */
 const TOKEN = /'[^']*'|yyyy|yy|MMMM|MMM|MM|M|do|dd|d|EEEE|EEE|E/g;
 
 /** A journal day (`20261201`) in a cljs-time date format (`MMM do, yyyy`). */
 export function formatJournalDay(day: number, format: string): string {
-  const [year, month, date] = [Math.floor(day / 10000), Math.floor(day / 100) % 100, day % 100];
-  const weekday = new Date(Date.UTC(year, month - 1, date)).getUTCDay();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return format.replace(TOKEN, (token) => {
-    switch (token) {
-      case 'yyyy':
-        return String(year);
-      case 'yy':
-        return pad(year % 100);
-      case 'MMMM':
-        return MONTHS[month - 1]!;
-      case 'MMM':
-        return MONTHS[month - 1]!.slice(0, 3);
-      case 'MM':
-        return pad(month);
-      case 'M':
-        return String(month);
-      case 'dd':
-        return pad(date);
-      case 'd':
-        return String(date);
-      case 'do':
-        return `${date}${date >= 11 && date <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][date % 10] ?? 'th')}`;
-      case 'EEEE':
-        return DAYS[weekday]!;
-      case 'EEE':
-      case 'E':
-        return DAYS[weekday]!.slice(0, 3);
-      default:
-        return token.slice(1, -1);
-    }
-  });
+  const text = String(day);
+  return formatLogseqDate(`${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`, format);
 }
 
 /**
