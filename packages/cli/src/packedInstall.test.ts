@@ -1,27 +1,16 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesystemServerBin as serverBin } from './publishedServer.testkit.js';
+import { startCollector } from './telemetry/otlpReceiver.testkit.js';
 
 const exec = promisify(execFile);
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NAMES = ['core', 'personas', 'workflows', 'integrations', 'cli'];
-
-// A published MCP server (installed for integrations' tests) for the run's tool step.
-const integrations = createRequire(
-  createRequire(import.meta.url).resolve('@tta-dev/integrations/package.json'),
-);
-const serverManifest = integrations.resolve('@modelcontextprotocol/server-filesystem/package.json');
-const serverBin = join(
-  dirname(serverManifest),
-  Object.values((integrations(serverManifest) as { bin: Record<string, string> }).bin)[0]!,
-);
 
 let root: string;
 let app: string;
@@ -51,30 +40,6 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 interface Otlp {
   resourceSpans?: { scopeSpans: { scope: { name: string }; spans: unknown[] }[] }[];
   resourceMetrics?: { scopeMetrics: { scope: { name: string }; metrics: unknown[] }[] }[];
-}
-
-/** A loopback OTLP/HTTP (JSON) receiver. */
-async function collect(
-  work: (url: string) => Promise<void>,
-): Promise<{ path: string; body: Otlp }[]> {
-  const received: { path: string; body: Otlp }[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', body: JSON.parse(body) as Otlp });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    await work(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  } finally {
-    server.close();
-  }
-  return received;
 }
 
 describe('the packages as npm installs them', () => {
@@ -117,22 +82,26 @@ stages:
 `,
     );
     const tta = join(app, 'node_modules', '@tta-dev', 'cli', 'dist', 'bin', 'tta.js');
-    const received = await collect(async (url) => {
+    const collector = await startCollector();
+    try {
       const { stderr } = await exec(process.execPath, [tta, 'workflow', 'run', 'traced'], {
         cwd: project,
         env: {
           PATH: process.env.PATH ?? '',
           TTA_HOME: join(root, 'home'),
           NO_COLOR: '1',
-          OTEL_EXPORTER_OTLP_ENDPOINT: url,
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         },
       });
       expect(stderr).toContain('✓ notes');
-    });
+    } finally {
+      collector.server.close();
+    }
     const spanScopes = new Set<string>();
     const metricScopes = new Set<string>();
-    for (const { path, body } of received) {
+    for (const { path, body: received } of collector.received) {
+      const body = received as Otlp;
       if (path === '/v1/traces')
         for (const rs of body.resourceSpans ?? [])
           for (const ss of rs.scopeSpans) if (ss.spans.length > 0) spanScopes.add(ss.scope.name);

@@ -1,21 +1,20 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileRunStore, type RunEvent } from '@tta-dev/workflows';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../telemetry/JsonLinesSpanExporter.js';
+import { startCollector } from '../telemetry/otlpReceiver.testkit.js';
 import { createProject, orphans, type Project, readSpans } from '../telemetry/project.testkit.js';
 
 // The built bin, run as a user runs it (the package's test task builds first).
 const tta = fileURLToPath(new URL('../../dist/bin/tta.js', import.meta.url));
 
-function run(args: string[], options: { cwd: string; env: Record<string, string> }) {
+function run(args: string[], options: { cwd: string; env: Record<string, string> }, bin = tta) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [tta, ...args], options, (error, stdout, stderr) =>
+    execFile(process.execPath, [bin, ...args], options, (error, stdout, stderr) =>
       resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
     );
   });
@@ -162,32 +161,6 @@ describe('tta --trace-file, built', () => {
   });
 });
 
-interface Collected {
-  readonly path: string;
-  readonly body: unknown;
-}
-
-/** A loopback OTLP/HTTP (JSON) receiver: what a collector would get. */
-async function startCollector(): Promise<{ server: Server; url: string; received: Collected[] }> {
-  const received: Collected[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', body: JSON.parse(body) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    server,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-  };
-}
-
 type OtlpAttributes = { key: string }[] | undefined;
 const keys = (attributes: OtlpAttributes) => (attributes ?? []).map((a) => a.key);
 
@@ -287,16 +260,6 @@ describe('OTEL_EXPORTER_OTLP_* , built', () => {
 
 describe('the console exporters and the resource, built', () => {
   const ttaPersona = fileURLToPath(new URL('../../dist/bin/tta-persona.js', import.meta.url));
-  const runBin = (bin: string, args: string[], env: Record<string, string>) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [bin, ...args],
-        { cwd: project.dir, env },
-        (error, stdout, stderr) =>
-          resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
-      );
-    });
   const jsonLines = (text: string) =>
     text
       .split('\n')
@@ -318,10 +281,11 @@ describe('the console exporters and the resource, built', () => {
   });
 
   it('tta-persona honours OTEL_*: its switch metric goes to the console exporter, on stderr', async () => {
-    const done = await runBin(ttaPersona, ['backend'], {
-      ...project.env,
-      OTEL_METRICS_EXPORTER: 'console',
-    });
+    const done = await run(
+      ['backend'],
+      { cwd: project.dir, env: { ...project.env, OTEL_METRICS_EXPORTER: 'console' } },
+      ttaPersona,
+    );
     expect(done.code, done.stderr).toBe(0);
     expect(done.stdout).not.toContain('tta.persona.switches');
     const names = jsonLines(done.stderr).flatMap((l) =>

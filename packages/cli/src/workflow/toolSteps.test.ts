@@ -1,21 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../io.testkit.js';
 import { runSafely } from '../main.js';
+import { filesystemServerBin as serverBin } from '../publishedServer.testkit.js';
 import { runWorkflowCommand } from './workflowCommand.js';
-
-// The published filesystem server, installed for integrations' tests.
-const integrations = createRequire(
-  createRequire(import.meta.url).resolve('@tta-dev/integrations/package.json'),
-);
-const serverManifest = integrations.resolve('@modelcontextprotocol/server-filesystem/package.json');
-const serverBin = join(
-  dirname(serverManifest),
-  Object.values((integrations(serverManifest) as { bin: Record<string, string> }).bin)[0]!,
-);
 
 let project: string;
 beforeAll(async () => {
