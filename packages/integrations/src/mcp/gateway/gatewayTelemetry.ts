@@ -1,7 +1,10 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import {
   type Attributes,
+  type Counter,
   context,
+  type Histogram,
+  type MeterProvider,
   metrics,
   propagation,
   SpanKind,
@@ -67,22 +70,34 @@ export async function traceToolCall(
     span.setAttribute('tta.outcome', outcome);
     if (errorType !== undefined) span.setAttribute('error.type', errorType);
     span.end();
-    const meter = metrics.getMeter(scope, version);
-    meter
-      .createCounter('tta.gateway.calls', {
+    const { calls, duration } = gatewayInstruments();
+    calls.add(1, { ...ours, 'tta.outcome': outcome });
+    duration.record((performance.now() - started) / 1000, {
+      ...operation,
+      ...ours,
+      ...(errorType === undefined ? {} : { 'error.type': errorType }),
+    });
+  }
+}
+
+let bound: { provider: MeterProvider; calls: Counter; duration: Histogram } | undefined;
+
+/** The gateway's instruments, made once per meter provider (not on every proxied call). */
+function gatewayInstruments(): { calls: Counter; duration: Histogram } {
+  const provider = metrics.getMeterProvider();
+  if (bound?.provider !== provider) {
+    const meter = provider.getMeter(INSTRUMENTATION_SCOPE.scope, INSTRUMENTATION_SCOPE.version);
+    bound = {
+      provider,
+      calls: meter.createCounter('tta.gateway.calls', {
         description: 'Tool calls proxied to downstream servers, by persona, tool and outcome',
         unit: '{call}',
-      })
-      .add(1, { ...ours, 'tta.outcome': outcome });
-    meter
-      .createHistogram('mcp.client.operation.duration', {
+      }),
+      duration: meter.createHistogram('mcp.client.operation.duration', {
         description: 'Duration of the MCP requests the gateway sends downstream',
         unit: 's',
-      })
-      .record((performance.now() - started) / 1000, {
-        ...operation,
-        ...ours,
-        ...(errorType === undefined ? {} : { 'error.type': errorType }),
-      });
+      }),
+    };
   }
+  return bound;
 }
