@@ -155,7 +155,7 @@ export class LogseqApiSink implements JournalSink {
       });
       if (created === null) throw new Error('Logseq did not create the page');
     } else {
-      const first = ((await this.#tree(page.name))[0] ?? undefined) as BlockEntity | undefined;
+      const [first] = await this.#tree(page.name);
       if (first?.['preBlock?'] === true) {
         for (const [key, value] of Object.entries(properties))
           if (textValueOf(first, key) !== value)
