@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { parseLogseqMarkdown } from './emulated/reparseLogseqFile.js';
 
 /**
  * What Logseq sees in a Markdown page file, read with mldoc (Logseq's own parser, called with
@@ -30,30 +30,11 @@ export interface SeenPage {
   blocks: SeenBlock[];
 }
 
-// Logseq: (gp-mldoc/default-config :markdown), JSON-encoded, nil options removed.
-const LOGSEQ_MARKDOWN_CONFIG = JSON.stringify({
-  toc: false,
-  parse_outline_only: false,
-  heading_number: false,
-  keep_line_break: true,
-  format: 'Markdown',
-  heading_to_list: false,
-  export_md_remove_options: [],
-});
-
-const { Mldoc } = createRequire(import.meta.url)('mldoc') as {
-  Mldoc: { parseJson(text: string, config: string): string };
-};
-
 type Node = [string, ...unknown[]];
 type Inline = [string, ...unknown[]];
 
-export function parseWithMldoc(text: string): unknown[] {
-  return JSON.parse(Mldoc.parseJson(text, LOGSEQ_MARKDOWN_CONFIG)) as unknown[];
-}
-
 export function seePage(text: string): SeenPage {
-  const ast = (parseWithMldoc(text) as [Node, unknown][]).map(([node]) => node);
+  const ast = (parseLogseqMarkdown(text) as unknown as [Node, unknown][]).map(([node]) => node);
   const page: SeenPage = { properties: {}, propertyRefs: {}, blocks: [] };
   let i = 0;
   if (ast[0]?.[0] === 'Property_Drawer') {

@@ -37,6 +37,14 @@ const MARKDOWN_CONFIG = JSON.stringify({
 
 type Positioned = [[string, unknown], { start_pos: number; end_pos: number }];
 
+/** A Markdown text as Logseq's parser (mldoc, with Logseq's config) reads it: positioned nodes. */
+export function parseLogseqMarkdown(text: string): Positioned[] {
+  const { Mldoc } = createRequire(import.meta.url)('mldoc') as {
+    Mldoc: { parseJson(text: string, config: string): string };
+  };
+  return JSON.parse(Mldoc.parseJson(text, MARKDOWN_CONFIG)) as Positioned[];
+}
+
 /**
  * What Logseq 0.10.15 reads from a Markdown page file (mldoc, then the graph parser's
  * `extract-blocks`, deps/graph-parser/src/logseq/graph_parser/block.cljs): every heading mldoc
@@ -45,10 +53,7 @@ type Positioned = [[string, unknown], { start_pos: number; end_pos: number }];
  * `template` take effect. Needs the `mldoc` package (Node).
  */
 export function reparseLogseqFile(text: string): ReparsedPage {
-  const { Mldoc } = createRequire(import.meta.url)('mldoc') as {
-    Mldoc: { parseJson(text: string, config: string): string };
-  };
-  const ast = JSON.parse(Mldoc.parseJson(text, MARKDOWN_CONFIG)) as Positioned[];
+  const ast = parseLogseqMarkdown(text);
   const page: ReparsedPage = { properties: {}, blocks: [] };
   const stack: { level: number; block: ReparsedBlock }[] = [];
   let current: ReparsedBlock | undefined;
