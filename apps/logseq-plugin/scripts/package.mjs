@@ -1,7 +1,9 @@
 // Makes the release assets the Logseq marketplace expects of a plugin: a zip holding one folder
 // named after the plugin with package.json, the built dist/, the icon, README, screenshot and
-// LICENSE (what Logseq installs), plus package.json on its own and the manifest.json to submit to
-// github.com/logseq/marketplace (packages/<id>/manifest.json).
+// LICENSE (what Logseq installs), plus package.json on its own, and the folder to submit to
+// github.com/logseq/marketplace as packages/<id>/: manifest.json with the icon beside it.
+// The manifest's "repo" comes from package.json's "repository", else from GITHUB_REPOSITORY
+// (set in GitHub Actions), the repository whose latest release Logseq installs.
 //
 // Usage: node scripts/package.mjs [--out <folder>]   (default: release/; run the build first)
 
@@ -47,7 +49,7 @@ const manifest = {
   title: pkg.logseq.title,
   description: pkg.description,
   author: pkg.author ?? 'TTA contributors',
-  repo: repoOf(pkg.repository) ?? '',
+  repo: repoOf(pkg.repository) ?? process.env.GITHUB_REPOSITORY ?? '',
   icon: pkg.logseq.icon.replace(/^\.\//, ''),
   supportsDB: pkg.logseq.supportsDB === true,
 };
@@ -71,11 +73,17 @@ try {
   await zipFolder(folder, staging, partial);
   await rename(partial, join(out, zipName));
   await writeAtomically(join(out, 'package.json'), `${JSON.stringify(released, null, 2)}\n`);
-  await writeAtomically(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`${join(out, zipName)}\n${join(out, 'package.json')}\n${join(out, 'manifest.json')}`);
+  const submission = join(out, 'marketplace', id);
+  await mkdir(submission, { recursive: true });
+  await writeAtomically(
+    join(submission, 'manifest.json'),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
+  await cp(join(root, pkg.logseq.icon), join(submission, manifest.icon));
+  console.log(`${join(out, zipName)}\n${join(out, 'package.json')}\n${submission}/`);
   if (manifest.repo === '')
     console.error(
-      'note: package.json has no "repository": set it before submitting manifest.json (its "repo" is "<owner>/<name>")',
+      'note: no "repository" in package.json and no GITHUB_REPOSITORY: set one before submitting manifest.json (its "repo" is "<owner>/<name>")',
     );
 } finally {
   await rm(staging, { recursive: true, force: true });

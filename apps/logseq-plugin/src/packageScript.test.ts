@@ -20,7 +20,11 @@ afterAll(() => rm(out, { recursive: true, force: true }));
 describe('the package script (pnpm --filter logseq-plugin-tta package)', () => {
   it('makes the marketplace release: a zip of the plugin folder, its package.json, the manifest', async () => {
     const pkg = JSON.parse(await readFile(join(PLUGIN_DIR, 'package.json'), 'utf8'));
-    await run(process.execPath, [SCRIPT, '--out', out]);
+    // As in the release workflow: GitHub Actions names the repository whose releases Logseq reads.
+    const { stderr } = await run(process.execPath, [SCRIPT, '--out', out], {
+      env: { ...process.env, GITHUB_REPOSITORY: 'acme/tta' },
+    });
+    expect(stderr).toBe('');
     const zip = join(out, `logseq-plugin-tta-${pkg.version}.zip`);
 
     const files = await readZip(zip);
@@ -56,14 +60,28 @@ describe('the package script (pnpm --filter logseq-plugin-tta package)', () => {
       logseq: pkg.logseq,
     });
     expect(JSON.parse(await readFile(join(out, 'package.json'), 'utf8'))).toEqual(released);
-    expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'))).toEqual({
+    // The folder to submit as packages/logseq-plugin-tta/ of logseq/marketplace.
+    const submission = join(out, 'marketplace', 'logseq-plugin-tta');
+    expect(JSON.parse(await readFile(join(submission, 'manifest.json'), 'utf8'))).toEqual({
       title: 'TTA workflow journal',
       description: pkg.description,
       author: 'TTA contributors',
-      repo: '',
+      repo: 'acme/tta',
       icon: 'icon.svg',
       supportsDB: true,
     });
+    expect(await readFile(join(submission, 'icon.svg'))).toEqual(
+      await readFile(join(PLUGIN_DIR, 'icon.svg')),
+    );
+  });
+
+  it('says so when it cannot tell the repository the manifest must name', async () => {
+    const env = { ...process.env };
+    delete env.GITHUB_REPOSITORY;
+    const { stderr } = await run(process.execPath, [SCRIPT, '--out', out], { env });
+    expect(stderr).toContain('no "repository" in package.json and no GITHUB_REPOSITORY');
+    const manifest = join(out, 'marketplace', 'logseq-plugin-tta', 'manifest.json');
+    expect(JSON.parse(await readFile(manifest, 'utf8'))).toMatchObject({ repo: '' });
   });
 
   it('refuses a bad command line with exit code 2', async () => {
