@@ -40,22 +40,6 @@ function toolList(persona: Persona, names: boolean): string {
 
 const GRANTED = 'The front matter grants exactly these MCP tools:\n\n';
 
-/**
- * VS Code / GitHub Copilot custom agent (`.github/agents/<name>.agent.md`, formerly chat modes):
- * MCP tools are referenced as `<server>/<tool>` or `<server>/*`.
- */
-function copilot(persona: Persona): ExportFile {
-  const tools = toolsByServer(persona).flatMap(({ server, tools }) =>
-    tools === '*' ? [`${server}/*`] : tools.map((t) => `${server}/${t}`),
-  );
-  return {
-    path: `.github/agents/${persona.name}.agent.md`,
-    content:
-      frontMatter({ name: persona.displayName, description: persona.description, tools }) +
-      instructions(persona, GRANTED + toolList(persona, false)),
-  };
-}
-
 /** How an assistant reaches the MCP servers: through the gateway entry `gateway`, or each directly. */
 export interface ExportOptions {
   /** The gateway's name in the assistant's configuration (`tta mcp install --name`); `undefined`: none. */
@@ -65,24 +49,56 @@ export interface ExportOptions {
 /** The name `tta mcp install` gives the gateway entry by default. */
 export const DEFAULT_GATEWAY_NAME = 'tta';
 
+/** How an assistant spells an MCP tool, and a whole server. */
+interface ToolNaming {
+  tool(server: string, tool: string): string;
+  server(server: string): string;
+}
+
+/**
+ * The persona's MCP tools as the assistant will see them. Through the gateway the assistant sees
+ * one server, the gateway entry, whose tools are `<server>__<tool>`: a server allowed whole is
+ * listed by its published tools, or (tools unknown) as the whole gateway entry, which the gateway
+ * narrows to the active persona.
+ */
+function mcpToolNames(persona: Persona, gateway: string | undefined, naming: ToolNaming): string[] {
+  const names = toolsByServer(persona).flatMap(({ server, tools }) => {
+    if (gateway === undefined)
+      return tools === '*' ? [naming.server(server)] : tools.map((t) => naming.tool(server, t));
+    const known = tools === '*' ? expandToolGlobs(server, ['*']) : tools;
+    return known === undefined
+      ? [naming.server(gateway)]
+      : known.map((t) => naming.tool(gateway, `${server}${TOOL_SEPARATOR}${t}`));
+  });
+  return [...new Set(names)];
+}
+
+/**
+ * VS Code / GitHub Copilot custom agent (`.github/agents/<name>.agent.md`, formerly chat modes):
+ * MCP tools are referenced as `<server>/<tool>` or `<server>/*`.
+ */
+function copilot(persona: Persona, options: ExportOptions): ExportFile {
+  const tools = mcpToolNames(persona, options.gateway, {
+    tool: (server, tool) => `${server}/${tool}`,
+    server: (server) => `${server}/*`,
+  });
+  return {
+    path: `.github/agents/${persona.name}.agent.md`,
+    content:
+      frontMatter({ name: persona.displayName, description: persona.description, tools }) +
+      instructions(persona, GRANTED + toolList(persona, false)),
+  };
+}
+
 /**
  * Claude Code subagent (`.claude/agents/<name>.md`): `tools` is a comma-separated list; MCP
- * tools are `mcp__<server>__<tool>`, and `mcp__<server>` grants a whole server. Through the
- * gateway the server is the gateway entry and its tools are `<server>__<tool>`, so a tool is
- * `mcp__<gateway>__<server>__<tool>`; a server allowed whole is listed by its published tools,
- * or (tools unknown) as `mcp__<gateway>`, which the gateway narrows to the active persona.
+ * tools are `mcp__<server>__<tool>`, and `mcp__<server>` grants a whole server; through the
+ * gateway a tool is `mcp__<gateway>__<server>__<tool>`.
  */
 function claude(persona: Persona, options: ExportOptions): ExportFile {
-  const { gateway } = options;
-  const mcp = toolsByServer(persona).flatMap(({ server, tools }) => {
-    if (gateway === undefined)
-      return tools === '*'
-        ? [`mcp__${server}`]
-        : tools.map((t) => `mcp__${server}${TOOL_SEPARATOR}${t}`);
-    const names = tools === '*' ? expandToolGlobs(server, ['*']) : tools;
-    return names === undefined
-      ? [`mcp__${gateway}`]
-      : names.map((t) => `mcp__${gateway}${TOOL_SEPARATOR}${server}${TOOL_SEPARATOR}${t}`);
+  const mcp = mcpToolNames(persona, options.gateway, {
+    tool: (server, tool) => `mcp__${server}${TOOL_SEPARATOR}${tool}`,
+    server: (server) => `mcp__${server}`,
   });
   const writes =
     persona.allowedTools.filesystem === undefined ||
@@ -130,7 +146,7 @@ export function exportPersona(
 ): ExportFile {
   switch (target) {
     case 'copilot':
-      return copilot(persona);
+      return copilot(persona, options);
     case 'claude':
       return claude(persona, options);
     case 'cursor':

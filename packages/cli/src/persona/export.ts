@@ -26,10 +26,11 @@ Without names, every persona is exported. Files are replaced atomically.
 Options:
   --target T   one of copilot, claude, cursor (required)
   --out DIR    folder to write under (default: the current folder)
-  --gateway N  claude: name the tools as seen through the gateway entry N (default: tta, as
-               "tta mcp install" names it): mcp__tta__github__create_pull_request
-  --direct     claude: name the tools of servers configured in Claude Code itself:
-               mcp__github__create_pull_request
+  --gateway N  claude, copilot: name the tools as seen through the gateway entry N (default:
+               tta, as "tta mcp install" names it): mcp__tta__github__create_pull_request,
+               tta/github__create_pull_request
+  --direct     claude, copilot: name the tools of servers configured in the assistant itself:
+               mcp__github__create_pull_request, github/create_pull_request
   --json       print the written files as JSON
   -h, --help`;
 

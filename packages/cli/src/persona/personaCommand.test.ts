@@ -249,8 +249,8 @@ describe('tta-persona', () => {
       expect(body).toContain('`**/.env`');
       if (target === 'copilot') {
         expect(Object.keys(front).sort()).toEqual(['description', 'name', 'tools']);
-        expect(front.tools).toContain('github/create_pull_request');
-        expect(front.tools.every((t: string) => /^[\w-]+\/(\*|[\w-]+)$/.test(t))).toBe(true);
+        expect(front.tools).toContain('tta/github__create_pull_request');
+        expect(front.tools.every((t: string) => /^tta\/(\*|[\w-]+__[\w-]+)$/.test(t))).toBe(true);
       } else if (target === 'claude') {
         expect(front.name).toBe('tta-backend-engineer');
         expect(typeof front.description).toBe('string');

@@ -1,6 +1,7 @@
-// The Claude Code export names the tools as Claude Code sees them through `tta mcp install`'s
-// entry: the gateway is spawned on the published filesystem and memory servers, and every MCP
-// name the export grants is `mcp__tta__` + a name in the gateway's tools/list.
+// The Claude Code and Copilot exports name the tools as the assistant sees them through `tta mcp
+// install`'s entry: the gateway is spawned on the published filesystem and memory servers, and
+// every MCP name the export grants is `mcp__tta__` (Claude Code) or `tta/` (Copilot) + a name in
+// the gateway's tools/list.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { captureIo } from '../io.testkit.js';
 import { runSafely } from '../main.js';
 import { exportCommand } from '../persona/export.js';
@@ -55,19 +57,24 @@ afterAll(async () => {
   await rm(project, { recursive: true, force: true });
 });
 
-async function exported(args: string[]): Promise<string[]> {
+/** The MCP tool names the export for `target` grants: Claude Code's list, or Copilot's. */
+async function exported(target: 'claude' | 'copilot', args: string[]): Promise<string[]> {
   const io = captureIo({ env: { HOME: home, TTA_HOME: home }, cwd: project });
   expect(
-    await runSafely(io, () => exportCommand(['--target', 'claude', ...args, 'reader'], io)),
+    await runSafely(io, () => exportCommand(['--target', target, ...args, 'reader'], io)),
   ).toBe(0);
-  const text = await readFile(join(project, '.claude', 'agents', 'reader.md'), 'utf8');
-  const tools = /\ntools: (.*)\n/.exec(text)![1]!.split(', ');
-  return tools.filter((t) => t.startsWith('mcp__'));
+  if (target === 'claude') {
+    const text = await readFile(join(project, '.claude', 'agents', 'reader.md'), 'utf8');
+    const tools = /\ntools: (.*)\n/.exec(text)![1]!.split(', ');
+    return tools.filter((t) => t.startsWith('mcp__'));
+  }
+  const text = await readFile(join(project, '.github', 'agents', 'reader.agent.md'), 'utf8');
+  return (parse(text.split('---\n')[1]!) as { tools: string[] }).tools;
 }
 
-it('grants mcp__<gateway entry>__<server>__<tool>, the names the gateway lists', async () => {
-  const granted = await exported([]);
-  const client = new Client({ name: 'claude-code-like', version: '1.0.0' });
+/** What the gateway lists of the downstream servers' tools (its own, persona_switch and the like, aside). */
+async function listedByGateway(): Promise<string[]> {
+  const client = new Client({ name: 'assistant-like', version: '1.0.0' });
   await client.connect(
     new StdioClientTransport({
       command: process.execPath,
@@ -82,20 +89,37 @@ it('grants mcp__<gateway entry>__<server>__<tool>, the names the gateway lists',
       list.includes('filesystem__read_text_file') && list.includes('memory__read_graph');
     for (let i = 0; i < 3000 && !ready(await names()); i++)
       await new Promise((r) => setTimeout(r, 20));
-    // The downstream servers' tools (the gateway's own, persona_switch and the like, aside).
-    const listed = (await names()).filter((n) => n.includes('__'));
-    expect(granted.length).toBeGreaterThan(5);
-    expect(granted.map((name) => name.replace(/^mcp__tta__/, '')).sort()).toEqual(listed.sort());
+    return (await names()).filter((n) => n.includes('__')).sort();
   } finally {
     await client.close();
   }
+}
+
+describe.each([
+  { target: 'claude', prefix: 'mcp__tta__' },
+  { target: 'copilot', prefix: 'tta/' },
+] as const)('the $target export', ({ target, prefix }) => {
+  it(`grants ${prefix}<server>__<tool>, the names the gateway lists`, async () => {
+    const granted = await exported(target, []);
+    expect(granted.length).toBeGreaterThan(5);
+    expect(granted.every((name) => name.startsWith(prefix))).toBe(true);
+    expect(granted.map((name) => name.slice(prefix.length)).sort()).toEqual(
+      await listedByGateway(),
+    );
+  });
 });
 
 it('names another gateway entry with --gateway, and servers of their own with --direct', async () => {
-  expect(await exported(['--gateway', 'personas'])).toContain(
+  expect(await exported('claude', ['--gateway', 'personas'])).toContain(
     'mcp__personas__filesystem__read_text_file',
   );
-  const direct = await exported(['--direct']);
+  const direct = await exported('claude', ['--direct']);
   expect(direct).toContain('mcp__filesystem__read_text_file');
   expect(direct).toContain('mcp__memory');
+  expect(await exported('copilot', ['--gateway', 'personas'])).toContain(
+    'personas/filesystem__read_text_file',
+  );
+  const copilotDirect = await exported('copilot', ['--direct']);
+  expect(copilotDirect).toContain('filesystem/read_text_file');
+  expect(copilotDirect).toContain('memory/*');
 });
