@@ -21,16 +21,25 @@ export function withJournalDefault(argv: readonly string[]): string[] {
 /**
  * The journal target of `run`/`resume`: `--journal[=graph|api]`, else `TTA_JOURNAL` (`graph`,
  * `api`, `1`/`true` for graph; empty, `0`, `false` or `off` for none). The graph folder is
- * `LOGSEQ_GRAPH_PATH`, else `.tta/logseq`.
+ * `LOGSEQ_GRAPH_PATH`, else `.tta/logseq` at the project root.
  */
 export function autoJournalTarget(io: Io, flag: string | undefined): JournalTarget | undefined {
   const from = flag !== undefined ? '--journal' : 'TTA_JOURNAL';
   const value = (flag ?? io.env.TTA_JOURNAL ?? '').trim().toLowerCase();
   if (['', '0', 'false', 'off', 'no'].includes(value)) return undefined;
   if (['graph', '1', 'true', 'on', 'yes'].includes(value))
-    return { kind: 'graph', dir: resolveGraphDir(io.cwd, undefined, io.env) };
+    return { kind: 'graph', dir: graphDirOf(io) };
   if (value === 'api') return { kind: 'api' };
   throw usageError(`${from}: expected graph or api, got "${flag ?? io.env.TTA_JOURNAL}"`);
+}
+
+/**
+ * The graph folder: `given` (`--graph`) or `LOGSEQ_GRAPH_PATH` from the working folder, else
+ * `.tta/logseq` at the project root, beside the runs it journals.
+ */
+export function graphDirOf(io: Io, given?: string): string {
+  const base = given || io.env.LOGSEQ_GRAPH_PATH ? io.cwd : projectRootOf(io);
+  return resolveGraphDir(base, given, io.env);
 }
 
 export function sinkOf(io: Io, target: JournalTarget): JournalSink & { where: string } {

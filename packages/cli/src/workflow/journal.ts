@@ -1,8 +1,7 @@
-import { resolveGraphDir } from '@tta-dev/integrations';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, printJson, println } from '../Io.js';
-import { type JournalTarget, sinkOf, writeJournalOfRun } from './_journal.js';
+import { graphDirOf, type JournalTarget, sinkOf, writeJournalOfRun } from './_journal.js';
 
 export const journalHelp = `Usage: tta workflow journal <run> [--graph DIR | --api] [--prefix P] [--json]
 
@@ -12,7 +11,8 @@ post-mortem…), and a block on the journal page of the day linking to the run. 
 again updates its blocks instead of adding copies, and keeps what people wrote on those pages.
 
 Options:
-  --graph DIR   a Logseq file graph folder (default: $LOGSEQ_GRAPH_PATH, else .tta/logseq)
+  --graph DIR   a Logseq file graph folder (default: $LOGSEQ_GRAPH_PATH, else .tta/logseq at the
+                project root)
   --api         the graph open in Logseq, through its HTTP API server
                 ($LOGSEQ_API_URL, default http://127.0.0.1:12315; token: $LOGSEQ_API_TOKEN)
   --prefix P    first part of the page names (default: TTA)
@@ -42,7 +42,7 @@ export async function journal(argv: readonly string[], io: Io): Promise<number> 
   const runId = positionals[0]!;
   const target: JournalTarget = values.api
     ? { kind: 'api' }
-    : { kind: 'graph', dir: resolveGraphDir(io.cwd, values.graph, io.env) };
+    : { kind: 'graph', dir: graphDirOf(io, values.graph) };
   const sink = sinkOf(io, target);
   const written = await writeJournalOfRun(io, runId, sink, values.prefix);
   const files = 'written' in sink ? (sink.written as string[]) : undefined;

@@ -62,4 +62,13 @@ describe('a run typed in a subfolder of the project', () => {
     expect(status.code).toBe(0);
     expect(status.out).toContain('completed');
   });
+
+  it('journals into the graph at the project root, and --graph from where it is typed', async () => {
+    const sub = join(project, 'src', 'deep');
+    expect((await run(['run', 'where', '--run-id', 'where-2', '--journal'], sub)).code).toBe(0);
+    expect(existsSync(join(project, '.tta', 'logseq', 'pages'))).toBe(true);
+    expect(existsSync(join(sub, '.tta'))).toBe(false);
+    expect((await run(['journal', 'where-2', '--graph', 'mine'], sub)).code).toBe(0);
+    expect(existsSync(join(sub, 'mine', 'pages'))).toBe(true);
+  });
 });
