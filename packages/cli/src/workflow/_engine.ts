@@ -108,5 +108,23 @@ export function reportResult(io: Io, result: RunResult): number {
     }
     return 0;
   }
+  if (result.status === 'failed' || result.status === 'gate_failed') {
+    const hint = howToGoOn(result);
+    if (hint !== undefined) eprintln(io, hint);
+  }
   return result.status === 'completed' ? 0 : 1;
+}
+
+/** What to type once the cause of a failure is fixed: the same run goes on, no new run. */
+function howToGoOn({ runId, events }: RunResult): string | undefined {
+  const stop = [...events]
+    .reverse()
+    .find((e) => e.type === 'run_failed' || e.type === 'gate_failed');
+  if (stop?.type === 'gate_failed')
+    return `Run ${runId} stopped at gate "${stop.gate}" (stage ${stop.stage}). Once fixed:\n  tta workflow resume ${runId} --from ${stop.gate}   # the steps it reads, then the gate, and on`;
+  if (stop?.type !== 'run_failed' || stop.step === undefined || stop.stage === undefined)
+    return undefined;
+  // An interrupted step that must not run twice says itself how to settle it.
+  if (stop.error.name === 'InterruptedStepError') return undefined;
+  return `Run ${runId} stopped at step "${stop.step}" (stage ${stop.stage}). Once fixed:\n  tta workflow resume ${runId}   # runs ${stop.step} again and goes on\n  tta workflow resume ${runId} --from ${stop.stage}   # or the whole stage again`;
 }

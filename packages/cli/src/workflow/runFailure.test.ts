@@ -59,4 +59,72 @@ describe('a failing command', () => {
     // The tail of the output is still there.
     expect(failed?.error?.message).toContain('Node.js v');
   });
+
+  it('is followed by how to go on in the same run once fixed, which does so', async () => {
+    const run = async (args: string[]) => {
+      const io = captureIo({
+        env: {
+          ...(process.env as Record<string, string>),
+          TTA_HOME: join(root, 'home'),
+          NO_COLOR: '1',
+        },
+        cwd: project,
+      });
+      const code = await runSafely(io, () => runWorkflowCommand(args, io));
+      return { code, err: io.err() };
+    };
+    const failed = await run(['run', 'broken', '--run-id', 'broken-2']);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toContain(
+      'Run broken-2 stopped at step "needs-x" (stage only). Once fixed:\n  tta workflow resume broken-2   # runs needs-x again and goes on\n  tta workflow resume broken-2 --from only   # or the whole stage again',
+    );
+    await mkdir(join(project, 'node_modules', 'tta-no-such-module'), { recursive: true });
+    await writeFile(join(project, 'node_modules', 'tta-no-such-module', 'index.js'), '');
+    const resumed = await run(['resume', 'broken-2']);
+    expect(resumed.err).toContain('✓ needs-x');
+    expect(resumed.code).toBe(0);
+  });
+});
+
+describe('a failing gate', () => {
+  it('is followed by the resume --from that runs again what it reads', async () => {
+    await writeFile(
+      join(project, '.tta', 'workflows', 'gated.workflow.yaml'),
+      `name: gated
+description: A gate on a file a person must write
+personas: [tta-backend-engineer]
+stages:
+  - id: only
+    title: Only
+    persona: backend
+    steps:
+      - id: look
+        run: node -e "process.stdout.write(String(require('fs').existsSync('ready')))"
+    gates:
+      - id: is-ready
+        name: It is ready
+        expression: "\${{ steps.look.output.stdout == 'true' }}"
+`,
+    );
+    const run = async (args: string[]) => {
+      const io = captureIo({
+        env: {
+          ...(process.env as Record<string, string>),
+          TTA_HOME: join(root, 'home'),
+          NO_COLOR: '1',
+        },
+        cwd: project,
+      });
+      const code = await runSafely(io, () => runWorkflowCommand(args, io));
+      return { code, err: io.err() };
+    };
+    const failed = await run(['run', 'gated', '--run-id', 'gated-1']);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toContain(
+      'Run gated-1 stopped at gate "is-ready" (stage only). Once fixed:\n  tta workflow resume gated-1 --from is-ready',
+    );
+    await writeFile(join(project, 'ready'), '');
+    const resumed = await run(['resume', 'gated-1', '--from', 'is-ready']);
+    expect(resumed.code).toBe(0);
+  });
 });

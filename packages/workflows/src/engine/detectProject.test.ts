@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,36 @@ describe('detectProject', () => {
       packageManager: 'pnpm',
       commands: { version: 'pnpm changeset version', build: 'pnpm run build' },
     });
+  });
+
+  it("reads a package's line coverage, or says how to get a coverage summary", async () => {
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ scripts: { test: 'node --test' } }),
+    );
+    const { readCoverage } = detectProject(dir).commands;
+    const read = () => {
+      try {
+        return { out: execSync(readCoverage!, { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) };
+      } catch (error) {
+        return {
+          status: (error as { status: number }).status,
+          err: String((error as { stderr: string }).stderr),
+        };
+      }
+    };
+    expect(read()).toEqual({
+      status: 1,
+      err: expect.stringMatching(
+        /^no coverage\/coverage-summary\.json: make the tests write it with a json-summary coverage reporter \(c8 --reporter=json-summary, .*\), or set commands\.readCoverage in \.tta\/project\.json\n$/,
+      ),
+    });
+    await mkdir(join(dir, 'coverage'));
+    await writeFile(
+      join(dir, 'coverage', 'coverage-summary.json'),
+      JSON.stringify({ total: { lines: { pct: 87.5 } } }),
+    );
+    expect(read()).toEqual({ out: '87.5\n' });
   });
 
   it('detects Python with uv', async () => {
