@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -19,6 +19,19 @@ const held = (name: string, id: string, pid = process.pid) => ({
 });
 
 describe('PersonaScopes', () => {
+  it("keeps its runs' scopes out of git: the project's status stays clean", async () => {
+    const project = join(root, 'repo');
+    execFileSync('git', ['init', '-q', project]);
+    const scopes = new PersonaScopes({ home: join(root, 'home'), project });
+    await scopes.runScope('r1').activate(held('r1-stage', 'r1'));
+    expect(scopes.liveRuns().map((r) => r.runId)).toEqual(['r1']);
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(status).toBe('');
+  });
+
   it('resolves run > project (its latest switch, own or a live run) > user', async () => {
     const home = join(root, 'home');
     const project = join(root, 'p');

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, watch as watchFs } from 'node:fs';
+import { mkdirSync, readdirSync, watch as watchFs, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readBoundedFileSync } from '../files/readBoundedFile.js';
@@ -66,9 +66,13 @@ export class PersonaScopes {
     this.run = options.run;
   }
 
-  /** The scope of one run of the project: what the workflow engine switches. */
+  /**
+   * The scope of one run of the project: what the workflow engine switches. Its folder is made
+   * ignored by git, as the runs folder is: machine state, never part of a commit.
+   */
   runScope(runId: string): PersonaStore {
     if (this.projectDir === undefined) throw new Error('a run scope needs the project folder');
+    ignoredFolder(join(this.projectDir, RUN_PERSONAS_FOLDER));
     return new PersonaStore({ file: this.runFile(runId) });
   }
 
@@ -223,4 +227,16 @@ function isLive(active: ActivePersona): boolean {
 
 function keyOf({ persona, scope }: EffectivePersona): string {
   return persona === undefined ? '' : `${scope}:${persona.name}@${persona.since}`;
+}
+
+/** Makes `dir` (and its parents) with a `.gitignore` of its own holding `*`, unless it has one. */
+function ignoredFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  try {
+    writeFileSync(join(dir, '.gitignore'), '# tta run personas: never part of a commit\n*\n', {
+      flag: 'wx',
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
