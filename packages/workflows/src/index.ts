@@ -70,6 +70,7 @@ export type { PlannedStep, RunPlan } from './engine/planRun.js';
 export { planRun } from './engine/planRun.js';
 export type { PreflightOptions } from './engine/preflightRun.js';
 export { preflightProblems, preflightRun } from './engine/preflightRun.js';
+export { firstErrorLine } from './engine/firstErrorLine.js';
 export { resolveInputs } from './engine/resolveInputs.js';
 export type { Rewind } from './engine/rewindFrom.js';
 export { rewindFrom } from './engine/rewindFrom.js';

@@ -1,4 +1,5 @@
 import { ValidationError } from '@tta-dev/core';
+import { firstErrorLine } from '@tta-dev/workflows';
 import { z } from 'zod';
 
 export const CODE_LANGUAGES = ['javascript', 'typescript', 'python'] as const;
@@ -13,9 +14,13 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 /** Below this an interpreter cannot start, so a smaller limit is bad input rather than a run. */
 export const MIN_MEMORY_MB = 32;
 
-/** The file the code is written to in its working folder, by language (TypeScript runs as JS). */
+/**
+ * The file the code is written to in its working folder, by language (TypeScript runs as JS).
+ * JavaScript is a `.js` file, so Node (since 20.19) takes it as a module when it has `import` or
+ * `export` and as CommonJS when it calls `require`, unless the nearest package.json says `type`.
+ */
 export const ENTRY_FILES: Readonly<Record<CodeLanguage, string>> = {
-  javascript: 'main.mjs',
+  javascript: 'main.js',
   typescript: 'main.mjs',
   python: 'main.py',
 };
@@ -136,6 +141,9 @@ export function codeResultProblem(result: CodeResult, expectExitCode = 0): strin
   else if (result.exitCode !== expectExitCode)
     problem = `${what} exited ${result.exitCode} (expected ${expectExitCode})`;
   if (problem === undefined) return undefined;
-  const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
-  return tail ? `${problem}:\n${tail}` : problem;
+  // The error itself first (`ReferenceError: require is not defined…`), then the output's end.
+  const output = result.stderr.trim() || result.stdout.trim();
+  const first = firstErrorLine(output);
+  const tail = output.split('\n').slice(-5).join('\n');
+  return `${problem}${first ? `: ${first}` : ''}${tail && tail.trim() !== first ? `${first ? '' : ':'}\n${tail}` : ''}`;
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import {
@@ -22,6 +22,12 @@ export interface LocalSandboxOptions {
    * project lets the code import that project's packages (Node looks up node_modules from there).
    */
   readonly tempRoot?: string;
+  /**
+   * Packages the code may import by name, name → folder: each is linked as
+   * `node_modules/<name>` in the working folder. README examples import the package they document
+   * by its own name, which Node resolves only from a node_modules folder.
+   */
+  readonly links?: Readonly<Record<string, string>>;
   /** Node executable for JavaScript and TypeScript (default: the one running this process). */
   readonly node?: string;
   /** Python executable, a name looked up on the code's PATH or a path (default: python3). */
@@ -79,6 +85,11 @@ export class LocalSandbox implements CodeSandbox {
     }
     const dir = await mkdtemp(join(this.options.tempRoot ?? tmpdir(), 'tta-code-'));
     try {
+      for (const [name, target] of Object.entries(this.options.links ?? {})) {
+        const link = join(dir, 'node_modules', name);
+        await mkdir(dirname(link), { recursive: true });
+        await symlink(target, link, 'dir');
+      }
       for (const [name, text] of Object.entries(req.files)) {
         await mkdir(dirname(join(dir, name)), { recursive: true });
         await writeFile(join(dir, name), text);

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type StepKind,
@@ -36,11 +36,15 @@ export function createStepKinds(options: StepRunnersOptions): StepKind[] {
     github: githubStepRunner,
     // E2B when E2B_API_KEY is set, else the local child-process sandbox.
     code: codeStepRunner(codeSandboxFor(options.env), {
-      // README examples import the package they document: run them from inside the project.
+      // README examples import the package they document, and its dependencies: run them from
+      // inside the project, with the package linked under its own name.
       examplesSandbox: async (cwd) => {
         const tempRoot = join(cwd, '.tta', 'sandbox');
         await mkdir(tempRoot, { recursive: true });
-        return codeSandboxFor(options.env, { local: { tempRoot } });
+        const name = await packageNameOf(cwd);
+        return codeSandboxFor(options.env, {
+          local: { tempRoot, ...(name === undefined ? {} : { links: { [name]: cwd } }) },
+        });
       },
     }),
   };
@@ -52,4 +56,18 @@ export function createStepKinds(options: StepRunnersOptions): StepKind[] {
 /** The same runs by kind name, for `WorkflowEngine`'s older `runners` option. */
 export function createStepRunners(options: StepRunnersOptions): StepRunners {
   return Object.fromEntries(createStepKinds(options).map((k) => [k.kind, k.run]));
+}
+
+/** The npm name of the package in `dir`, when its package.json gives a valid one. */
+async function packageNameOf(dir: string): Promise<string | undefined> {
+  try {
+    const { name } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+      name?: unknown;
+    };
+    return typeof name === 'string' && /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/.test(name)
+      ? name
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
