@@ -61,6 +61,7 @@ export { BUILTIN_STEP_KINDS } from './engine/builtinStepKinds.js';
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
 export { detectProject, PROJECT_FILE } from './engine/detectProject.js';
+export { firstErrorLine } from './engine/firstErrorLine.js';
 export {
   InvalidProjectFileError,
   isInvalidProjectFileError,
@@ -70,7 +71,6 @@ export type { PlannedStep, RunPlan } from './engine/planRun.js';
 export { planRun } from './engine/planRun.js';
 export type { PreflightOptions } from './engine/preflightRun.js';
 export { preflightProblems, preflightRun } from './engine/preflightRun.js';
-export { firstErrorLine } from './engine/firstErrorLine.js';
 export { resolveInputs } from './engine/resolveInputs.js';
 export type { Rewind } from './engine/rewindFrom.js';
 export { rewindFrom } from './engine/rewindFrom.js';
