@@ -53,7 +53,7 @@ describe('detectProject', () => {
     expect(read()).toEqual({
       status: 1,
       err: expect.stringMatching(
-        /^no coverage\/coverage-summary\.json: make the tests write it with a json-summary coverage reporter \(c8 --reporter=json-summary, .*\), or set commands\.readCoverage in \.tta\/project\.json\n$/,
+        /^error: no coverage\/coverage-summary\.json: make the tests write it with a json-summary coverage reporter \(c8 --reporter=json-summary, .*\), or set commands\.readCoverage in \.tta\/project\.json\n$/,
       ),
     });
     await mkdir(join(dir, 'coverage'));

@@ -13,7 +13,7 @@ export interface ProjectFacts {
 }
 
 // Prints the line coverage (percent) from a coverage summary, or says how to get one and fails.
-const READ_JS_COVERAGE = `node -e "const f='coverage/coverage-summary.json';if(!require('fs').existsSync(f)){console.error('no '+f+': make the tests write it with a json-summary coverage reporter (c8 --reporter=json-summary, vitest --coverage.reporter=json-summary, jest --coverageReporters=json-summary), or set commands.readCoverage in .tta/project.json');process.exit(1)}console.log(require('./'+f).total.lines.pct)"`;
+const READ_JS_COVERAGE = `node -e "const f='coverage/coverage-summary.json';if(!require('fs').existsSync(f)){console.error('error: no '+f+': make the tests write it with a json-summary coverage reporter (c8 --reporter=json-summary, vitest --coverage.reporter=json-summary, jest --coverageReporters=json-summary), or set commands.readCoverage in .tta/project.json');process.exit(1)}console.log(require('./'+f).total.lines.pct)"`;
 
 /** The project's own commands, over the detected ones: `{ "commands": { "test": "make test" } }`. */
 export const PROJECT_FILE = join('.tta', 'project.json');
