@@ -1,8 +1,13 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { metrics } from '@opentelemetry/api';
+import {
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type MeterProvider,
+  metrics,
+} from '@opentelemetry/api';
+import { INSTRUMENTATION_SCOPE } from '../../instrumentationScope.js';
 import { loadTokenizer, type Tokenizer } from '../tokens/loadTokenizer.js';
-
-const meter = () => metrics.getMeter('@tta-dev/integrations');
 
 /** What a persona has spent since it became active. */
 export interface TokenUsage {
@@ -17,9 +22,9 @@ export interface TokenUsage {
 
 /**
  * Counts the tokens a persona's tools cost — the definitions it is shown and the results passed
- * through — against its `tokenBudget`, resetting at every switch. The tokenizer (about 65 MiB and
- * a second to load) is loaded at the first count, not at start; counts run in order, off the
- * path of `tools/list`.
+ * through — against its `tokenBudget`, resetting at every switch. The tokenizer is loaded at the
+ * first count, not at start; counts run in order, off the path of `tools/list`, and off the path
+ * of a result too while the persona is surely within its budget.
  */
 export class TokenLedger {
   /** The counts under way, in order; `settled` waits for them. */
@@ -30,6 +35,8 @@ export class TokenLedger {
   private budget = 0;
   private definitions = 0;
   private results = 0;
+  /** Lists and results recorded but not counted yet: how many, and at most how many tokens. */
+  private uncounted = { lists: 0, tokens: 0 };
   /** The list last counted, and its tokens: the gateway shows the same list until it changes. */
   private counted: { readonly tools: readonly Tool[]; readonly tokens: number } | undefined;
 
@@ -40,6 +47,7 @@ export class TokenLedger {
     this.budget = budget;
     this.definitions = 0;
     this.results = 0;
+    this.uncounted = { lists: 0, tokens: 0 };
     this.recordUsage();
   }
 
@@ -65,48 +73,57 @@ export class TokenLedger {
    * which its owner must not change) is counted once.
    */
   listed(tools: readonly Tool[]): void {
-    void this.enqueue((tokenizer) => this.record(tools, tokenizer));
+    this.uncounted.lists++;
+    const epoch = this.epoch;
+    void this.enqueue((tokenizer) => this.record(tools, tokenizer))
+      .finally(() => {
+        if (epoch === this.epoch) this.uncounted.lists--;
+      })
+      .catch(() => undefined);
   }
 
   private record(tools: readonly Tool[], { countToolTokens }: Tokenizer): void {
     if (this.counted?.tools !== tools) this.counted = { tools, tokens: countToolTokens(tools) };
     this.definitions = this.counted.tokens;
-    meter()
-      .createHistogram('tta.gateway.tool_list_tokens', {
-        description: 'Tokens of the tool list shown to a client',
-        unit: '{token}',
-      })
-      .record(this.definitions, { 'tta.persona': this.persona || 'none' });
+    ledgerInstruments().listTokens.record(this.definitions, {
+      'tta.persona': this.persona || 'none',
+    });
     this.recordUsage();
   }
 
   /**
    * Records a result; when the persona is over budget, returns a note to append to the result
-   * (and counts the overrun), else undefined.
+   * (and counts the overrun), else undefined. A text has at most as many tokens as UTF-8 bytes,
+   * so while that bound keeps the persona within its budget the result goes at once and is
+   * counted after; only near the budget does it wait for its count.
    */
   async passed(result: CallToolResult): Promise<string | undefined> {
-    return this.enqueue((tokenizer) => this.count(result, tokenizer));
-  }
-
-  private count(result: CallToolResult, { countTokens }: Tokenizer): string | undefined {
     const text = result.content
       .map((c) => (c.type === 'text' ? c.text : JSON.stringify(c)))
       .join('\n');
+    const bound = Buffer.byteLength(text);
+    const within =
+      this.persona === '' ||
+      (this.uncounted.lists === 0 &&
+        this.definitions + this.results + this.uncounted.tokens + bound <= this.budget);
+    this.uncounted.tokens += bound;
+    const epoch = this.epoch;
+    const counted = this.enqueue((tokenizer) => this.count(text, tokenizer)).finally(() => {
+      if (epoch === this.epoch) this.uncounted.tokens -= bound;
+    });
+    if (!within) return counted;
+    counted.catch(() => undefined);
+    return undefined;
+  }
+
+  private count(text: string, { countTokens }: Tokenizer): string | undefined {
     const tokens = countTokens(text);
     this.results += tokens;
-    meter()
-      .createCounter('tta.gateway.result_tokens', {
-        description: 'Tokens of tool results passed through',
-        unit: '{token}',
-      })
-      .add(tokens, { 'tta.persona': this.persona || 'none' });
+    const { resultTokens, budgetExceeded } = ledgerInstruments();
+    resultTokens.add(tokens, { 'tta.persona': this.persona || 'none' });
     this.recordUsage();
     if (this.persona === '' || this.definitions + this.results <= this.budget) return undefined;
-    meter()
-      .createCounter('tta.gateway.budget_exceeded', {
-        description: 'Tool results delivered while a persona was over its token budget',
-      })
-      .add(1, { 'tta.persona': this.persona });
+    budgetExceeded.add(1, { 'tta.persona': this.persona });
     return `Note: persona "${this.persona}" has used ${this.definitions + this.results} tokens of tools and results, over its budget of ${this.budget}.`;
   }
 
@@ -114,19 +131,9 @@ export class TokenLedger {
   private recordUsage(): void {
     if (this.persona === '') return;
     const attributes = { 'tta.persona': this.persona };
-    meter()
-      .createGauge('tta.gateway.persona_tokens', {
-        description:
-          'Tokens of tools and results the active persona has used since it became active',
-        unit: '{token}',
-      })
-      .record(this.definitions + this.results, attributes);
-    meter()
-      .createGauge('tta.gateway.persona_token_budget', {
-        description: 'The token budget of the active persona',
-        unit: '{token}',
-      })
-      .record(this.budget, attributes);
+    const { personaTokens, personaBudget } = ledgerInstruments();
+    personaTokens.record(this.definitions + this.results, attributes);
+    personaBudget.record(this.budget, attributes);
   }
 
   usage(): TokenUsage {
@@ -138,4 +145,44 @@ export class TokenLedger {
       total: this.definitions + this.results,
     };
   }
+}
+
+interface LedgerInstruments {
+  readonly provider: MeterProvider;
+  readonly listTokens: Histogram;
+  readonly resultTokens: Counter;
+  readonly budgetExceeded: Counter;
+  readonly personaTokens: Gauge;
+  readonly personaBudget: Gauge;
+}
+let bound: LedgerInstruments | undefined;
+
+/** The ledger's instruments, made once per meter provider (not on every result). */
+function ledgerInstruments(): LedgerInstruments {
+  const provider = metrics.getMeterProvider();
+  if (bound?.provider === provider) return bound;
+  const meter = provider.getMeter(INSTRUMENTATION_SCOPE.scope, INSTRUMENTATION_SCOPE.version);
+  bound = {
+    provider,
+    listTokens: meter.createHistogram('tta.gateway.tool_list_tokens', {
+      description: 'Tokens of the tool list shown to a client',
+      unit: '{token}',
+    }),
+    resultTokens: meter.createCounter('tta.gateway.result_tokens', {
+      description: 'Tokens of tool results passed through',
+      unit: '{token}',
+    }),
+    budgetExceeded: meter.createCounter('tta.gateway.budget_exceeded', {
+      description: 'Tool results delivered while a persona was over its token budget',
+    }),
+    personaTokens: meter.createGauge('tta.gateway.persona_tokens', {
+      description: 'Tokens of tools and results the active persona has used since it became active',
+      unit: '{token}',
+    }),
+    personaBudget: meter.createGauge('tta.gateway.persona_token_budget', {
+      description: 'The token budget of the active persona',
+      unit: '{token}',
+    }),
+  };
+  return bound;
 }
