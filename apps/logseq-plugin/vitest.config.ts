@@ -5,8 +5,8 @@ export default defineConfig({
   test: {
     // The Chromium test starts a browser, a run server and two static servers; CI runs every
     // package's tests at once on two cores.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     // What a test waits for comes through a server and a browser: give it time under load.
     expect: { poll: { timeout: 20_000 } },
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],

@@ -290,7 +290,7 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
 
     await expect
       .poll(async () => (await events()).find((e) => e.type === 'step_completed'), {
-        timeout: 20_000,
+        timeout: 120_000,
       })
       .toMatchObject({
         step: 'release-notes',
@@ -300,7 +300,7 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
       });
     // The server resumes the run: its gate is evaluated, and it completes.
     await expect
-      .poll(async () => (await events()).at(-1)?.type, { timeout: 20_000 })
+      .poll(async () => (await events()).at(-1)?.type, { timeout: 120_000 })
       .toBe('run_completed');
     const journal = await journalNow();
     for (const version of VERSIONS) {
@@ -323,7 +323,7 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
           expect((await pageIn(version, journal.pages[0]!))?.properties[status]).toBe('completed');
           await expectJournalWritten(version, journal);
         },
-        { timeout: 20_000, interval: 100 },
+        { timeout: 120_000, interval: 100 },
       );
     }
   });
@@ -351,7 +351,7 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
 
       await expect
         .poll(async () => (await events()).find((e) => e.type === 'decision' && e.text === text), {
-          timeout: 20_000,
+          timeout: 120_000,
         })
         .toMatchObject({ stage: 'verify', by: 'logseq' });
       const block = async () => (await outlineOf(version, stagePage)).find((b) => b.uuid === uuid);
@@ -380,7 +380,7 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
         )
         .toBe(true);
       const journal = await journalNow();
-      await vi.waitFor(() => expectJournalWritten(version, journal, [uuid]), { timeout: 20_000 });
+      await vi.waitFor(() => expectJournalWritten(version, journal, [uuid]), { timeout: 120_000 });
     }
   });
 

@@ -36,20 +36,20 @@ describe('LiveRuns', () => {
     });
     live.start();
     const runId = served.started.runId;
-    await expect.poll(() => state.view(runId)?.detailed, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => state.view(runId)?.detailed, { timeout: 120_000 }).toBe(true);
     expect(state.events(runId)).toEqual(served.started.events);
     expect(connections).toEqual(['connecting', 'live']);
 
     await client.addNote(runId, { kind: 'decision', text: 'Release on Monday', by: 'logseq' });
     await expect
-      .poll(() => state.events(runId)?.at(-1)?.type, { timeout: 10_000 })
+      .poll(() => state.events(runId)?.at(-1)?.type, { timeout: 120_000 })
       .toBe('decision');
     expect(changed).toContain(runId);
 
     // A run started after the panel connected comes whole, from its first event.
     const second = await served.engine.start(served.workflow, { bump: 'patch' });
     await expect
-      .poll(() => state.view(second.runId)?.status, { timeout: 10_000 })
+      .poll(() => state.view(second.runId)?.status, { timeout: 120_000 })
       .toBe('suspended');
     expect(state.events(second.runId)).toEqual(second.events);
     expect(state.views().map((v) => v.runId)).toEqual([second.runId, runId]);
@@ -111,7 +111,7 @@ describe('LiveRuns', () => {
       retryDelayMs: (attempt) => 60_000 + attempt,
     });
     live.start();
-    await expect.poll(() => connections.length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => connections.length, { timeout: 120_000 }).toBe(2);
     expect(connections[0]).toEqual({ state: 'connecting' });
     expect(connections[1]).toMatchObject({ state: 'offline', retryInMs: 60_000 });
     expect((connections[1] as { error: string }).error).toMatch(/^cannot reach the run server/);

@@ -34,7 +34,7 @@ async function collect(
   const reading = start(stop.signal, events, () => {
     ready = true;
   });
-  await expect.poll(() => until(events), { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => until(events), { timeout: 120_000 }).toBe(true);
   stop.abort();
   await reading;
   return { events, ready };
@@ -95,7 +95,7 @@ describe('RunServerClient against the run server', () => {
   it('completes the waiting agent step; the server drives the run to its end', async () => {
     await client.completeStep(runId(), 'release-notes', { output: '## 1.3.0', by: 'logseq' });
     await expect
-      .poll(async () => (await client.getRun(runId())).summary.status, { timeout: 10_000 })
+      .poll(async () => (await client.getRun(runId())).summary.status, { timeout: 120_000 })
       .toBe('completed');
     const { events } = await client.getRun(runId());
     expect(events.find((e) => e.type === 'step_completed')).toMatchObject({

@@ -54,7 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.close();
   await rm(work, { recursive: true, force: true });
-}, 120_000);
+}, 300_000);
 
 describe('scripts/install-cli.mjs', () => {
   it('puts tta and tta-persona in the prefix, working from a folder outside the clone', async () => {

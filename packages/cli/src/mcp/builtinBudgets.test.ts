@@ -33,4 +33,4 @@ it("each built-in's budget is above what its filesystem and memory tools cost", 
     );
     expect(cost.tokens * 2, cost.persona).toBeLessThan(persona.tokenBudget);
   }
-}, 120_000);
+}, 300_000);

@@ -45,4 +45,4 @@ it('the example servers file starts the gateway as it is, with filesystem and me
   expect(list).toEqual(
     expect.arrayContaining(['filesystem__read_text_file', 'memory__create_entities']),
   );
-}, 120_000);
+}, 300_000);

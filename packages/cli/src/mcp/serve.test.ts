@@ -146,7 +146,7 @@ describe('tta mcp serve (a spawned process, over stdio)', () => {
     );
     const names = async () => (await client!.listTools()).tools.map((t) => t.name);
     await vi.waitFor(async () => expect(await names()).toContain('local__echo'), {
-      timeout: 30_000,
+      timeout: 120_000,
       interval: 50,
     });
     expect(await names()).not.toContain('fx__echo');
@@ -239,7 +239,7 @@ describe('tta mcp serve --http (a spawned process)', () => {
       await vi.waitFor(
         async () =>
           expect((await client!.listTools()).tools.map((t) => t.name)).toContain('fx__echo'),
-        { timeout: 30_000, interval: 50 },
+        { timeout: 120_000, interval: 50 },
       );
       const anonymous = await fetch(first.url, {
         method: 'POST',

@@ -81,12 +81,12 @@ describe('tta mcp serve over raw JSON-RPC', () => {
       await raw.next(listChanged, seen);
       seen = raw.messages.length;
       return (await raw.toolNames()).includes('slow__echo');
-    }, 60_000);
+    }, 300_000);
     const names = await raw.toolNames();
     expect(names).toEqual(expect.arrayContaining(['fx__echo', 'slow__echo']));
     expect(names.filter((n) => n.startsWith('never__'))).toEqual([]);
     expect(raw.stray).toEqual([]);
-  }, 90_000);
+  }, 300_000);
 
   for (const [how, stop] of [
     ['SIGTERM', (raw: RawGateway) => raw.signal('SIGTERM')],
@@ -95,13 +95,13 @@ describe('tta mcp serve over raw JSON-RPC', () => {
     it(`stops with its children on ${how} while servers are starting`, async () => {
       const raw = await serve({ slow: ['slow', '60000'], never: ['never'] });
       await raw.initialize();
-      await until(async () => (await children()).length === 2, 30_000);
+      await until(async () => (await children()).length === 2, 120_000);
       const pids = await children();
       expect(pids.every(isRunning)).toBe(true);
       stop(raw);
       expect(await raw.exited).toBe(0);
       await until(() => !pids.some(isRunning));
-    }, 60_000);
+    }, 300_000);
   }
 
   it('answers an unknown tool and a missing or invalid name with -32602', async () => {
@@ -133,7 +133,7 @@ describe('tta mcp serve over raw JSON-RPC', () => {
   it('paginates tools/list with --page-size, and refuses a bad cursor with -32602', async () => {
     const raw = await serve({ fx: ['tools'] }, '--page-size', '3');
     await raw.initialize();
-    await until(async () => raw.messages.some(listChanged), 30_000);
+    await until(async () => raw.messages.some(listChanged), 120_000);
     const names: string[] = [];
     let cursor: unknown;
     do {
@@ -190,7 +190,7 @@ describe('tta mcp serve over raw JSON-RPC', () => {
       const { result } = await raw.request('tools/call', { name: 'progress__last_task' });
       const text = (result!.content as { text: string }[])[0]!.text;
       return (JSON.parse(text) as { cancelled: boolean }).cancelled;
-    }, 30_000);
+    }, 300_000);
     expect(raw.messages.some((m) => m.id === id && m.method === undefined)).toBe(false);
   });
 });

@@ -67,7 +67,7 @@ beforeAll(async () => {
     );
   });
   url = info.url;
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   // Each stop runs whatever failed before it.
@@ -80,7 +80,7 @@ afterAll(async () => {
     clearTimeout(timer);
   }
   if (root !== undefined) await rm(root, { recursive: true, force: true });
-}, 30_000);
+}, 300_000);
 
 /** The instant vector of a PromQL query, as Prometheus's HTTP API answers it. */
 async function query(promql: string): Promise<{ metric: Record<string, string>; value: string }[]> {
@@ -115,7 +115,7 @@ describe('tta serve /metrics', () => {
         summary: { status: string };
       };
       return run.summary.status === 'completed';
-    }, 60_000);
+    }, 300_000);
 
     const target = new URL(url).host;
     prometheus = await startPrometheus(target, { bearerToken: token });
@@ -151,5 +151,5 @@ describe('tta serve /metrics', () => {
       .map((line) => JSON.parse(line) as { path?: string; status?: number })
       .filter((entry) => entry.path === '/metrics');
     expect(scrapes).toContainEqual(expect.objectContaining({ status: 200 }));
-  }, 120_000);
+  }, 300_000);
 });

@@ -99,5 +99,5 @@ describe('the figures of a run', () => {
     );
     expect(page).toContain('automation:: 67%');
     expect(page).toContain('gates:: 1 passed, 0 failed');
-  }, 60_000);
+  }, 300_000);
 });

@@ -101,7 +101,7 @@ describe('tta workflow resume --from', () => {
       'utf8',
     );
     expect(page).toContain('gates:: 1 passed, 0 failed');
-  }, 60_000);
+  }, 300_000);
 
   it('refuses to rewind a run already completed', async () => {
     await writeFile(join(project, 'figure.txt'), '92\n');

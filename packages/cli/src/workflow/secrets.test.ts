@@ -129,5 +129,5 @@ describe('secrets in the environment and the inputs of a run', () => {
       expect(text, where).not.toContain(ENV_SECRET);
       expect(text, where).not.toContain(INPUT_SECRET);
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -34,7 +34,7 @@ beforeAll(async () => {
     async () => ((await queryPrometheus({ url, query: stored })).value ?? 0) >= 4,
     60_000,
   );
-}, 90_000);
+}, 300_000);
 
 afterAll(async () => {
   await prometheus?.stop();

@@ -208,7 +208,7 @@ stages:
     expect(result.status).toBe('failed');
     // 4 s leave a loaded machine time to start Node and write the pid before the loop.
     const pid = Number(await readFile(pidFile, 'utf8'));
-    await expect.poll(() => gone(pid), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => gone(pid), { timeout: 120_000 }).toBe(true);
   });
 
   it('names the step and field when a rendered field has the wrong type', async () => {

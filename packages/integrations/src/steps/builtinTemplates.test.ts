@@ -304,7 +304,7 @@ describe('incident-response with a real Prometheus and a Loki', () => {
       async () => ((await queryPrometheus({ url: prometheus.url, query: stored })).value ?? 0) >= 4,
       60_000,
     );
-  }, 90_000);
+  }, 300_000);
   afterAll(async () => {
     await prometheus?.stop();
     await exporter?.close();

@@ -373,5 +373,5 @@ for (let i = 0; i < Number(count); i++) {
     }
     // No lock or temporary file is left behind.
     expect(await readdir(ttaHome)).toEqual([CONFIG_FILE]);
-  }, 120_000);
+  }, 300_000);
 });

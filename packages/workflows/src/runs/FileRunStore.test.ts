@@ -421,7 +421,7 @@ for (let i = 1; ; i++) {
     const next = await store.append('run-1', { type: 'run_cancelled', reason: 'test over' });
     expect(next.seq).toBe(events.length + 1);
     expect(await new FileRunStore({ cwd }).read('run-1')).toHaveLength(events.length + 1);
-  }, 30_000);
+  }, 300_000);
 });
 
 describe('FileRunStore appends from many processes at once', () => {
@@ -452,7 +452,7 @@ for (let i = 0; i < 20; i++)
     const texts = events.flatMap((e) => (e.type === 'learning' ? [e.text] : []));
     expect(new Set(texts).size).toBe(160);
     expect(existsSync(join(cwd, DEFAULT_RUNS_DIR, 'run-1', 'append.lock'))).toBe(false);
-  }, 60_000);
+  }, 300_000);
 });
 
 function waitForLine(child: ChildProcess, line: string): Promise<void> {

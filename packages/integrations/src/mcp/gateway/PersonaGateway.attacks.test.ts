@@ -358,7 +358,7 @@ describe("bases: the client's roots", () => {
           expect((await attempt(lab, 'fsroots__list_allowed_directories', {})).text).toContain(
             lab.home,
           ),
-        { timeout: 20_000 },
+        { timeout: 120_000 },
       );
       const result = await attempt(lab, 'fsroots__read_text_file', { path: '.ssh/id_rsa' });
       expect(result.isError, result.text).toBe(true);
@@ -475,7 +475,7 @@ describe('environment across a switch', () => {
       });
       await changed;
       await expect
-        .poll(async () => lab.harness.gateway.persona?.name, { timeout: 20_000 })
+        .poll(async () => lab.harness.gateway.persona?.name, { timeout: 120_000 })
         .toBe('narrow');
       const report = await attempt(lab, 'fx__env_report', {});
       expect(report.isError, report.text).toBe(false);

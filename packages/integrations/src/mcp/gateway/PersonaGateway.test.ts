@@ -74,7 +74,7 @@ describe('PersonaGateway with real MCP servers', () => {
       source: 'test',
     });
     await changed;
-    await until(async () => !(await harness!.toolNames()).includes('changing__add_tool'), 10_000);
+    await until(async () => !(await harness!.toolNames()).includes('changing__add_tool'), 120_000);
     // fx restarts: reader does not allow FIXTURE_OK, which builder's fx was started with.
     await harness.gateway.ready();
     expect(await harness.toolNames()).toEqual([...BUILTINS, 'fx__echo']);
@@ -213,12 +213,12 @@ describe('PersonaGateway with real MCP servers', () => {
     );
     const crash = await harness.client.callTool({ name: 'fx__crash_now', arguments: {} });
     expect(crash.isError).toBe(true);
-    await until(async () => !(await harness!.toolNames()).includes('fx__echo'), 10_000);
+    await until(async () => !(await harness!.toolNames()).includes('fx__echo'), 120_000);
     expect(await harness.toolNames()).toContain('changing__add_tool');
     expect(
       resultText(await harness.client.callTool({ name: 'changing__add_tool', arguments: {} })),
     ).toBe('added_1');
-    await until(async () => (await harness!.toolNames()).includes('fx__echo'), 10_000);
+    await until(async () => (await harness!.toolNames()).includes('fx__echo'), 120_000);
     expect(
       resultText(
         await harness.client.callTool({ name: 'fx__echo', arguments: { message: 'back' } }),
@@ -260,7 +260,7 @@ describe('PersonaGateway with real MCP servers', () => {
     const changed = harness.nextListChanged();
     await harness.client.callTool({ name: 'changing__add_tool', arguments: {} });
     await changed;
-    await until(async () => (await harness!.toolNames()).includes('changing__added_1'), 10_000);
+    await until(async () => (await harness!.toolNames()).includes('changing__added_1'), 120_000);
   });
 
   it('shares memory between personas through memory_* tools', async () => {
@@ -348,7 +348,7 @@ describe('PersonaGateway with real MCP servers', () => {
     const changed = harness.nextListChanged();
     await harness.client.callTool({ name: 'changing__add_tool', arguments: {} });
     await changed;
-    await until(async () => (await harness!.toolNames()).includes('changing__added_1'), 10_000);
+    await until(async () => (await harness!.toolNames()).includes('changing__added_1'), 120_000);
     expect((await harness.gateway.tokenUsage()).definitions).toBeGreaterThan(firstTokens);
   });
 

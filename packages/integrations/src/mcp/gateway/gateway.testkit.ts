@@ -196,7 +196,7 @@ export const resultText = (result: unknown): string =>
  */
 export async function until(
   check: () => Promise<boolean> | boolean,
-  timeoutMs = 20_000,
+  timeoutMs = 120_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -71,8 +71,8 @@ describe('the gateway protocol, through an SDK client', () => {
     await until(async () => {
       await harness!.nextListChanged();
       return (await harness!.toolNames()).includes('slow__echo');
-    }, 60_000);
-  }, 90_000);
+    }, 300_000);
+  }, 300_000);
 
   it('makes a call to a server still starting wait for it', async () => {
     harness = await startHarness(

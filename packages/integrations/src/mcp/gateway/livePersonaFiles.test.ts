@@ -88,7 +88,7 @@ describe('persona files under a running gateway', () => {
     await writeFile(personaFile(h, 'auditor'), JSON.stringify({ ...writer, name: 'auditor' }));
     await expect
       .poll(async () => resultText(await h.client.callTool({ name: 'persona_list' })), {
-        timeout: 10_000,
+        timeout: 120_000,
       })
       .toContain('"auditor"');
     await changeAndWait(
