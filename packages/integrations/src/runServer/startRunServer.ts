@@ -11,6 +11,7 @@ import {
   type RunStore,
   type RunSummary,
 } from '@tta-dev/workflows';
+import { keepClientsAlive } from '../http/keepClientsAlive.js';
 import {
   checkLoopbackHostHeader,
   checkToken,
@@ -273,39 +274,41 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
     await handler(context, found.params);
   };
 
-  const server = createServer((req, res) => {
-    const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const headers = token === undefined ? {} : corsHeaders(req);
-    let logged = false;
-    const logRequest = (stream?: true) => {
-      if (logged) return;
-      logged = true;
-      options.onRequest?.({
-        method: req.method ?? '?',
-        path: url.pathname,
-        status: res.statusCode,
-        ms: Math.round(performance.now() - started),
-        ...(stream ? { stream } : {}),
-      });
-    };
-    res.once('close', () => logRequest());
-    handle({ req, res, url, headers, logStream: () => logRequest(true) }).catch(
-      (error: unknown) => {
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        const answer = errorAnswer(error);
-        if (answer.status >= 500)
-          log(
-            'error',
-            `${req.method} ${url.pathname} failed: ${answer.unexpected ? ((error as Error).stack ?? error) : answer.body.error}`,
-          );
-        sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
-      },
-    );
-  });
+  const server = keepClientsAlive(
+    createServer((req, res) => {
+      const started = performance.now();
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const headers = token === undefined ? {} : corsHeaders(req);
+      let logged = false;
+      const logRequest = (stream?: true) => {
+        if (logged) return;
+        logged = true;
+        options.onRequest?.({
+          method: req.method ?? '?',
+          path: url.pathname,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+          ...(stream ? { stream } : {}),
+        });
+      };
+      res.once('close', () => logRequest());
+      handle({ req, res, url, headers, logStream: () => logRequest(true) }).catch(
+        (error: unknown) => {
+          if (res.headersSent) {
+            res.destroy();
+            return;
+          }
+          const answer = errorAnswer(error);
+          if (answer.status >= 500)
+            log(
+              'error',
+              `${req.method} ${url.pathname} failed: ${answer.unexpected ? ((error as Error).stack ?? error) : answer.body.error}`,
+            );
+          sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
+        },
+      );
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -8,6 +8,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { keepClientsAlive } from '../../http/keepClientsAlive.js';
 import { tokenProblem } from '../../runServer/access.js';
 import { createGatewayServer } from './createGatewayServer.js';
 import type { GatewayLog } from './GatewayLog.js';
@@ -98,7 +99,7 @@ export async function serveHttp(
   let opening = 0;
 
   // Listening first: the allowed hosts name the port.
-  const server: HttpServer = createServer();
+  const server: HttpServer = keepClientsAlive(createServer());
   const bound = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
