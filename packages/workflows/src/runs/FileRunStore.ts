@@ -1,6 +1,7 @@
-import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { closeSync, fdatasync, fstatSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { withAppendLock } from './_appendLock.js';
 import { syncDir } from './_atomicFile.js';
 import { acquireFileLease, fileLeaseHeld, LEASE_FILE } from './_fileLease.js';
@@ -32,14 +33,11 @@ export const DEFAULT_RUNS_DIR = '.tta/runs';
 export const EVENTS_FILE = 'events.jsonl';
 
 /**
- * Events after which the log is fsynced on its own: the boundaries of stages and of the run, and
- * a suspension (the process usually exits next). Between them the engine calls `sync()` at step
- * boundaries.
+ * Events after which the log is fsynced on its own: those that end a drive (the process usually
+ * exits next). Between them the engine calls `sync()` before anything it does outside the log
+ * (a step's work, a gate, a persona switch) and when a drive ends.
  */
 export const SYNCED_EVENT_TYPES: ReadonlySet<RunEventType> = new Set<RunEventType>([
-  'run_started',
-  'stage_started',
-  'stage_completed',
   'step_suspended',
   'run_completed',
   'run_failed',
@@ -71,7 +69,9 @@ interface LogState {
  * - Each append holds `<root>/<runId>/append.lock` (O_EXCL) for its one write, so that processes
  *   appending to one run at once (the engine, notes beside it, commands in turn) take turns:
  *   when the file has grown behind the store's back, the store reads it again before writing.
- * - The file is fsynced on `sync()` and after the events in `SYNCED_EVENT_TYPES`.
+ * - The file is fsynced on `sync()` and after the events in `SYNCED_EVENT_TYPES`, and only when
+ *   something was appended since; a new run's folder and file names are fsynced with its first
+ *   sync. So a run costs one fsync per step boundary the engine asks for, and no more.
  * - After a crash the last line may be torn: it is ignored on read, and the next event starts on
  *   a new line (see `parseRunLog`).
  * - The lease is `<root>/<runId>/lease.json` (owner, pid, host, expiry), created and replaced
@@ -84,6 +84,10 @@ export class FileRunStore implements RunStore {
   private readonly secrets: readonly string[];
   private readonly logs = new Map<string, LogState>();
   private readonly mutex = new KeyedMutex();
+  /** Runs this store appended to since their last fsync. */
+  private readonly unsynced = new Set<string>();
+  /** Runs whose folder and log this store created, their names not fsynced yet. */
+  private readonly unsyncedNames = new Set<string>();
 
   constructor(options: FileRunStoreOptions = {}) {
     this.root = resolve(options.cwd ?? process.cwd(), options.root ?? DEFAULT_RUNS_DIR);
@@ -173,20 +177,25 @@ export class FileRunStore implements RunStore {
   async sync(runId: string, options: RunStoreCallOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
     const file = this.eventsFile(runId);
-    return this.mutex.run(runId, async () => {
-      let handle: FileHandle;
-      try {
-        handle = await open(file, 'r');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw error;
-      }
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    });
+    return this.mutex.run(runId, () => this.syncNow(runId, file));
+  }
+
+  /**
+   * fsyncs what this store appended to the run since the last time, if anything: the log's data
+   * and size (fdatasync: all an append changes) and, for a new run, the names of its folder and
+   * file. Those go to the disk together (one journal commit), and all are done on return.
+   */
+  private async syncNow(runId: string, file: string): Promise<void> {
+    const names = this.unsyncedNames.has(runId);
+    if (!this.unsynced.has(runId) && !names) return;
+    const dir = join(this.root, runId);
+    await Promise.all([
+      this.unsynced.has(runId) ? syncData(file) : undefined,
+      names ? syncDir(dir) : undefined,
+      names ? syncDir(this.root) : undefined,
+    ]);
+    this.unsynced.delete(runId);
+    this.unsyncedNames.delete(runId);
   }
 
   private async appendNow(runId: string, file: string, input: RunEventInput): Promise<RunEvent> {
@@ -194,17 +203,19 @@ export class FileRunStore implements RunStore {
     // Validate before touching the disk: an invalid event leaves no trace, not even a folder.
     const prepared = prepareEvent(runId, input, known.nextSeq, this.now(), this.secrets);
     const dir = join(this.root, runId);
-    const creating = known.size === 0;
-    if (creating) {
+    if (known.size === 0) {
       await mkdir(dir, { recursive: true });
       await this.ignored();
+      this.unsyncedNames.add(runId);
     }
     const event = await withAppendLock(dir, async () => {
-      const handle = await open(file, 'a');
+      // Synchronous, as the lock is: each call takes microseconds, a round trip through libuv's
+      // thread pool far more, and there are two appends per step.
+      const fd = openSync(file, 'a');
       try {
         let state = known;
         let event = prepared;
-        const { size } = await handle.stat();
+        const { size } = fstatSync(fd);
         // Another process appended (a note beside the engine, a command in turn): learn where
         // the log stands. Under the lock, nobody else writes until this event is written.
         if (size !== state.size) {
@@ -212,8 +223,8 @@ export class FileRunStore implements RunStore {
           event = prepareEvent(runId, input, state.nextSeq, this.now(), this.secrets);
         }
         const data = Buffer.from(`${state.torn ? '\n' : ''}${JSON.stringify(event)}\n`);
-        await writeAll(handle, data);
-        if (SYNCED_EVENT_TYPES.has(event.type)) await handle.sync();
+        writeAll(fd, data);
+        this.unsynced.add(runId);
         this.logs.set(runId, {
           size: state.size + data.length,
           nextSeq: state.nextSeq + 1,
@@ -221,14 +232,10 @@ export class FileRunStore implements RunStore {
         });
         return event;
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
     });
-    if (creating) {
-      // The new file's name (and the run's new folder) must survive a crash too.
-      await syncDir(dir);
-      await syncDir(this.root);
-    }
+    if (SYNCED_EVENT_TYPES.has(event.type)) await this.syncNow(runId, file);
     return event;
   }
 
@@ -262,10 +269,25 @@ export class FileRunStore implements RunStore {
   }
 }
 
-async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
-    offset += bytesWritten;
+const fdatasyncAsync = promisify(fdatasync);
+
+/** fdatasync of a file: opened and closed synchronously, so only the sync uses the thread pool. */
+async function syncData(file: string): Promise<void> {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
   }
+  try {
+    await fdatasyncAsync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
