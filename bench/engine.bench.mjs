@@ -89,17 +89,20 @@ function ours(n, durable) {
   const workflow = parseWorkflow('bench.workflow.yaml', yaml, { registry });
   const cwd = path.join(tmp, `ours-${durable ? 'file' : 'memory'}-${n}`);
   fs.mkdirSync(cwd, { recursive: true });
+  // A new store for each run, as a new process has (and the in-memory one forgets old runs).
   const newStore = () => (durable ? new FileRunStore({ cwd }) : new InMemoryRunStore());
-  const store = newStore();
   const engine = (s) => new WorkflowEngine({ store: s, registry, cwd });
-  const main = engine(store);
   const check = (result) => {
     if (result.status !== 'completed') throw new Error(`ours: run ${result.status}`);
   };
   return {
-    run: async () => check(await main.start(workflow, {}, nextId('r'))),
+    prepare: async () => {
+      const main = engine(newStore());
+      return async () => check(await main.start(workflow, {}, nextId('r')));
+    },
     stored: () => (durable ? dirBytes(path.join(cwd, '.tta/runs')) : 0),
     prepareResume: async () => {
+      const store = newStore();
       const runId = nextId('c');
       await engine(stopping(store, n / 2))
         .start(workflow, {}, runId)
@@ -118,8 +121,13 @@ function ours(n, durable) {
   };
 }
 
+/**
+ * `durable`: false for MemorySaver; 'normal' for the sqlite checkpointer as it comes (WAL with
+ * better-sqlite3's synchronous=NORMAL: commits are not fsynced); 'full' with synchronous=FULL,
+ * which fsyncs every commit, as our store fsyncs every step: the same promise.
+ */
 function langgraph(n, durable) {
-  const file = path.join(tmp, `langgraph-${n}.db`);
+  const file = path.join(tmp, `langgraph-${durable}-${n}.db`);
   const State = Annotation.Root({
     memory: Annotation({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
   });
@@ -133,19 +141,30 @@ function langgraph(n, durable) {
   graph = graph.addEdge(START, 'm0');
   for (let i = 1; i < n; i++) graph = graph.addEdge(`m${i - 1}`, `m${i}`);
   graph = graph.addEdge(`m${n - 1}`, END);
-  const saver = () => (durable ? SqliteSaver.fromConnString(file) : new MemorySaver());
-  const app = graph.compile({ checkpointer: saver() });
+  const saver = () => {
+    if (!durable) return new MemorySaver();
+    const sqlite = SqliteSaver.fromConnString(file);
+    if (durable === 'full') sqlite.db.pragma('synchronous = FULL');
+    return sqlite;
+  };
+  // The sqlite file is kept; MemorySaver keeps every checkpoint of every run: one per run.
+  const app = durable ? graph.compile({ checkpointer: saver() }) : undefined;
+  const compiled = () => app ?? graph.compile({ checkpointer: saver() });
   const config = (thread) => ({ configurable: { thread_id: thread }, recursionLimit: n + 10 });
   const check = (state) => {
     if (Object.keys(state.memory).length !== n) throw new Error('langgraph: steps missing');
   };
   return {
-    run: async () => check(await app.invoke({}, config(nextId('t')))),
-    stored: () => (durable ? dirBytes(tmp, `langgraph-${n}.db`) : 0),
+    prepare: async () => {
+      const runner = compiled();
+      return async () => check(await runner.invoke({}, config(nextId('t'))));
+    },
+    stored: () => (durable ? dirBytes(tmp, `langgraph-${durable}-${n}.db`) : 0),
     prepareResume: async () => {
       const thread = nextId('c');
+      const first = compiled();
       failAt = n / 2;
-      await app.invoke({}, config(thread)).then(
+      await first.invoke({}, config(thread)).then(
         () => {
           throw new Error('langgraph: the stopped run completed');
         },
@@ -154,7 +173,7 @@ function langgraph(n, durable) {
         },
       );
       failAt = -1;
-      const resumer = durable ? graph.compile({ checkpointer: saver() }) : app;
+      const resumer = durable ? graph.compile({ checkpointer: saver() }) : first;
       return async () => check(await resumer.invoke(null, config(thread)));
     },
   };
@@ -169,9 +188,10 @@ function mastra(n, durable) {
       id: `m${i}`,
       inputSchema: schema,
       outputSchema: schema,
-      execute: async ({ inputData, suspend, resumeData }) => {
+      execute: async ({ suspend, resumeData }) => {
         if (i === suspendAt && resumeData === undefined) return suspend({});
-        return { ...inputData, [`k${i}`]: i };
+        // Its own key: Mastra keeps every step's output in the run's snapshot, its run state.
+        return { [`k${i}`]: i };
       },
     }),
   );
@@ -182,15 +202,21 @@ function mastra(n, durable) {
     new Mastra({ workflows: { bench: workflow }, storage, logger: false }).getWorkflow('bench');
   const newStorage = () =>
     durable ? new LibSQLStore({ url: `file:${file}` }) : new InMemoryStore();
-  const main = instance(newStorage());
+  // The libsql file is kept; the in-memory store keeps every run: one per run.
+  const main = durable ? instance(newStorage()) : undefined;
   const check = (result) => {
-    if (result.status !== 'success' || Object.keys(result.result).length !== n)
+    const done = Object.values(result.steps ?? {}).filter((x) => x.status === 'success');
+    if (result.status !== 'success' || done.length !== n)
       throw new Error(`mastra: run ${result.status}`);
   };
   return {
-    run: async () => check(await (await main.createRunAsync()).start({ inputData: {} })),
+    prepare: async () => {
+      const workflow = main ?? instance(newStorage());
+      return async () => check(await (await workflow.createRunAsync()).start({ inputData: {} }));
+    },
     stored: () => (durable ? dirBytes(tmp, `mastra-${n}.db`) : 0),
     prepareResume: async () => {
+      const main = instance(newStorage());
       suspendAt = n / 2;
       const run = await main.createRunAsync();
       const first = await run.start({ inputData: {} });
@@ -210,7 +236,7 @@ function bare(n) {
     ...Array.from({ length: n }, (_, i) => step((m) => ({ ...m, [`k${i}`]: i }))),
   );
   return {
-    run: () => primitive.run({}, createContext()),
+    prepare: async () => () => primitive.run({}, createContext()),
     stored: () => 0,
     prepareResume: undefined,
   };
@@ -233,7 +259,8 @@ const CASES = {
   oursMemory: (n) => ours(n, false),
   oursFile: (n) => ours(n, true),
   langgraphMemory: (n) => langgraph(n, false),
-  langgraphSqlite: (n) => langgraph(n, true),
+  langgraphSqlite: (n) => langgraph(n, 'normal'),
+  langgraphSqliteFull: (n) => langgraph(n, 'full'),
   mastraMemory: (n) => mastra(n, false),
   mastraLibsql: (n) => mastra(n, true),
 };
@@ -242,8 +269,29 @@ const OURS_FOR = {
   langgraphMemory: 'oursMemory',
   mastraMemory: 'oursMemory',
   langgraphSqlite: 'oursFile',
+  langgraphSqliteFull: 'oursFile',
   mastraLibsql: 'oursFile',
 };
+
+/**
+ * What one fsync costs right now: an append of 500 bytes and its fdatasync, as our store does at
+ * every step; the median of 20, measured once per round between the cases.
+ */
+function fsyncProbe() {
+  const fd = fs.openSync(path.join(tmp, 'fsync-probe'), 'a');
+  const times = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      fs.writeSync(fd, `${'x'.repeat(499)}\n`);
+      const t = performance.now();
+      fs.fdatasyncSync(fd);
+      times.push(performance.now() - t);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return median(times);
+}
 
 const results = {};
 for (const n of sizes) {
@@ -252,12 +300,15 @@ for (const n of sizes) {
   const samples = Object.fromEntries(
     Object.keys(cases).map((k) => [k, { ms: [], written: [], stored: [], resumeMs: [] }]),
   );
+  const fsyncMs = [];
   for (let r = 0; r <= rounds; r++) {
+    if (r > 0) fsyncMs.push(fsyncProbe());
     for (const [k, c] of Object.entries(cases)) {
+      const go = await c.prepare();
       const storedBefore = c.stored();
       const w = written();
       const t = performance.now();
-      await c.run();
+      await go();
       const ms = performance.now() - t;
       const bytes = written() - w;
       const stored = c.stored() - storedBefore;
@@ -304,8 +355,8 @@ for (const n of sizes) {
       },
     ]),
   );
-  results[n] = { rounds, figures, ratios };
-  process.stderr.write(`\nN=${n}\n`);
+  results[n] = { rounds, fdatasyncMs: round3(median(fsyncMs)), figures, ratios };
+  process.stderr.write(`\nN=${n}  fdatasync ${results[n].fdatasyncMs} ms\n`);
   for (const [k, v] of Object.entries(figures))
     process.stderr.write(
       `  ${k.padEnd(16)} ${String(v.perStepMs).padStart(8)} ms/step ${String(v.writtenBytesPerStep).padStart(8)} B/step written  resume ${v.resumeAtHalfMs ?? '-'} ms\n`,

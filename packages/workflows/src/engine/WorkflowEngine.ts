@@ -209,6 +209,8 @@ export class WorkflowEngine {
     try {
       return await this.drive(drive, workflow);
     } catch (error) {
+      // However the drive ends, what it appended goes to the disk (the next holder reads it).
+      await this.durable(drive).catch(() => undefined);
       if (drive.personaBefore !== undefined)
         await this.givePersonaBack(drive, drive.personaBefore).catch(() => undefined);
       throw error;

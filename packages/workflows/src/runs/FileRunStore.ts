@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -168,7 +168,7 @@ export class FileRunStore implements RunStore {
     const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     checkTtl(ttlMs);
     const dir = this.runDir(runId);
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     await this.ignored();
     return acquireFileLease(dir, runId, owner, ttlMs, { now: this.now });
   }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { linkSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { linkExclusive, unlinkIfPresent, writeTemp } from './_atomicFile.js';
@@ -74,7 +74,7 @@ export async function acquireFileLease(
     const current = await readLease(dir);
     const mine = newRecord(owner, ttlMs, clock.now());
     if (current === undefined) {
-      if (await linkExclusive(dir, LEASE_FILE, JSON.stringify(mine), false)) {
+      if (await linkExclusive(dir, LEASE_FILE, JSON.stringify(mine))) {
         await sweepLitter(dir);
         return new FileLease(dir, runId, mine, ttlMs, clock);
       }
@@ -240,7 +240,7 @@ function processLives(host: string, pid: number): boolean {
 async function readLease(dir: string): Promise<CurrentLease | undefined> {
   let raw: string;
   try {
-    raw = await readFile(join(dir, LEASE_FILE), 'utf8');
+    raw = readFileSync(join(dir, LEASE_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -283,9 +283,9 @@ async function withClaim<T>(
 ): Promise<T | false> {
   const name = `${LEASE_FILE}.${key}.claim`;
   const content = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() });
-  let claimed = await linkExclusive(dir, name, content, false);
+  let claimed = await linkExclusive(dir, name, content);
   if (!claimed && (await clearStaleClaim(join(dir, name))))
-    claimed = await linkExclusive(dir, name, content, false);
+    claimed = await linkExclusive(dir, name, content);
   if (!claimed) return false;
   try {
     return await change();
@@ -298,7 +298,7 @@ async function withClaim<T>(
 export async function clearStaleClaim(path: string): Promise<boolean> {
   let seen: string;
   try {
-    seen = await readFile(path, 'utf8');
+    seen = readFileSync(path, 'utf8');
     if (!(await isStale(path, seen))) return false;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
@@ -307,14 +307,18 @@ export async function clearStaleClaim(path: string): Promise<boolean> {
   // Move it aside, then make sure it was the claim judged stale and not a fresh one made since.
   const aside = `${path}.${randomUUID()}.stale`;
   try {
-    await rename(path, aside);
+    renameSync(path, aside);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw error;
   }
-  const moved = await readFile(aside, 'utf8');
+  const moved = readFileSync(aside, 'utf8');
   if (moved !== seen) {
-    await link(aside, path).catch(() => undefined);
+    try {
+      linkSync(aside, path);
+    } catch {
+      // a fresh one was made since: it stays
+    }
     await unlinkIfPresent(aside);
     return false;
   }
@@ -330,14 +334,14 @@ async function isStale(path: string, content: string): Promise<boolean> {
   } catch {
     // judged by age alone
   }
-  return Date.now() - (await stat(path)).mtimeMs > LITTER_STALE_MS;
+  return Date.now() - statSync(path).mtimeMs > LITTER_STALE_MS;
 }
 
 /** Replaces `lease.json` atomically (not durably: see the protocol above). */
 async function replace(dir: string, record: LeaseRecord): Promise<void> {
-  const temp = await writeTemp(dir, LEASE_FILE, JSON.stringify(record), false);
+  const temp = await writeTemp(dir, LEASE_FILE, JSON.stringify(record));
   try {
-    await rename(temp, join(dir, LEASE_FILE));
+    renameSync(temp, join(dir, LEASE_FILE));
   } catch (error) {
     await unlinkIfPresent(temp);
     throw error;
@@ -347,10 +351,10 @@ async function replace(dir: string, record: LeaseRecord): Promise<void> {
 /** Best effort: removes temporary, claim and set-aside files that dead processes left. */
 async function sweepLitter(dir: string): Promise<void> {
   try {
-    for (const name of await readdir(dir)) {
+    for (const name of readdirSync(dir)) {
       if (!name.startsWith(`${LEASE_FILE}.`)) continue;
       const path = join(dir, name);
-      const { mtimeMs } = await stat(path);
+      const { mtimeMs } = statSync(path);
       if (Date.now() - mtimeMs > LITTER_STALE_MS) await unlinkIfPresent(path);
     }
   } catch {
