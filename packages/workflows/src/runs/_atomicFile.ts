@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 
 // Small file operations that never leave a half-written file where a reader could see it.
-// Their calls are synchronous but for the fsyncs: each takes microseconds, a round trip through
-// libuv's thread pool far more (and much more on a busy machine), and a lease takes a handful.
+// Their calls are synchronous: each takes microseconds, a round trip through libuv's thread pool
+// far more (and much more on a busy machine), and a lease takes a handful.
 
 /**
  * Creates `dir/name` holding `content`, whole, unless it exists; false when it does. Not
@@ -36,16 +35,6 @@ export async function writeTemp(dir: string, name: string, content: string): Pro
     closeSync(fd);
   }
   return temp;
-}
-
-/** fsyncs a folder, so that names created or renamed in it survive a crash. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Removes a file; one already gone is fine. */
