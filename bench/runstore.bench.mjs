@@ -13,7 +13,7 @@
 // Method (see docs/benchmarks.md): a run is what the engine appends for a one-stage workflow:
 // run_started, stage_started, then per step step_started + step_succeeded followed by
 // store.sync() (the engine's step boundary: one fsync per step), then stage_completed and
-// run_completed (the store fsyncs those boundaries on its own). Every run gets a new store on a
+// run_completed (the store fsyncs run_completed on its own). Every run gets a new store on a
 // new temporary folder on the same file system as os.tmpdir(). Sizes run interleaved, `reps`
 // times, after one discarded warm-up run; a figure is the median over repetitions. A step's time
 // is measured around its two appends and the sync. "written" is what the process passed to

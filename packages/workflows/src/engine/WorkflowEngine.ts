@@ -209,6 +209,8 @@ export class WorkflowEngine {
     try {
       return await this.drive(drive, workflow);
     } catch (error) {
+      // However the drive ends, what it appended goes to the disk (the next holder reads it).
+      await this.durable(drive).catch(() => undefined);
       if (drive.personaBefore !== undefined)
         await this.givePersonaBack(drive, drive.personaBefore).catch(() => undefined);
       throw error;
@@ -218,6 +220,7 @@ export class WorkflowEngine {
   /**
    * Runs a drive renewing its lease every 10 s (the lease lasts 30 s), so that a long step keeps
    * the run; a lease lost to another process aborts the drive's signal, which stops the step.
+   * The lease is not renewed around every step or append: `holdLease` checks it without I/O.
    */
   private async keepingLease<T>(
     base: Omit<Drive, 'signal' | 'steps'>,
@@ -283,10 +286,11 @@ export class WorkflowEngine {
       });
       for (const step of stage.steps) {
         if (isDone(state, step)) continue;
-        await drive.lease.renew();
+        await this.holdLease(drive);
         const outcome = await this.runStep(drive, stage, step, scope);
         if (outcome !== 'done') return this.finish(drive, previousPersona);
       }
+      if (stage.gates.length > 0) await this.durable(drive);
       for (const gate of stage.gates) {
         const result = await evaluateGate(gate, {
           scope: scope(),
@@ -381,6 +385,9 @@ export class WorkflowEngine {
             kind: definition.kind,
             attempt,
           });
+          // The step's work is about to change the world: what the log says so far, the
+          // success of the steps before and this start, must survive a crash first.
+          await this.durable(drive);
           const limit = attemptSignal(ctx.signal, definition);
           try {
             return await stopWithin(limit.signal, () =>
@@ -430,7 +437,7 @@ export class WorkflowEngine {
         ...(tokens === 0 ? {} : { tokens }),
         ...(step.saveAs === undefined ? {} : { saveAs: step.saveAs }),
       });
-      await this.options.store.sync?.(runId);
+      // Made durable with what follows, before the next thing done outside the log (`durable`).
       return 'done';
     } catch (error) {
       if (step.continueOnError) return 'done';
@@ -534,6 +541,7 @@ export class WorkflowEngine {
     const found = this.options.registry.resolve(name);
     const store = this.personaStoreOf(drive);
     if (store === undefined || found === undefined) return;
+    await this.durable(drive);
     const { persona, source } = found;
     await store.activate({
       name: persona.name,
@@ -575,8 +583,33 @@ export class WorkflowEngine {
     return this.options.env ?? process.env;
   }
 
+  /**
+   * Makes what the drive appended durable (`store.sync`). Called before anything the engine does
+   * outside the log — a step's work, a gate, a persona switch — and when the drive ends: so a
+   * step whose success was followed by anything is never run again after a crash, and a step
+   * whose work began is known to have begun. Between those points appends are not fsynced: a
+   * crash there loses only what nothing outside the log has acted on.
+   */
+  private async durable(drive: Drive): Promise<void> {
+    await this.options.store.sync?.(drive.runId);
+  }
+
+  /**
+   * Before a step: the lease must still be the drive's. It is renewed only when the heartbeat is
+   * late (less than half of it left by `remainingMs`), or always for stores that cannot tell;
+   * `renew` throws `LeaseLostError` when another owner took the run.
+   */
+  private async holdLease(drive: Drive): Promise<void> {
+    const left = drive.lease.remainingMs?.() ?? 0;
+    if (left <= DEFAULT_LEASE_TTL_MS / 2) await drive.lease.renew();
+  }
+
   /** Appends an event of a drive and folds it into the drive's state. */
   private async append(drive: Drive, event: RunEventInput): Promise<RunEvent> {
+    // Only the lease holder appends: a lease that lapsed is renewed first (which throws
+    // `LeaseLostError`, appending nothing, when another owner took the run meanwhile).
+    const { lease } = drive;
+    if (lease.remainingMs !== undefined && lease.remainingMs() <= 0) await lease.renew();
     const stored = await this.store(drive.runId, event, drive.inputSecrets);
     applyEvent(drive.state, stored);
     if ('step' in stored && stored.step !== undefined)

@@ -92,6 +92,9 @@ export class InMemoryRunStore implements RunStore {
       get expiresAt() {
         return mine.expiresAt;
       },
+      remainingMs() {
+        return leases.get(runId) === mine ? Math.max(0, mine.expiresAt - now()) : 0;
+      },
       async renew() {
         if (leases.get(runId) !== mine) throw new LeaseLostError(runId, owner);
         mine.expiresAt = now() + ttlMs;

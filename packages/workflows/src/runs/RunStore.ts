@@ -40,6 +40,14 @@ export interface Lease {
    * taken the run over (or the lease was released): stop driving the run then.
    */
   renew(): Promise<void>;
+  /**
+   * How long the lease still lasts by the store's clock, in milliseconds, as far as this holder
+   * knows without asking the store: 0 once released, lost to a failed renewal, or superseded by
+   * a lease taken in this process. A positive figure means nobody else can have taken the run
+   * (a take-over needs the lease to lapse), so the engine checks this before each step and calls
+   * `renew` only when it runs low. Stores that cannot tell leave it out (the engine then renews).
+   */
+  remainingMs?(): number;
   /** Gives the run up. Does nothing when the lease was already lost or released. */
   release(): Promise<void>;
   /**

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { linkSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { linkExclusive, syncDir, unlinkIfPresent, writeTemp } from './_atomicFile.js';
+import { linkExclusive, unlinkIfPresent, writeTemp } from './_atomicFile.js';
 import { LeaseLostError } from './errors/LeaseLostError.js';
 import type { Lease } from './RunStore.js';
 
@@ -51,7 +51,14 @@ export interface LeaseTestHooks {
  * back: a renewal makes a new token), so a process acting on what it read earlier cannot undo a
  * newer lease. A claim left by a process that died between its two steps is cleared once its
  * process is gone or it is older than LITTER_STALE_MS.
+ *
+ * Nothing of the lease is fsynced: it only matters while its holder lives. After the machine
+ * crashed, every holder on it is gone, and a lease the disk kept can be taken over as soon as
+ * one the disk lost (its process is dead); other processes see a change at once, fsync or not.
  */
+
+/** The lease of each run folder most recently taken in this process: it supersedes older ones. */
+const newest = new Map<string, FileLease>();
 
 /** Takes the lease in `dir` for `owner`, or `undefined` when another owner holds a live one. */
 export async function acquireFileLease(
@@ -67,8 +74,7 @@ export async function acquireFileLease(
     const current = await readLease(dir);
     const mine = newRecord(owner, ttlMs, clock.now());
     if (current === undefined) {
-      if (await linkExclusive(dir, LEASE_FILE, JSON.stringify(mine), true)) {
-        await syncDir(dir);
+      if (await linkExclusive(dir, LEASE_FILE, JSON.stringify(mine))) {
         await sweepLitter(dir);
         return new FileLease(dir, runId, mine, ttlMs, clock);
       }
@@ -95,6 +101,8 @@ export async function acquireFileLease(
 
 class FileLease implements Lease {
   private released = false;
+  /** A renewal found the lease taken over. */
+  private lost = false;
 
   constructor(
     private readonly dir: string,
@@ -102,7 +110,14 @@ class FileLease implements Lease {
     private record: LeaseRecord,
     private readonly ttlMs: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    newest.set(dir, this);
+  }
+
+  remainingMs(): number {
+    if (this.released || this.lost || newest.get(this.dir) !== this) return 0;
+    return Math.max(0, this.expiresAt - this.clock.now());
+  }
 
   get owner(): string {
     return this.record.owner;
@@ -145,19 +160,21 @@ class FileLease implements Lease {
             token: randomUUID(),
             expiresAt: new Date(this.clock.now() + this.ttlMs).toISOString(),
           };
-          // What runs under the lease dies with the machine: no need to wait for the disk.
-          await replace(this.dir, next, changes.work === undefined);
+          await replace(this.dir, next);
           return next;
         });
     // No claim: another process is taking the lapsed lease over.
-    if (renewed === undefined || renewed === false)
+    if (renewed === undefined || renewed === false) {
+      if (!this.released) this.lost = true;
       throw new LeaseLostError(this.runId, this.owner);
+    }
     this.record = renewed;
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    if (newest.get(this.dir) === this) newest.delete(this.dir);
     // After a rewrite under way, with the token it wrote.
     await this.rewrites;
     await withClaim(this.dir, this.record.token, async () => {
@@ -223,7 +240,7 @@ function processLives(host: string, pid: number): boolean {
 async function readLease(dir: string): Promise<CurrentLease | undefined> {
   let raw: string;
   try {
-    raw = await readFile(join(dir, LEASE_FILE), 'utf8');
+    raw = readFileSync(join(dir, LEASE_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -266,9 +283,9 @@ async function withClaim<T>(
 ): Promise<T | false> {
   const name = `${LEASE_FILE}.${key}.claim`;
   const content = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() });
-  let claimed = await linkExclusive(dir, name, content, false);
+  let claimed = await linkExclusive(dir, name, content);
   if (!claimed && (await clearStaleClaim(join(dir, name))))
-    claimed = await linkExclusive(dir, name, content, false);
+    claimed = await linkExclusive(dir, name, content);
   if (!claimed) return false;
   try {
     return await change();
@@ -281,7 +298,7 @@ async function withClaim<T>(
 export async function clearStaleClaim(path: string): Promise<boolean> {
   let seen: string;
   try {
-    seen = await readFile(path, 'utf8');
+    seen = readFileSync(path, 'utf8');
     if (!(await isStale(path, seen))) return false;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
@@ -290,14 +307,18 @@ export async function clearStaleClaim(path: string): Promise<boolean> {
   // Move it aside, then make sure it was the claim judged stale and not a fresh one made since.
   const aside = `${path}.${randomUUID()}.stale`;
   try {
-    await rename(path, aside);
+    renameSync(path, aside);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw error;
   }
-  const moved = await readFile(aside, 'utf8');
+  const moved = readFileSync(aside, 'utf8');
   if (moved !== seen) {
-    await link(aside, path).catch(() => undefined);
+    try {
+      linkSync(aside, path);
+    } catch {
+      // a fresh one was made since: it stays
+    }
     await unlinkIfPresent(aside);
     return false;
   }
@@ -313,28 +334,27 @@ async function isStale(path: string, content: string): Promise<boolean> {
   } catch {
     // judged by age alone
   }
-  return Date.now() - (await stat(path)).mtimeMs > LITTER_STALE_MS;
+  return Date.now() - statSync(path).mtimeMs > LITTER_STALE_MS;
 }
 
-/** Replaces `lease.json` atomically, and durably unless told otherwise. */
-async function replace(dir: string, record: LeaseRecord, durable = true): Promise<void> {
-  const temp = await writeTemp(dir, LEASE_FILE, JSON.stringify(record), durable);
+/** Replaces `lease.json` atomically (not durably: see the protocol above). */
+async function replace(dir: string, record: LeaseRecord): Promise<void> {
+  const temp = await writeTemp(dir, LEASE_FILE, JSON.stringify(record));
   try {
-    await rename(temp, join(dir, LEASE_FILE));
+    renameSync(temp, join(dir, LEASE_FILE));
   } catch (error) {
     await unlinkIfPresent(temp);
     throw error;
   }
-  if (durable) await syncDir(dir);
 }
 
 /** Best effort: removes temporary, claim and set-aside files that dead processes left. */
 async function sweepLitter(dir: string): Promise<void> {
   try {
-    for (const name of await readdir(dir)) {
+    for (const name of readdirSync(dir)) {
       if (!name.startsWith(`${LEASE_FILE}.`)) continue;
       const path = join(dir, name);
-      const { mtimeMs } = await stat(path);
+      const { mtimeMs } = statSync(path);
       if (Date.now() - mtimeMs > LITTER_STALE_MS) await unlinkIfPresent(path);
     }
   } catch {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The ignore file a run store keeps in its root: git leaves the whole folder out. */
@@ -10,7 +10,7 @@ export const RUNS_GITIGNORE = '# tta run logs and leases: never part of a commit
  */
 export async function ignoreRuns(root: string): Promise<void> {
   try {
-    await writeFile(join(root, '.gitignore'), RUNS_GITIGNORE, { flag: 'wx' });
+    writeFileSync(join(root, '.gitignore'), RUNS_GITIGNORE, { flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

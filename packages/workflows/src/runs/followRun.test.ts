@@ -5,7 +5,8 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ChangeWaiter } from './_ChangeWaiter.js';
 import { isInvalidRunIdError } from './errors/InvalidRunIdError.js';
 import { isRunLogCorruptError } from './errors/RunLogCorruptError.js';
 import { FileRunStore } from './FileRunStore.js';
@@ -64,8 +65,22 @@ describe('followRun', () => {
   it('yields only what is appended from now on with after: "end"', async () => {
     await store.append('run-1', started);
     await store.append('run-1', note('old'));
+    // "From now on" is from when the follower has looked at the end and waits: append after.
+    const wait = ChangeWaiter.prototype.wait;
+    let waiting: () => void = () => undefined;
+    const looked = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
+    const spy = vi.spyOn(ChangeWaiter.prototype, 'wait').mockImplementation(function (
+      this: ChangeWaiter,
+    ) {
+      waiting();
+      return wait.call(this);
+    });
     const follow = followRun(store, 'run-1', { after: 'end', signal: stop.signal });
     const next = follow.next();
+    await looked;
+    spy.mockRestore();
     await store.append('run-1', note('new'));
     expect((await next).value).toMatchObject({ seq: 3, text: 'new' });
   });

@@ -436,6 +436,28 @@ export function describeRunStore(
     );
 
     it(
+      "tells how long a lease lasts without asking the store, and 0 once it is not the holder's",
+      withStore(async ({ store, clock }) => {
+        const a = await store.lease('run-1', 'engine-a', { ttlMs: 100 });
+        if (a?.remainingMs === undefined) return; // optional: the engine then renews
+        expect(a.remainingMs()).toBe(100);
+        clock.now += 40;
+        expect(a.remainingMs()).toBe(60);
+        await a.renew();
+        expect(a.remainingMs()).toBe(100);
+        clock.now += 150;
+        expect(a.remainingMs()).toBe(0); // lapsed (renewing it would still work)
+        const superseding = await store.lease('run-1', 'engine-a', { ttlMs: 100 });
+        expect(a.remainingMs()).toBe(0);
+        await a.renew().catch(() => undefined);
+        expect(a.remainingMs()).toBe(0); // superseded: not even a renewal brings it back
+        expect(superseding?.remainingMs?.()).toBe(100);
+        await superseding?.release();
+        expect(superseding?.remainingMs?.()).toBe(0);
+      }),
+    );
+
+    it(
       'ends a released lease for good: release again does nothing, renew throws',
       withStore(async ({ store }) => {
         const a = await store.lease('run-1', 'engine-a');
