@@ -28,7 +28,7 @@ stages:
       - id: first
         run: echo first >> steps.log
       - id: slow
-        run: echo slow-start >> steps.log && sleep 3 && echo slow-end >> steps.log
+        run: echo slow-start >> steps.log && while [ ! -f go ]; do sleep 0.05; done && echo slow-end >> steps.log
       - id: last
         run: echo last >> steps.log
 `,
@@ -62,11 +62,22 @@ describe('a run killed with SIGKILL in the middle of a stage', () => {
     await new Promise((r) => child!.once('exit', r));
     expect(await log()).toBe('first\nslow-start\n');
 
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [tta, 'workflow', 'resume', 'crash-1'],
-      { cwd: project, env: env() },
-    );
+    // The slow step ends only once told to (file `go`), after resume has started it again: by
+    // then the command the killed run left behind must be gone, however long resume took.
+    const resumed = promisify(execFile)(process.execPath, [tta, 'workflow', 'resume', 'crash-1'], {
+      cwd: project,
+      env: env(),
+    });
+    let settled = false;
+    resumed
+      .finally(() => {
+        settled = true;
+      })
+      .catch(() => undefined);
+    while (!settled && (await log()).split('slow-start').length - 1 < 2)
+      await new Promise((r) => setTimeout(r, 25));
+    await writeFile(join(project, 'go'), '');
+    const { stdout } = await resumed;
     expect(stdout).toBe('');
     // first ran once; the interrupted slow step ran again, to the end; last ran once, after it.
     // The command the killed process left running was killed when resume took the run over:
