@@ -10,6 +10,7 @@ import { acquireFileLease } from './_fileLease.js';
 import { isRunLogCorruptError } from './errors/RunLogCorruptError.js';
 import { DEFAULT_RUNS_DIR, EVENTS_FILE, FileRunStore, LEASE_FILE } from './FileRunStore.js';
 import type { RunEventInput } from './RunEvent.js';
+import { summarizeRun } from './RunSummary.js';
 import { describeRunStore } from './runStore.testkit.js';
 
 const folders = new WeakMap<FileRunStore, string>();
@@ -416,6 +417,8 @@ for (let i = 1; ; i++) {
     expect(events.length).toBeGreaterThanOrEqual(2 + 2 * 25);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events[0]?.type).toBe('run_started');
+    // Killed between an append and its summary or not, the run is listed as its log folds.
+    expect(await store.list()).toEqual([{ ...summarizeRun(events), status: 'interrupted' }]);
     const lease = await store.lease('run-1', 'resumer'); // the child's pid is gone
     expect(lease?.owner).toBe('resumer');
     const next = await store.append('run-1', { type: 'run_cancelled', reason: 'test over' });
@@ -451,6 +454,10 @@ for (let i = 0; i < 20; i++)
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 161 }, (_, i) => i + 1));
     const texts = events.flatMap((e) => (e.type === 'learning' ? [e.text] : []));
     expect(new Set(texts).size).toBe(160);
+    // However their summaries were written over one another, the listing is the fold's.
+    expect(await new FileRunStore({ cwd }).list()).toEqual([
+      { ...summarizeRun(events), status: 'interrupted' },
+    ]);
     expect(existsSync(join(cwd, DEFAULT_RUNS_DIR, 'run-1', 'append.lock'))).toBe(false);
   }, 300_000);
 });

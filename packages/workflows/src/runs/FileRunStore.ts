@@ -15,6 +15,7 @@ import { ignoreRuns } from './_ignoreRuns.js';
 import { KeyedMutex } from './_KeyedMutex.js';
 import { parseRunLog } from './_parseRunLog.js';
 import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
+import { RunSummaries } from './_RunSummaries.js';
 import {
   RUN_ID_PATTERN,
   type RunEvent,
@@ -29,7 +30,7 @@ import {
   type RunStoreCallOptions,
   type RunStoreOptions,
 } from './RunStore.js';
-import { compareRunSummaries, listedRun, type RunSummary } from './RunSummary.js';
+import { compareRunSummaries, listedSummary, type RunSummary } from './RunSummary.js';
 
 export { LEASE_FILE };
 
@@ -94,6 +95,7 @@ export class FileRunStore implements RunStore {
   private readonly unsynced = new Set<string>();
   /** Runs whose folder and log this store created, their names not fsynced yet. */
   private readonly unsyncedNames = new Set<string>();
+  private readonly summaries = new RunSummaries();
 
   constructor(options: FileRunStoreOptions = {}) {
     this.root = resolve(options.cwd ?? process.cwd(), options.root ?? DEFAULT_RUNS_DIR);
@@ -157,10 +159,11 @@ export class FileRunStore implements RunStore {
 
   async summary(runId: string, options: RunStoreCallOptions = {}): Promise<RunSummary | undefined> {
     options.signal?.throwIfAborted();
-    return listedRun(
+    const dir = this.runDir(runId);
+    return listedSummary(
       runId,
-      () => this.read(runId),
-      () => fileLeaseHeld(this.runDir(runId), this.now()),
+      () => this.summaries.summaryOf(runId, dir, join(dir, EVENTS_FILE)),
+      () => fileLeaseHeld(dir, this.now()),
     );
   }
 
@@ -245,6 +248,7 @@ export class FileRunStore implements RunStore {
       }
     });
     if (SYNCED_EVENT_TYPES.has(event.type)) await this.syncNow(runId, file);
+    this.summaries.appended(runId, dir, file, event, this.logs.get(runId)?.size ?? 0);
     return event;
   }
 
@@ -274,6 +278,7 @@ export class FileRunStore implements RunStore {
       torn: bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a,
     };
     this.logs.set(runId, state);
+    this.summaries.loaded(runId, events);
     return { events, state };
   }
 }

@@ -50,14 +50,23 @@ export function compareRunSummaries(a: RunSummary, b: RunSummary): number {
  * for a running run nobody drives), or an `unreadable` line when its log is broken, so that one
  * broken run never hides the others.
  */
-export async function listedRun(
+export function listedRun(
   runId: string,
   read: () => Promise<readonly RunEvent[]>,
   driven: () => Promise<boolean>,
 ): Promise<RunSummary | undefined> {
+  return listedSummary(runId, async () => summarizeRun(await read()), driven);
+}
+
+/** `listedRun` for a store that keeps each run's summary (`summarize`) instead of folding it. */
+export async function listedSummary(
+  runId: string,
+  summarize: () => Promise<RunSummary | undefined>,
+  driven: () => Promise<boolean>,
+): Promise<RunSummary | undefined> {
   let summary: RunSummary | undefined;
   try {
-    summary = summarizeRun(await read());
+    summary = await summarize();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {

@@ -4,6 +4,7 @@ import { isInvalidRunIdError } from './errors/InvalidRunIdError.js';
 import { isLeaseLostError } from './errors/LeaseLostError.js';
 import type { RunEventInput, RunEventInputOf } from './RunEvent.js';
 import type { RunStore } from './RunStore.js';
+import { compareRunSummaries, type RunSummary, summarizeRun } from './RunSummary.js';
 import type { RunStatus } from './runStatus.js';
 
 /** What the contract suite gives a store it creates. */
@@ -375,6 +376,75 @@ export function describeRunStore(
             stage: 'build',
           },
         ]);
+      }),
+    );
+
+    it(
+      'lists each run as folding its events gives, after every append',
+      withStore(async ({ store, clock }) => {
+        const lease = await store.lease('run-1', 'engine');
+        const folded = async () => summarizeRun(await store.read('run-1'));
+        const events: RunEventInput[] = [
+          started,
+          stage('build'),
+          stepStarted('compile'),
+          stepSucceeded('compile'),
+          stepStarted('notes', 'agent'),
+          suspended('notes'),
+          completedFromOutside('notes'),
+          gateFailed,
+          runFailed,
+          { type: 'persona_switched', from: 'backend', to: null },
+          { type: 'run_resumed', by: 'engine' },
+          stage('release', 'devops'),
+          { type: 'stage_completed', stage: 'release', durationMs: 5 },
+          { type: 'run_completed', durationMs: 40, metrics: { automationRatio: 0.5 } },
+          { type: 'learning', text: 'Cache the build', by: 'bob' },
+        ];
+        for (const event of events) {
+          clock.now += 250;
+          await store.append('run-1', event);
+          const expected = await folded();
+          expect(await store.summary('run-1')).toEqual(expected);
+          expect(await store.list()).toEqual([expected]);
+        }
+        expect((await store.list())[0]).toMatchObject({ status: 'completed', events: 15 });
+        await lease?.release();
+      }),
+    );
+
+    it(
+      'lists many runs, each as folding its events gives, whatever order they were written in',
+      withStore(async ({ store, clock }) => {
+        const ids = Array.from({ length: 24 }, (_, i) => `run-${String(i).padStart(2, '0')}`);
+        const leases = await Promise.all(ids.map((id) => store.lease(id, 'engine')));
+        const tails: RunEventInput[][] = [
+          [],
+          [stage('build')],
+          [stage('build'), stepStarted('compile'), stepSucceeded('compile')],
+          [stage('build'), suspended('notes')],
+          [stage('build'), gateFailed, runFailed],
+          [{ type: 'run_cancelled', reason: 'superseded' }],
+        ];
+        for (const id of ids) {
+          clock.now += 10;
+          await store.append(id, started);
+        }
+        // Round after round, each run gets its next event: appends to many runs interleave.
+        for (let round = 0; round < 3; round++)
+          for (const [i, id] of ids.entries()) {
+            const event = tails[i % tails.length]![round];
+            if (event === undefined) continue;
+            clock.now += 10;
+            await store.append(id, event);
+          }
+        const expected: RunSummary[] = [];
+        for (const id of ids) expected.push(summarizeRun(await store.read(id))!);
+        expect(await store.list()).toEqual(expected.sort(compareRunSummaries));
+        expect(new Set((await store.list()).map((s) => s.status))).toEqual(
+          new Set(['running', 'suspended', 'gate_failed', 'cancelled']),
+        );
+        for (const lease of leases) await lease?.release();
       }),
     );
 
