@@ -16,6 +16,7 @@ export interface FeedListener {
 export interface RunFeedOptions {
   readonly store: RunStore & FollowableRunStore;
   readonly pollMs?: number;
+  readonly watch?: boolean;
   /** Problems following a run (a corrupt log): the feed goes on with the others. */
   readonly log: (message: string) => void;
 }
@@ -55,7 +56,7 @@ export class RunFeed {
   }
 
   private async follow(running: { stop: AbortController; ready: boolean }): Promise<void> {
-    const { store, pollMs } = this.options;
+    const { store, pollMs, watch } = this.options;
     const { signal } = running.stop;
     // Where each run ends now: events after that are new. A run created after this is new whole.
     let ends: Map<string, number> | undefined;
@@ -70,7 +71,11 @@ export class RunFeed {
     if (signal.aborted) return;
     running.ready = true;
     for (const listener of this.listeners) listener.ready();
-    const watching = { signal, ...(pollMs === undefined ? {} : { pollMs }) };
+    const watching = {
+      signal,
+      ...(pollMs === undefined ? {} : { pollMs }),
+      ...(watch === undefined ? {} : { watch }),
+    };
     for await (const { runId, existed } of watchRuns(store, watching)) {
       // Without the list, a run already there is followed from where it is when first read.
       const after = ends === undefined ? (existed ? 'end' : 0) : (ends.get(runId) ?? 0);
@@ -81,7 +86,7 @@ export class RunFeed {
   private async followOne(
     runId: string,
     after: number | 'end',
-    watching: { signal: AbortSignal; pollMs?: number },
+    watching: { signal: AbortSignal; pollMs?: number; watch?: boolean },
   ): Promise<void> {
     try {
       for await (const event of followRun(this.options.store, runId, { ...watching, after }))

@@ -82,7 +82,12 @@ export interface RunServerOptions {
   log?: (level: 'warn' | 'error', message: string) => void;
   /** Milliseconds between heartbeat comments on event streams. Default: 15000. */
   heartbeatMs?: number;
-  /** Milliseconds between looks at the run logs when fs.watch says nothing. Default: 1000. */
+  /**
+   * Follow the run logs with fs.watch (true), or by looking every `pollMs` (false: for file
+   * systems where fs.watch misses changes made by other machines, such as NFS). Default: true.
+   */
+  watch?: boolean;
+  /** Milliseconds between looks at the run logs while fs.watch cannot watch them. Default: 1000. */
   pollMs?: number;
   /** Largest request body, in bytes. Default: 64 KiB. */
   maxBodyBytes?: number;
@@ -129,7 +134,10 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
   const log = options.log ?? (() => undefined);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
-  const watching = options.pollMs === undefined ? {} : { pollMs: options.pollMs };
+  const watching = {
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    ...(options.watch === undefined ? {} : { watch: options.watch }),
+  };
   const owner = `${hostname()}:${process.pid}:run-server`;
   const leaseWaitMs = options.leaseWaitMs ?? 5000;
   const writer = new RunWriter({

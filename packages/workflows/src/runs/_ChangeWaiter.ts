@@ -1,9 +1,12 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, statSync, watch } from 'node:fs';
 
 export interface ChangeWaiterOptions {
-  /** Wake at least this often, whatever fs.watch says (it can miss changes, e.g. on NFS). */
+  /**
+   * How often to look while fs.watch cannot watch the folder: it does not exist yet, the
+   * platform has no fs.watch, the system is out of watches, or `watch` is false.
+   */
   readonly pollMs: number;
-  /** Use fs.watch at all; polling alone when false. */
+  /** Use fs.watch at all; polling alone when false (file systems where it misses changes: NFS). */
   readonly watch: boolean;
   readonly signal?: AbortSignal;
   /** Which names in the folder matter; every change counts when left out. */
@@ -12,9 +15,10 @@ export interface ChangeWaiterOptions {
 
 /**
  * Waits for something to change in a folder: fs.watch reports it at once, a poll every `pollMs`
- * catches what fs.watch misses (or a folder that does not exist yet, or a platform without it),
- * and an abort ends every wait. A change seen while nobody waits is kept, so that a reader who
- * looks at the folder and then waits never misses what happened in between.
+ * stands in while the folder cannot be watched (not created yet, no fs.watch), and an abort ends
+ * every wait. While fs.watch watches, nothing else runs: a process following a thousand runs
+ * costs nothing until one changes. A change seen while nobody waits is kept, so that a reader
+ * who looks at the folder and then waits never misses what happened in between.
  */
 export class ChangeWaiter {
   private watcher: FSWatcher | undefined;
@@ -37,7 +41,7 @@ export class ChangeWaiter {
       return;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
+      const timer = this.watcher === undefined ? setTimeout(done, this.options.pollMs) : undefined;
       function done() {
         clearTimeout(timer);
         resolve();
@@ -55,6 +59,13 @@ export class ChangeWaiter {
     this.wake?.();
   }
 
+  /** Stops watching (the folder went away or broke the watch): poll, and watch again at the next wait. */
+  private unwatch(watcher: FSWatcher): void {
+    watcher.close();
+    if (this.watcher === watcher) this.watcher = undefined;
+    this.onChange();
+  }
+
   private readonly onChange = () => {
     this.changed = true;
     this.wake?.();
@@ -64,21 +75,27 @@ export class ChangeWaiter {
   private ensureWatcher(): void {
     if (this.watcher !== undefined || !this.options.watch || this.options.signal?.aborted) return;
     try {
-      const watcher = watch(this.dir, { persistent: true }, (_type, name) => {
-        if (name === null || this.options.accept === undefined || this.options.accept(String(name)))
-          this.onChange();
+      const { ino } = statSync(this.dir);
+      const watcher = watch(this.dir, { persistent: true }, (type, name) => {
+        // A folder removed reports a rename and nothing after, even once it is made again.
+        if (type === 'rename' && !this.stillWatched(ino)) this.unwatch(watcher);
+        else if (name === null || this.options.accept?.(String(name)) !== false) this.onChange();
       });
-      watcher.on('error', () => {
-        // The folder went away, or the watch broke: poll, and watch again at the next wait.
-        watcher.close();
-        if (this.watcher === watcher) this.watcher = undefined;
-        this.onChange();
-      });
+      watcher.on('error', () => this.unwatch(watcher));
       this.watcher = watcher;
       // The folder may have changed before the watch began.
       this.changed = true;
     } catch {
       // ENOENT (not created yet), ENOSPC (out of inotify watches)…: polling covers it.
+    }
+  }
+
+  /** The folder is still the one watched (`ino`): not removed, nor removed and made again. */
+  private stillWatched(ino: number): boolean {
+    try {
+      return statSync(this.dir).ino === ino;
+    } catch {
+      return false;
     }
   }
 }

@@ -17,11 +17,14 @@ export interface WatchOptions {
   /** Ends the iteration (quietly) when aborted; without it, iteration goes on until `return()`. */
   signal?: AbortSignal;
   /**
-   * How often to look even when fs.watch reported nothing, in milliseconds. Default: 1000.
-   * fs.watch usually reports a change at once; polling covers file systems where it cannot.
+   * How often to look while fs.watch cannot watch (a folder not made yet, a platform without
+   * fs.watch), in milliseconds. Default: 1000. While fs.watch watches, nothing polls.
    */
   pollMs?: number;
-  /** Use fs.watch; `false` polls only. Default: true. */
+  /**
+   * Use fs.watch; `false` polls only, every `pollMs`: for file systems where fs.watch misses
+   * changes made by other machines (NFS). Default: true.
+   */
   watch?: boolean;
 }
 
