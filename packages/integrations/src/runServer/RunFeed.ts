@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   type FollowableRunStore,
   followRun,
@@ -49,6 +50,8 @@ export class RunFeed {
 
   private start(): void {
     const running = { stop: new AbortController(), ready: false };
+    // One follower per run listens for this abort: a thousand runs are not a leak.
+    setMaxListeners(0, running.stop.signal);
     this.running = running;
     void this.follow(running).catch((error: unknown) => {
       this.options.log(`the all-runs feed stopped: ${(error as Error).message}`);

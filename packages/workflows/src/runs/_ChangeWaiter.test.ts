@@ -26,7 +26,6 @@ const fakeTimers = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout
 
 it('sets no timer while fs.watch watches: it wakes at the change alone', async () => {
   const waiter = waiterOn(root);
-  await waiter.wait(); // the change assumed when the watch began
   fakeTimers();
   const waiting = waiter.wait();
   expect(vi.getTimerCount()).toBe(0);
@@ -52,7 +51,7 @@ it('polls for a folder that does not exist yet, then watches it', async () => {
   await mkdir(dir);
   vi.advanceTimersByTime(60_000);
   await polling;
-  await waiter.wait(); // the watch begins: what happened before it counts as a change
+  await waiter.wait(); // the watch begins late: what happened before it counts as a change
   const watching = waiter.wait();
   expect(vi.getTimerCount()).toBe(0);
   await writeFile(join(dir, 'events.jsonl'), '{}\n');
@@ -63,7 +62,6 @@ it('notices its folder removed, polls, and watches the one made in its place', a
   const dir = join(root, 'runs');
   await mkdir(dir);
   const waiter = waiterOn(dir);
-  await waiter.wait();
   const removed = waiter.wait();
   await rm(dir, { recursive: true });
   await removed;

@@ -14,7 +14,8 @@ export interface ChangeWaiterOptions {
 }
 
 /**
- * Waits for something to change in a folder: fs.watch reports it at once, a poll every `pollMs`
+ * Waits for something to change in a folder (make it before looking at the folder a first time):
+ * fs.watch reports a change at once, a poll every `pollMs`
  * stands in while the folder cannot be watched (not created yet, no fs.watch), and an abort ends
  * every wait. While fs.watch watches, nothing else runs: a process following a thousand runs
  * costs nothing until one changes. A change seen while nobody waits is kept, so that a reader
@@ -30,7 +31,8 @@ export class ChangeWaiter {
     private readonly options: ChangeWaiterOptions,
   ) {
     options.signal?.addEventListener('abort', this.onChange, { once: true });
-    this.ensureWatcher();
+    // The caller looks at the folder after this, so what changed before the watch is seen.
+    this.ensureWatcher(false);
   }
 
   /** Resolves at the next change, poll or abort (at once if a change came since the last wait). */
@@ -72,7 +74,7 @@ export class ChangeWaiter {
   };
 
   /** Watches the folder once it exists; until then (or if fs.watch fails) polling does the work. */
-  private ensureWatcher(): void {
+  private ensureWatcher(late = true): void {
     if (this.watcher !== undefined || !this.options.watch || this.options.signal?.aborted) return;
     try {
       const { ino } = statSync(this.dir);
@@ -83,8 +85,8 @@ export class ChangeWaiter {
       });
       watcher.on('error', () => this.unwatch(watcher));
       this.watcher = watcher;
-      // The folder may have changed before the watch began.
-      this.changed = true;
+      // Watching began after the caller last looked: the folder may have changed in between.
+      if (late) this.changed = true;
     } catch {
       // ENOENT (not created yet), ENOSPC (out of inotify watches)…: polling covers it.
     }

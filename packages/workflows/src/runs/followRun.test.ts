@@ -189,6 +189,27 @@ for (let i = 1; i <= 30; i++) {
     expect((error as Error).message).toContain(`${store.eventsFile('run-1')}:3: seq 2 comes again`);
   });
 
+  it('passes over the events before "after" checking only their place, and yields the rest checked', async () => {
+    await store.append('run-1', started);
+    await store.append('run-1', note('seen'));
+    await store.append('run-1', note('new'));
+    const log = store.eventsFile('run-1');
+    const lines = (await readFile(log, 'utf8')).split('\n');
+    // A payload the schema refuses, at a seq the reader has seen already.
+    await writeFile(
+      log,
+      [lines[0], lines[1]!.replace('"by":"test"', '"by":7'), ...lines.slice(2)].join('\n'),
+    );
+    const after = followRun(store, 'run-1', { after: 2, signal: stop.signal });
+    expect(texts(await take(after, 1))).toEqual(['new']);
+    const whole = followRun(store, 'run-1', { after: 0, signal: stop.signal });
+    await expect(take(whole, 3)).rejects.toThrow(/events\.jsonl:2: not a valid run event \(by:/);
+    // An event missing before "after" is still a broken log.
+    await writeFile(log, [lines[0], ...lines.slice(2)].join('\n'));
+    const gap = followRun(store, 'run-1', { after: 2, signal: stop.signal });
+    await expect(take(gap, 1)).rejects.toThrow(/:2: seq jumps from 1 to 3/);
+  });
+
   it('ends quietly when its signal aborts, even while waiting', async () => {
     await store.append('run-1', started);
     const follow = followRun(store, 'run-1', { after: 'end', signal: stop.signal });

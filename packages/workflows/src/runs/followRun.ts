@@ -77,9 +77,11 @@ export async function* followRun(
   const tail = new LogTail(file, runId);
   try {
     let skip = after === 'end' ? 0 : after;
+    tail.passing = after === 'end' ? Number.POSITIVE_INFINITY : after;
     if (after === 'end') {
       await tail.read();
       skip = tail.count;
+      tail.passing = skip;
     }
     while (signal?.aborted !== true) {
       for (const event of await tail.read()) {
@@ -149,6 +151,8 @@ class LogTail {
   private lineNo = 0;
   /** The last line was taken before its newline came (it was whole JSON): skip that newline. */
   private midLine = false;
+  /** Events up to this seq are passed over, checked for their place only (`RunLogParser.line`). */
+  passing = 0;
 
   constructor(
     private readonly file: string,
@@ -227,7 +231,7 @@ class LogTail {
   }
 
   private push(events: RunEvent[], line: string): void {
-    const event = this.parser.line(line, this.lineNo);
+    const event = this.parser.line(line, this.lineNo, this.parser.count < this.passing);
     if (event !== undefined) events.push(event);
   }
 }
