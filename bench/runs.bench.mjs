@@ -9,6 +9,8 @@
 //                                       writes no file unless --out
 //   node bench/runs.bench.mjs --out FILE --rounds N --idle-ms MS
 //
+//   node bench/runs.bench.mjs --baseline ../old   also measures another checkout's built CLI
+//
 // Method (see docs/benchmarks.md, "Many runs"):
 // - Two projects, of 10 and of 1,000 runs, written by the built FileRunStore: one-stage runs of
 //   12 steps, most completed, some failed (the persona given back after the failure), suspended,
@@ -21,8 +23,9 @@
 //   kept-alive connection, median and p90 over `rounds * 4`, and again each right after an
 //   append to one run (a run that moved on since the last request).
 // - Idle CPU: the same server with the all-runs live stream (`/api/events`) open, its CPU time
-//   (utime + stime of /proc/<pid>/stat) over `idle-ms` once it has settled; then one append,
-//   which must come through the stream (the server was watching, not asleep).
+//   (utime + stime of /proc/<pid>/stat) over `idle-ms` once it has settled, beside an idle
+//   `node` process (a timer every 15 s, as the stream's heartbeat) over the same window: the
+//   floor. Then one append, which must come through the stream (the server was watching).
 // The output is checked: status lists every run, /api/runs agrees with the fold of every log.
 // The process exits 0 whether or not a target is met; 1 only when the harness is broken.
 
@@ -45,6 +48,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     rounds: { type: 'string' },
     'idle-ms': { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const QUICK = args.quick === true;
@@ -54,6 +58,15 @@ const MANY = QUICK ? 100 : 1000;
 const FEW = 10;
 const out = args.out ?? (QUICK ? undefined : DEFAULT_OUT);
 const TOKEN = 'bench-token-0123456789abcdef';
+/** Another checkout's built CLI, measured on the same projects in the same run (before/after). */
+const BASELINE =
+  args.baseline === undefined
+    ? undefined
+    : path.resolve(args.baseline, 'packages/cli/dist/bin/tta.js');
+if (BASELINE !== undefined && !fs.existsSync(BASELINE)) {
+  process.stderr.write(`${BASELINE} is missing: build the baseline checkout first\n`);
+  process.exit(1);
+}
 
 for (const file of [TTA, WORKFLOWS])
   if (!fs.existsSync(file)) {
@@ -196,8 +209,8 @@ function request(agent, url) {
   });
 }
 
-async function startServer(cwd) {
-  const child = spawn(process.execPath, [TTA, 'serve', '--port', '0', '--json'], {
+async function startServer(tta, cwd) {
+  const child = spawn(process.execPath, [tta, 'serve', '--port', '0', '--json'], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -248,66 +261,43 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 say(
   `Many runs benchmark${QUICK ? ' (quick)' : ''}: Node ${process.version}, ${FEW} and ${MANY} runs, ${ROUNDS} rounds, load ${os.loadavg()[0].toFixed(2)}`,
 );
-const projects = [];
-try {
-  let t = performance.now();
-  const few = await makeProject(FEW);
-  const many = await makeProject(MANY);
-  projects.push(few.cwd, many.cwd);
-  say(`wrote ${FEW + MANY} runs in ${round((performance.now() - t) / 1000)} s`);
 
-  // What list() must say: the fold of every log (`interrupted` for a running run: no lease).
-  const expected = [];
-  t = performance.now();
-  const reader = new FileRunStore({ cwd: many.cwd });
-  for (let i = 0; i < MANY; i++) {
-    const summary = summarizeRun(await reader.read(runIdOf(i)));
-    expected.push(summary.status === 'running' ? { ...summary, status: 'interrupted' } : summary);
-  }
-  const foldAllMs = performance.now() - t;
-  const byId = new Map(expected.map((s) => [s.runId, s]));
-  const checkListing = (runs, what) => {
-    if (runs.length !== MANY) fail(`${what} listed ${runs.length} runs, not ${MANY}`);
-    for (const run of runs)
-      if (JSON.stringify(run) !== JSON.stringify(byId.get(run.runId)))
-        fail(
-          `${what} says ${JSON.stringify(run)}, the fold ${JSON.stringify(byId.get(run.runId))}`,
-        );
-  };
-
-  // tta workflow status
-  const status = ['workflow', 'status'];
-  checkListing(JSON.parse(timed([TTA, ...status, '--json'], many.cwd).stdout), 'status --json');
-  const times = { 'node -e 0': [], [`status, ${FEW} runs`]: [], [`status, ${MANY} runs`]: [] };
+/** `tta workflow status` of `tta` at FEW and MANY runs, interleaved with `node -e 0`. */
+function measureStatus(tta, few, many) {
+  const status = [tta, 'workflow', 'status'];
+  const times = { node: [], few: [], many: [] };
   for (let r = 0; r < ROUNDS + 2; r++) {
     const n = timed(['-e', '0'], few.cwd).ms;
-    const a = timed([TTA, ...status], few.cwd).ms;
-    const b = timed([TTA, ...status], many.cwd).ms;
-    if (r < 2) continue;
-    times['node -e 0'].push(n);
-    times[`status, ${FEW} runs`].push(a);
-    times[`status, ${MANY} runs`].push(b);
+    const a = timed(status, few.cwd).ms;
+    const b = timed(status, many.cwd).ms;
+    if (r < 2) continue; // warm-up: the file cache, the compile cache
+    times.node.push(n);
+    times.few.push(a);
+    times.many.push(b);
   }
-  // The first listing after an upgrade: no summaries yet, every log is folded (and summarised).
-  for (let i = 0; i < MANY; i++)
-    fs.rmSync(path.join(many.store.runDir(runIdOf(i)), 'summary.json'), { force: true });
-  const firstAfterUpgrade = timed([TTA, ...status], many.cwd).ms;
-  const afterUpgrade = timed([TTA, ...status], many.cwd).ms;
-  const statusMedian = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-  const statusRatio = statusMedian[`status, ${MANY} runs`] / statusMedian[`status, ${FEW} runs`];
-  say(
-    `status: ${FEW} runs ${round(statusMedian[`status, ${FEW} runs`])} ms, ${MANY} runs ${round(statusMedian[`status, ${MANY} runs`])} ms (${round(statusRatio, 2)}x), node -e 0 ${round(statusMedian['node -e 0'])} ms; first after upgrade ${round(firstAfterUpgrade)} ms`,
-  );
+  const m = { node: median(times.node), few: median(times.few), many: median(times.many) };
+  return {
+    medianMs: {
+      'node -e 0': round(m.node),
+      [`${FEW} runs`]: round(m.few),
+      [`${MANY} runs`]: round(m.many),
+    },
+    ratioManyToFew: round(m.many / m.few, 3),
+    ratioToNode: { few: round(m.few / m.node, 2), many: round(m.many / m.node, 2) },
+  };
+}
 
-  // GET /api/runs, then the idle server with a live stream
-  const server = await startServer(many.cwd);
-  let api;
-  let idle;
+/** `GET /api/runs` of a `tta serve` at MANY runs, then its CPU while idle with a live stream. */
+async function measureServer(tta, many, checkListing) {
+  const server = await startServer(tta, many.cwd);
+  const anchor = spawn(process.execPath, ['-e', 'setInterval(() => {}, 15000)'], {
+    stdio: 'ignore',
+  });
   try {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const first = await request(agent, `${server.url}/api/runs`);
     if (first.status !== 200) fail(`/api/runs answered ${first.status}: ${first.body}`);
-    checkListing(JSON.parse(first.body).runs, '/api/runs');
+    checkListing(JSON.parse(first.body).runs, `/api/runs of ${tta}`);
     for (let r = 0; r < 5; r++) await request(agent, `${server.url}/api/runs`);
     const steady = [];
     for (let r = 0; r < ROUNDS * 4; r++)
@@ -320,7 +310,7 @@ try {
       afterAppend.push((await request(agent, `${server.url}/api/runs`)).ms);
     }
     agent.destroy();
-    api = {
+    const api = {
       runs: MANY,
       requests: steady.length,
       medianMs: round(median(steady), 2),
@@ -328,7 +318,7 @@ try {
       afterAnAppend: { requests: afterAppend.length, medianMs: round(median(afterAppend), 2) },
     };
     say(
-      `GET /api/runs at ${MANY} runs: median ${api.medianMs} ms, p90 ${api.p90Ms} ms; right after an append ${api.afterAnAppend.medianMs} ms`,
+      `  GET /api/runs at ${MANY} runs: median ${api.medianMs} ms, p90 ${api.p90Ms} ms; right after an append ${api.afterAnAppend.medianMs} ms`,
     );
 
     const pid = server.child.pid;
@@ -336,12 +326,14 @@ try {
     const opened = performance.now();
     const stream = await openStream(server.url);
     const readyMs = performance.now() - opened;
-    // Settle: the feed reads where each run's log ends. Measured, not counted as idle.
+    // Settle: the feed finds where each run's log ends. Measured, not counted as idle.
     await sleep(Math.min(5000, IDLE_MS));
     const cpuSettled = cpuMsOf(pid);
+    const anchorBefore = cpuMsOf(anchor.pid);
     const idleStarted = performance.now();
     await sleep(IDLE_MS);
     const idleCpuMs = cpuMsOf(pid) - cpuSettled;
+    const anchorCpuMs = cpuMsOf(anchor.pid) - anchorBefore;
     const idleWallMs = performance.now() - idleStarted;
     // Still watching: an append comes through at once.
     const seen = stream.until('"text":"after the idle window"');
@@ -350,22 +342,89 @@ try {
     await seen;
     const deliveredMs = performance.now() - appended;
     stream.close();
-    idle = {
+    const per10s = (ms) => round((ms * 10_000) / idleWallMs);
+    const idle = {
       stream: '/api/events (every run)',
       runs: MANY,
       readyMs: round(readyMs),
       settleCpuMs: round(cpuSettled - cpuBeforeStream),
       windowMs: round(idleWallMs),
       cpuMs: round(idleCpuMs),
-      cpuMsPer10s: round((idleCpuMs * 10_000) / idleWallMs),
+      cpuMsPer10s: per10s(idleCpuMs),
       cpuShareOfOneCore: round(idleCpuMs / idleWallMs, 4),
+      idleNodeCpuMsPer10s: per10s(anchorCpuMs),
       appendDeliveredAfterMs: round(deliveredMs, 2),
     };
     say(
-      `idle with the live stream open: ${idle.cpuMsPer10s} ms CPU per 10 s (stream ready in ${idle.readyMs} ms, settling took ${idle.settleCpuMs} ms CPU); an append came through in ${idle.appendDeliveredAfterMs} ms`,
+      `  idle with the live stream open: ${idle.cpuMsPer10s} ms CPU per 10 s (an idle node: ${idle.idleNodeCpuMsPer10s}); stream ready in ${idle.readyMs} ms, settling took ${idle.settleCpuMs} ms CPU; an append came through in ${idle.appendDeliveredAfterMs} ms`,
     );
+    return { api, idle };
   } finally {
+    anchor.kill('SIGKILL');
     server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+  }
+}
+
+const projects = [];
+try {
+  let t = performance.now();
+  const few = await makeProject(FEW);
+  const many = await makeProject(MANY);
+  projects.push(few.cwd, many.cwd);
+  say(`wrote ${FEW + MANY} runs in ${round((performance.now() - t) / 1000)} s`);
+
+  // What list() must say: the fold of every log (`interrupted` for a running run: no lease).
+  // Folding every log is also what list() did before summaries: timed, in this process.
+  const expected = [];
+  t = performance.now();
+  const reader = new FileRunStore({ cwd: many.cwd });
+  for (let i = 0; i < MANY; i++) {
+    const summary = summarizeRun(await reader.read(runIdOf(i)));
+    expected.push(summary.status === 'running' ? { ...summary, status: 'interrupted' } : summary);
+  }
+  const foldAllMs = performance.now() - t;
+  const byId = new Map(expected.map((s) => [s.runId, s]));
+  const checkListing = (runs, what) => {
+    if (runs.length !== MANY) fail(`${what} listed ${runs.length} runs, not ${MANY}`);
+    for (const run of runs) {
+      const want = byId.get(run.runId);
+      // A note appended by this bench moves a run on: compare what the notes leave alone.
+      const { updated: _u, events: _e, ...got } = run;
+      const { updated: _wu, events: _we, ...wanted } = want ?? {};
+      if (JSON.stringify(got) !== JSON.stringify(wanted))
+        fail(`${what} says ${JSON.stringify(run)}, the fold ${JSON.stringify(want)}`);
+    }
+  };
+  checkListing(
+    JSON.parse(timed([TTA, 'workflow', 'status', '--json'], many.cwd).stdout),
+    'status --json',
+  );
+
+  const ours = { status: measureStatus(TTA, few, many) };
+  // The first listing after an upgrade: no summaries yet, every log is folded (and summarised).
+  for (let i = 0; i < MANY; i++)
+    fs.rmSync(path.join(many.store.runDir(runIdOf(i)), 'summary.json'), { force: true });
+  ours.status.firstAfterUpgradeMs = round(timed([TTA, 'workflow', 'status'], many.cwd).ms);
+  ours.status.secondAfterUpgradeMs = round(timed([TTA, 'workflow', 'status'], many.cwd).ms);
+  ours.status.foldEveryLogInProcessMs = round(foldAllMs);
+  const s = ours.status.medianMs;
+  say(
+    `this build: status ${FEW} runs ${s[`${FEW} runs`]} ms, ${MANY} runs ${s[`${MANY} runs`]} ms (${ours.status.ratioManyToFew}x), node -e 0 ${s['node -e 0']} ms; first after upgrade ${ours.status.firstAfterUpgradeMs} ms`,
+  );
+  Object.assign(ours, await measureServer(TTA, many, checkListing));
+
+  let baseline;
+  if (BASELINE !== undefined) {
+    const commit = spawnSync('git', ['-C', args.baseline, 'rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    baseline = { commit, status: measureStatus(BASELINE, few, many) };
+    const b = baseline.status.medianMs;
+    say(
+      `baseline: status ${FEW} runs ${b[`${FEW} runs`]} ms, ${MANY} runs ${b[`${MANY} runs`]} ms (${baseline.status.ratioManyToFew}x)`,
+    );
+    Object.assign(baseline, await measureServer(BASELINE, many, checkListing));
   }
 
   const results = {
@@ -376,35 +435,25 @@ try {
     loadAverage: os.loadavg().map((x) => round(x, 2)),
     runs: { few: FEW, many: MANY, stepsPerRun: STEPS },
     rounds: ROUNDS,
-    status: {
-      statistic: 'median wall time of a fresh `tta workflow status` process, rounds interleaved',
-      medianMs: Object.fromEntries(Object.entries(statusMedian).map(([k, v]) => [k, round(v)])),
-      ratioManyToFew: round(statusRatio, 3),
-      ratioToNode: {
-        few: round(statusMedian[`status, ${FEW} runs`] / statusMedian['node -e 0'], 2),
-        many: round(statusMedian[`status, ${MANY} runs`] / statusMedian['node -e 0'], 2),
-      },
-      firstAfterUpgradeMs: round(firstAfterUpgrade),
-      secondAfterUpgradeMs: round(afterUpgrade),
-      foldEveryLogInProcessMs: round(foldAllMs),
-    },
-    apiRuns: api,
-    idle,
+    statistic:
+      'status: median wall time of a fresh process, rounds interleaved; /api/runs: median of requests one after another; idle: CPU time over the window',
+    ...ours,
+    ...(baseline === undefined ? {} : { baseline }),
     targets: {
       status: {
         description: `status of ${MANY} runs within 1.5x of ${FEW} runs`,
-        value: round(statusRatio, 3),
-        met: statusRatio <= 1.5,
+        value: ours.status.ratioManyToFew,
+        met: ours.status.ratioManyToFew <= 1.5,
       },
       apiRuns: {
         description: `GET /api/runs at ${MANY} runs under 50 ms (median)`,
-        value: api.medianMs,
-        met: api.medianMs < 50,
+        value: ours.api.medianMs,
+        met: ours.api.medianMs < 50,
       },
       idle: {
         description: 'idle CPU near zero with a live stream open (under 1% of one core)',
-        value: idle.cpuShareOfOneCore,
-        met: idle.cpuShareOfOneCore < 0.01,
+        value: ours.idle.cpuShareOfOneCore,
+        met: ours.idle.cpuShareOfOneCore < 0.01,
       },
     },
   };

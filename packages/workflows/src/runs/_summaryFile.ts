@@ -1,4 +1,12 @@
-import { closeSync, constants, openSync, readFileSync, type Stats, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  openSync,
+  readFileSync,
+  readSync,
+  type Stats,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { RunStatus } from './RunState.js';
@@ -71,7 +79,7 @@ export function writeSummaryFile(dir: string, stored: StoredSummary): void {
 export function readSummaryFile(dir: string, runId: string): StoredSummary | undefined {
   let text: string;
   try {
-    text = readFileSync(join(dir, SUMMARY_FILE), 'utf8');
+    text = firstLine(join(dir, SUMMARY_FILE));
   } catch {
     return undefined;
   }
@@ -87,6 +95,22 @@ export function readSummaryFile(dir: string, runId: string): StoredSummary | und
     return undefined;
   }
   return isStored(raw, runId) ? { log: raw.log, summary: raw.summary } : undefined;
+}
+
+/** Where a summary's line is read into: one read, without the fstat of `readFileSync`. */
+const buffer = Buffer.alloc(4096);
+
+/** The start of a file, up to and with its first newline when the line fits in `buffer`. */
+function firstLine(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    // A longer line than any summary has: read it whole.
+    if (read === buffer.length && buffer.indexOf(0x0a) < 0) return readFileSync(fd, 'utf8');
+    return buffer.toString('utf8', 0, read);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function checksum(json: string): string {
