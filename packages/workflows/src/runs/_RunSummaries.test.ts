@@ -34,6 +34,21 @@ const suspended: RunEventInput = {
   instructions: 'Write the release notes',
   expected: 'Markdown',
 };
+const stepStarted: RunEventInput = {
+  type: 'step_started',
+  stage: 'build',
+  step: 'compile',
+  kind: 'run',
+  attempt: 1,
+};
+const stepSucceeded: RunEventInput = {
+  type: 'step_succeeded',
+  stage: 'build',
+  step: 'compile',
+  output: { exitCode: 0 },
+  durationMs: 3,
+  automated: true,
+};
 const completed: RunEventInput = {
   type: 'run_completed',
   durationMs: 5,
@@ -73,6 +88,21 @@ describe('RunSummaries', () => {
     const fresh = await listedAfresh('run-1');
     expect(fresh).toEqual({ summary: await folded('run-1'), rebuilds: 0 });
     expect(fresh.summary).toMatchObject({ status: 'suspended', events: 3, stage: 'build' });
+  });
+
+  it("writes a step's progress with the run's next other event, and lists it meanwhile all the same", async () => {
+    await store.append('run-1', started);
+    await store.append('run-1', stage);
+    const atStage = await readFile(summaryFileOf('run-1'));
+    await store.append('run-1', stepStarted);
+    await store.append('run-1', stepSucceeded);
+    // The file is not written for the step: a step costs the bytes of its events alone.
+    expect((await readFile(summaryFileOf('run-1'))).equals(atStage)).toBe(true);
+    // This store lists the run from memory; another process folds the log (a drive mid-stage).
+    expect(await store.summary('run-1')).toMatchObject({ events: 4, status: 'interrupted' });
+    expect(await listedAfresh('run-1')).toEqual({ summary: await folded('run-1'), rebuilds: 1 });
+    await store.append('run-1', completed);
+    expect(await listedAfresh('run-1')).toEqual({ summary: await folded('run-1'), rebuilds: 0 });
   });
 
   it('folds the log of a run that has no summary (written by an older version), then writes it', async () => {

@@ -18,12 +18,28 @@ import { type RunSummary, summaryOf } from './RunSummary.js';
 const MAX_FOLDS = 16;
 
 /**
+ * The events of a step's progress within a drive. Their summary is kept in memory and reaches
+ * the file with the run's next other event (a stage or run boundary, a suspension, a note, a
+ * gate), not on its own: a step then writes no more bytes than its events. A run at rest always
+ * ends with such another event; one whose drive died between boundaries is folded from its log
+ * once by the next `list()`, which writes its summary.
+ */
+const STEP_PROGRESS: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>([
+  'step_started',
+  'step_succeeded',
+  'step_failed',
+  'step_skipped',
+  'journal_page',
+]);
+
+/**
  * The summaries of a `FileRunStore`'s runs, one file beside each log (`summary.json`), so that
  * listing runs reads one small file and one `stat` per run instead of every log.
  *
- * - **Written at append.** The store keeps the fold of each run it appends to (`foldRun`'s
- *   `applyEvent`, so a summary is what folding the log gives) and writes its summary after every
- *   event, with the stamp of the log it covers.
+ * - **Kept at append.** The store keeps the fold of each run it appends to (`foldRun`'s
+ *   `applyEvent`, so a summary is what folding the log gives) and its summary after every event,
+ *   with the stamp of the log it covers; the file is written at every event but a step's
+ *   progress (`STEP_PROGRESS`).
  * - **Trusted only when it covers the log as it is.** A summary whose stamp is not the log's
  *   (the process died between the append and the summary, the run was written by an older
  *   version or by two processes at once, the log was replaced), or that is missing or torn, is
@@ -60,8 +76,8 @@ export class RunSummaries {
       // Another process appended since: its summary, written after, is the one to keep.
       if (stats.size !== size) return;
       const stored: StoredSummary = { log: stampOf(stats), summary: summaryOf(state) };
-      writeSummaryFile(dir, stored);
       this.known.set(runId, stored);
+      if (!STEP_PROGRESS.has(event.type)) writeSummaryFile(dir, stored);
     } catch {
       // ENOSPC, EACCES…: the next list() folds the log
     }
