@@ -21,7 +21,8 @@
 //   and, in this process, folding every log as `list()` did before summaries.
 // - `GET /api/runs` at 1,000 runs: `tta serve` as a process; requests one after another on a
 //   kept-alive connection, median and p90 over `rounds * 4`, and again each right after an
-//   append to one run (a run that moved on since the last request).
+//   append to one run (a run that moved on since the last request); `GET /health` on the same
+//   connection is the floor of a request.
 // - Idle CPU: the same server with the all-runs live stream (`/api/events`) open, its CPU time
 //   (utime + stime of /proc/<pid>/stat) over `idle-ms` once it has settled, beside an idle
 //   `node` process (a timer every 15 s, as the stream's heartbeat) over the same window: the
@@ -302,6 +303,10 @@ async function measureServer(tta, many, checkListing) {
     const steady = [];
     for (let r = 0; r < ROUNDS * 4; r++)
       steady.push((await request(agent, `${server.url}/api/runs`)).ms);
+    // The floor: a request that reads nothing, on the same connection and server.
+    const health = [];
+    for (let r = 0; r < ROUNDS * 4; r++)
+      health.push((await request(agent, `${server.url}/health`)).ms);
     const afterAppend = [];
     const writer = new FileRunStore({ cwd: many.cwd });
     for (let r = 0; r < ROUNDS * 2; r++) {
@@ -316,9 +321,10 @@ async function measureServer(tta, many, checkListing) {
       medianMs: round(median(steady), 2),
       p90Ms: round(quantile(steady, 0.9), 2),
       afterAnAppend: { requests: afterAppend.length, medianMs: round(median(afterAppend), 2) },
+      healthMedianMs: round(median(health), 2),
     };
     say(
-      `  GET /api/runs at ${MANY} runs: median ${api.medianMs} ms, p90 ${api.p90Ms} ms; right after an append ${api.afterAnAppend.medianMs} ms`,
+      `  GET /api/runs at ${MANY} runs: median ${api.medianMs} ms, p90 ${api.p90Ms} ms; right after an append ${api.afterAnAppend.medianMs} ms; GET /health ${api.healthMedianMs} ms`,
     );
 
     const pid = server.child.pid;
