@@ -58,7 +58,7 @@ export const sameStamp = (a: LogStamp, b: LogStamp): boolean =>
  * its data, which cost more than the append it follows. A reader takes the first line only (a
  * longer line written before leaves bytes after the newline) and trusts it only when its
  * checksum holds, so a line torn by a crash or by two writers at once reads as no summary, and
- * the run is folded from its log. Synchronous: a few microseconds, on every append.
+ * the run is folded from its log. Synchronous: a few microseconds, at most once an append.
  */
 export function writeSummaryFile(dir: string, stored: StoredSummary): void {
   const json = JSON.stringify({ v: VERSION, log: stored.log, summary: stored.summary });
