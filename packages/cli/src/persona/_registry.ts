@@ -1,4 +1,5 @@
-import { type LoadedPersona, PersonaRegistry, ttaHome } from '@tta-dev/personas';
+import { type LoadedPersona, PersonaRegistry } from '@tta-dev/personas/registry';
+import { ttaHome } from '@tta-dev/personas/store';
 import { CliError, usageError } from '../CliError.js';
 import type { Io } from '../Io.js';
 

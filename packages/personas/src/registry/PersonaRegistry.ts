@@ -2,12 +2,10 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
-import { parseDocument } from 'yaml';
-import { BUILTIN_PERSONAS } from '../builtins/index.js';
+import { parsedBuiltinPersonas } from '../builtins/parsedBuiltins.js';
 import { readBoundedFile } from '../files/readBoundedFile.js';
 import { PersonaFileError } from '../schema/PersonaFileError.js';
-import { type Persona, PersonaSchema } from '../schema/PersonaSchema.js';
-import { parsePersona } from '../schema/parsePersona.js';
+import type { Persona } from '../schema/PersonaSchema.js';
 import { ttaHome } from '../store/ttaHome.js';
 import { watchPersonaFolders } from './watchPersonaFolders.js';
 
@@ -87,7 +85,8 @@ export class PersonaRegistry {
         overrides: previous === undefined ? [] : [...previous.overrides, previous.source],
       });
     };
-    for (const input of BUILTIN_PERSONAS) add(PersonaSchema.parse(input), { kind: 'builtin' });
+    // Built-ins come validated from the build; zod and YAML load only when there are files.
+    for (const persona of await parsedBuiltinPersonas()) add(persona, { kind: 'builtin' });
 
     const folders: PersonaFolder[] = [];
     const userFolder = join(this.options.home ?? ttaHome(), 'personas');
@@ -102,6 +101,7 @@ export class PersonaRegistry {
         let text = '';
         try {
           text = await readBoundedFile(file);
+          const { parsePersona } = await import('../schema/parsePersona.js');
           add(parsePersona(file, text), { kind: folder.kind, file });
         } catch (error) {
           const fileError =
@@ -111,7 +111,7 @@ export class PersonaRegistry {
           errors.push(fileError);
           // What the broken file meant to define is not used, not even the definition it was
           // meant to replace: a persona never gets wider because its file broke.
-          for (const name of this.claimedNames(file, text)) {
+          for (const name of await this.claimedNames(file, text)) {
             byName.delete(name);
             broken.set(name, fileError);
           }
@@ -165,8 +165,9 @@ export class PersonaRegistry {
   }
 
   /** Names a broken file was meant to define: its `name`, its file name, what it defined before. */
-  private claimedNames(file: string, text: string): string[] {
+  private async claimedNames(file: string, text: string): Promise<string[]> {
     const names = new Set<string>([basename(file, extname(file)).toLowerCase()]);
+    const { parseDocument } = await import('yaml');
     try {
       const data: unknown = parseDocument(text).toJS();
       const name = (data as { name?: unknown } | null)?.name;
@@ -182,7 +183,9 @@ export class PersonaRegistry {
 
   /** Every persona, sorted by name. */
   list(): LoadedPersona[] {
-    return [...this.byName.values()].sort((a, b) => a.persona.name.localeCompare(b.persona.name));
+    // Code-unit order, which is localeCompare's for names of [a-z0-9-], without loading ICU's
+    // collator at start-up.
+    return [...this.byName.values()].sort((a, b) => compareNames(a.persona.name, b.persona.name));
   }
 
   /** The persona named `name`, or undefined (also when its file does not parse: see `brokenFile`). */
@@ -216,6 +219,8 @@ export class PersonaRegistry {
     return names.length > 0 ? names : [closest(q, candidates)];
   }
 }
+
+const compareNames = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `.hypertool/personas/` in `cwd` or the nearest folder above it that has one. */
 export function findProjectFolder(cwd: string): string | undefined {
