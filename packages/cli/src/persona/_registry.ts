@@ -1,5 +1,4 @@
-import { type LoadedPersona, PersonaRegistry } from '@tta-dev/personas/registry';
-import { ttaHome } from '@tta-dev/personas/store';
+import { type LoadedPersona, PersonaRegistry, ttaHome } from '@tta-dev/personas/registry';
 import { CliError, usageError } from '../CliError.js';
 import type { Io } from '../Io.js';
 
