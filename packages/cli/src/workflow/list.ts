@@ -29,7 +29,7 @@ export async function list(argv: readonly string[], io: Io): Promise<number> {
   const summaries = builtinTemplateSummaries();
   const rows = await Promise.all(
     (await discoverWorkflows(io.cwd)).map(
-      (ref) => summarised(ref, summaries.get(ref.file), registry) ?? loaded(ref, registry, io),
+      (ref) => summarised(ref, summaries.get(ref.file), registry) ?? loaded(ref, registry),
     ),
   );
   if (values.json) {
@@ -76,14 +76,15 @@ function summarised(
   };
 }
 
-/** A row from reading and validating the file: the project's workflows, every time. */
-async function loaded(ref: WorkflowFileRef, registry: PersonaRegistry, io: Io): Promise<Row> {
-  const [{ isWorkflowFileError, loadWorkflowFile }, { stepKindsOf }] = await Promise.all([
-    import('@tta-dev/workflows'),
-    import('./_workflows.js'),
-  ]);
+/**
+ * A row from reading and validating the file: the project's workflows, every time. Against the
+ * standard step kinds' fields, which are what the integrations' kinds (`stepKindsOf`) add their
+ * runs to: listing needs no runs, so it loads no integration.
+ */
+async function loaded(ref: WorkflowFileRef, registry: PersonaRegistry): Promise<Row> {
+  const { isWorkflowFileError, loadWorkflowFile } = await import('@tta-dev/workflows');
   try {
-    const wf = await loadWorkflowFile(ref.file, { registry, kinds: stepKindsOf(io) });
+    const wf = await loadWorkflowFile(ref.file, { registry });
     return {
       ...ref,
       valid: true,
