@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { closest, distance } from 'fastest-levenshtein';
 import { parsedBuiltinPersonas } from '../builtins/parsedBuiltins.js';
 import { readBoundedFile } from '../files/readBoundedFile.js';
 import { PersonaFileError } from '../schema/PersonaFileError.js';
@@ -212,15 +212,24 @@ export class PersonaRegistry {
       ...p.persona.aliases,
     ]);
     const scored = candidates
-      .map((c) => ({ c, d: c.includes(q) || q.includes(c) ? 0 : distance(q, c) }))
+      .map((c) => ({ c, d: c.includes(q) || q.includes(c) ? 0 : editDistance().distance(q, c) }))
       .filter(({ c, d }) => d <= Math.max(2, Math.floor(c.length / 3)))
       .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
     const names = [...new Set(scored.map((s) => s.c))].slice(0, limit);
-    return names.length > 0 ? names : [closest(q, candidates)];
+    return names.length > 0 ? names : [editDistance().closest(q, candidates)];
   }
 }
 
 const compareNames = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type Levenshtein = typeof import('fastest-levenshtein');
+let levenshtein: Levenshtein | undefined;
+
+/** Loaded at the first suggestion (a CommonJS module: parsing it at start-up costs). */
+function editDistance(): Levenshtein {
+  levenshtein ??= createRequire(import.meta.url)('fastest-levenshtein') as Levenshtein;
+  return levenshtein;
+}
 
 /** `.hypertool/personas/` in `cwd` or the nearest folder above it that has one. */
 export function findProjectFolder(cwd: string): string | undefined {
