@@ -26,10 +26,10 @@
 // export with a setTimeout(0): a loop that never yields would pile up pending timers and retained
 // spans without bound.
 //
-// Phase 3, still with the SDK, pairs each of our cases with the hand-instrumented call: short
-// batches of the two alternate (`pairs` times, order swapped every other pair), so that both see
-// the same state of a shared machine, and the figure "beyond hand-made" is the median of the
-// per-pair differences per span. The tinybench phases measure each task for a whole slice of a
+// Phase 3, still with the SDK, sets each of our cases beside the hand-instrumented call (and
+// the same with our five attributes): short batches of the three alternate (`pairs` rounds, the
+// order rotating), so that they see the same state of a shared machine, and the figure "beyond
+// hand-made" is the median of the per-round differences per span. The tinybench phases measure each task for a whole slice of a
 // round, long enough for the machine to switch between its slow and fast periods in between.
 //
 // The process exits 0 whether or not the targets are met: a benchmark reports, it does not gate.
@@ -162,6 +162,24 @@ async function handInstrumented() {
   }
 }
 
+/**
+ * The same, with the five attributes our primitive spans carry in this bench (the context has no
+ * persona), written after the start as ours are: what recording those attributes costs anyone.
+ */
+async function handInstrumentedSameAttributes() {
+  const span = handTracer.startSpan('bench.call');
+  span.setAttribute('tta.primitive.name', 'fn');
+  span.setAttribute('tta.primitive.kind', 'step');
+  span.setAttribute('tta.workflow.id', ctx.workflowId);
+  span.setAttribute('tta.run.id', ctx.runId);
+  span.setAttribute('tta.correlation.id', ctx.correlationId);
+  try {
+    return await otelApi.context.with(otelApi.trace.setSpan(otelApi.context.active(), span), fn);
+  } finally {
+    span.end();
+  }
+}
+
 /** Operations measured; `expect` is what one call must resolve to. */
 const OPS = {
   bare: { label: 'bare await fn()', run: () => fn(), expect: 1 },
@@ -186,6 +204,11 @@ const OPS = {
   'ours.stack': { label: 'ours stack', run: () => ourStack.run(1, ctx), expect: 1 },
   'cockatiel.stack': { label: 'cockatiel stack', run: () => cockatielStack.execute(fn), expect: 1 },
   'otel.hand': { label: 'hand-instrumented call', run: handInstrumented, expect: 1 },
+  'otel.hand5': {
+    label: 'hand-instrumented, our 5 attributes',
+    run: handInstrumentedSameAttributes,
+    expect: 1,
+  },
 };
 
 /** The comparisons reported. `anchor` is the bare baseline for the ratio vs bare. */
@@ -238,6 +261,7 @@ const PLAIN_TASKS = Object.keys(OPS);
 const SDK_TASKS = [
   'bare',
   'otel.hand',
+  'otel.hand5',
   'ours.step',
   'ours.sequence',
   'ours.retry',
@@ -308,7 +332,7 @@ for (let round = 0; round < SETTINGS.rounds; round++) {
   });
 }
 
-log(`with SDK, paired with the hand-made call: ${SETTINGS.pairs} pairs per case`);
+log(`with SDK, alternating with the hand-made calls: ${SETTINGS.pairs} rounds per case`);
 const paired = await runPairs();
 
 const results = buildResults();
@@ -398,37 +422,42 @@ function turnEventLoop() {
  * case id → per-pair ns per span of the case and of the hand-made call.
  */
 async function runPairs() {
-  const hand = batched(OPS['otel.hand'].run, sdkBatch('otel.hand'), false);
+  const references = ['otel.hand', 'otel.hand5'].map((id) => ({
+    id,
+    n: sdkBatch(id),
+    fn: batched(OPS[id].run, sdkBatch(id), false),
+  }));
+  const timed = async (fnBatch, calls) => {
+    const t0 = performance.now();
+    await fnBatch();
+    await turnEventLoop();
+    const ns = ((performance.now() - t0) * 1e6) / calls;
+    exporter.reset();
+    return ns;
+  };
   const out = new Map();
   for (const c of CASES) {
-    const n = sdkBatch(c.ours);
-    const ours = batched(OPS[c.ours].run, n, false);
-    const spans = spansPerCall[c.ours];
-    const timed = async (fnBatch, calls) => {
-      const t0 = performance.now();
-      await fnBatch();
-      await turnEventLoop();
-      const ns = ((performance.now() - t0) * 1e6) / calls;
-      exporter.reset();
-      return ns;
+    const ours = {
+      id: c.ours,
+      n: sdkBatch(c.ours),
+      fn: batched(OPS[c.ours].run, sdkBatch(c.ours), false),
     };
-    // Warm-up, not recorded.
-    for (let i = 0; i < 20; i++) {
-      await timed(hand, sdkBatch('otel.hand'));
-      await timed(ours, n);
-    }
-    const handNs = [];
-    const oursNs = [];
-    for (let i = 0; i < SETTINGS.pairs; i++) {
-      if (i % 2 === 0) {
-        handNs.push(await timed(hand, sdkBatch('otel.hand')));
-        oursNs.push(await timed(ours, n));
-      } else {
-        oursNs.push(await timed(ours, n));
-        handNs.push(await timed(hand, sdkBatch('otel.hand')));
+    const all = [...references, ours];
+    const ns = new Map(all.map((t) => [t.id, []]));
+    for (let i = 0; i < SETTINGS.pairs + 20; i++) {
+      // Rotate the order, so that no task always runs right after the same one.
+      for (let k = 0; k < all.length; k++) {
+        const t = all[(i + k) % all.length];
+        const v = await timed(t.fn, t.n);
+        if (i >= 20) ns.get(t.id).push(v); // the first 20 rounds warm up
       }
     }
-    out.set(c.id, { handNs, oursNs, spans });
+    out.set(c.id, {
+      handNs: ns.get('otel.hand'),
+      hand5Ns: ns.get('otel.hand5'),
+      oursNs: ns.get(c.ours),
+      spans: spansPerCall[c.ours],
+    });
   }
   return out;
 }
@@ -543,6 +572,12 @@ function buildResults() {
         (ns - without.nsPerCall) / spans - (pair.handNs[i] - handWithout.nsPerCall) / handSpans,
     );
     const pairedBeyond = median(beyond);
+    const hand5Without = figure(plain, 'otel.hand5');
+    const beyondSameAttributes = pair.oursNs.map(
+      (ns, i) =>
+        (ns - without.nsPerCall) / spans -
+        (pair.hand5Ns[i] - hand5Without.nsPerCall) / spansPerCall['otel.hand5'],
+    );
     return {
       id: c.id,
       label: c.label,
@@ -558,6 +593,11 @@ function buildResults() {
         oursNsPerSpan: round((median(pair.oursNs) - without.nsPerCall) / spans, 0),
         beyondHandP25: round(quantile(beyond, 0.25), 0),
         beyondHandP75: round(quantile(beyond, 0.75), 0),
+        hand5NsPerSpan: round(
+          (median(pair.hand5Ns) - hand5Without.nsPerCall) / spansPerCall['otel.hand5'],
+          0,
+        ),
+        beyondHandWithOurAttributes: round(median(beyondSameAttributes), 0),
       },
       nsPerSpanBeyondHandInstrumented: round(pairedBeyond, 0),
       target: {
@@ -639,6 +679,19 @@ function buildResults() {
         withSdk: handWith,
         nsPerSpan: round(handNsPerSpan, 0),
       },
+      referenceWithOurAttributes: {
+        op: OPS['otel.hand5'].label,
+        description:
+          'the reference with the five attributes our spans carry here (no persona in the context), set after startSpan as ours are',
+        spansPerCall: spansPerCall['otel.hand5'],
+        nsPerCallWithoutSdk: figure(plain, 'otel.hand5').nsPerCall,
+        nsPerCallWithSdk: figure(withSdk, 'otel.hand5').nsPerCall,
+        nsPerSpan: round(
+          (figure(withSdk, 'otel.hand5').nsPerCall - figure(plain, 'otel.hand5').nsPerCall) /
+            spansPerCall['otel.hand5'],
+          0,
+        ),
+      },
       cases: sdkCases,
     },
     targets,
@@ -678,6 +731,7 @@ function printTable(results) {
       'ns with SDK',
       'ns per span',
       'beyond hand-made (paired)',
+      'beyond hand-made, our attributes',
       'target',
     ],
     [
@@ -687,9 +741,21 @@ function printTable(results) {
       fmt(ref.nsPerCallWithSdk),
       fmt(ref.nsPerSpan),
       '0',
+      '',
       '(reference)',
     ],
   ];
+  const ref5 = results.sdk.referenceWithOurAttributes;
+  sdkRows.push([
+    ref5.op,
+    String(ref5.spansPerCall),
+    fmt(ref5.nsPerCallWithoutSdk),
+    fmt(ref5.nsPerCallWithSdk),
+    fmt(ref5.nsPerSpan),
+    '',
+    '0',
+    '(reference)',
+  ]);
   for (const c of results.sdk.cases) {
     sdkRows.push([
       c.label,
@@ -698,6 +764,7 @@ function printTable(results) {
       fmt(c.nsPerCallWithSdk),
       fmt(c.nsPerSpan),
       fmtSigned(c.nsPerSpanBeyondHandInstrumented),
+      fmtSigned(c.paired.beyondHandWithOurAttributes),
       `${c.target.met ? 'met' : 'MISSED'} (< ${MAX_NS_PER_SPAN}); ` +
         `${c.targetBeyondHand.met ? 'met' : 'MISSED'} (≤ +${MAX_NS_BEYOND_HAND})`,
     ]);
