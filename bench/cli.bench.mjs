@@ -9,6 +9,10 @@
 // persona file and the project workflow files of its own, which must be read and validated
 // (zod, YAML and, for workflows, every step kind) on every run.
 //
+// Each command also runs a second time under bash's `time` for its CPU time (user + system),
+// reported beside the wall time without a target: on a busy machine wall times stretch with
+// the waiting, CPU times much less, which tells a slow command from a busy machine.
+//
 // Writes bench/results/cli.json (or --out FILE).
 // Usage: node bench/cli.bench.mjs [--runs N] [--out FILE]
 import { spawnSync } from 'node:child_process';
@@ -93,20 +97,38 @@ const commands = {
 };
 const ANCHOR = 'node -e 0';
 const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+const cpuTimes = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+const check = (name, command, result) => {
+  if (result.status !== 0) throw new Error(`${name} exited ${result.status}: ${result.stderr}`);
+  if (!result.stdout.includes(command.expect))
+    throw new Error(`${name} did not print "${command.expect}":\n${result.stdout}`);
+};
 for (let i = 0; i < runs + WARMUP; i++) {
   for (const [name, command] of Object.entries(commands)) {
-    const started = performance.now();
-    const result = spawnSync(process.execPath, command.args, {
+    const options = {
       env: command.env ?? env,
       cwd: command.cwd ?? project,
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
-    });
+    };
+    const started = performance.now();
+    const result = spawnSync(process.execPath, command.args, options);
     const ms = performance.now() - started;
-    if (result.status !== 0) throw new Error(`${name} exited ${result.status}: ${result.stderr}`);
-    if (!result.stdout.includes(command.expect))
-      throw new Error(`${name} did not print "${command.expect}":\n${result.stdout}`);
-    if (i >= WARMUP) times[name].push(ms); // the first rounds warm the file cache
+    check(name, command, result);
+    // CPU time (user + system) of a second run, through bash's `time`: less sensitive than wall
+    // time to other processes on the machine, so it tells whether a busy machine inflated a ratio.
+    const timed = spawnSync(
+      'bash',
+      ['-c', 'TIMEFORMAT="%3U %3S"; time "$@"', 'bash', process.execPath, ...command.args],
+      options,
+    );
+    check(name, command, timed);
+    const [user, system] = timed.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+    if (i >= WARMUP) {
+      // the first rounds warm the file cache
+      times[name].push(ms);
+      cpuTimes[name].push((user + system) * 1000);
+    }
   }
 }
 fs.rmSync(scratch, { recursive: true, force: true });
@@ -120,11 +142,15 @@ const cases = Object.entries(times).map(([name, xs]) => {
   const ratios = xs.map((ms, i) => ms / times[ANCHOR][i]);
   const ratio = median(ratios);
   const informational = commands[name].informational === true || name === ANCHOR;
+  const cpu = cpuTimes[name];
+  const cpuRatio = median(cpu.map((ms, i) => ms / cpuTimes[ANCHOR][i]));
   return {
     command: name,
     medianMs: round(median(xs), 1),
     minMs: round(Math.min(...xs), 1),
     ratioToNode: round(ratio, 2),
+    cpuMedianMs: round(median(cpu), 1),
+    cpuRatioToNode: round(cpuRatio, 2),
     target: informational
       ? null
       : { description: `within ${MAX_RATIO}x of node -e 0`, met: ratio <= MAX_RATIO },
@@ -146,7 +172,7 @@ const results = {
   loadAverageAtEnd: os.loadavg().map((v) => round(v, 2)),
   runs,
   statistic:
-    'per command: median over rounds of (wall time / node -e 0 of the same round); fresh processes run alternately, after 3 warm-up rounds',
+    'per command: median over rounds of (wall time / node -e 0 of the same round); fresh processes run alternately, after 3 warm-up rounds. cpu: user + system time of a second run of each, through bash `time`, same statistic (no target)',
   setup:
     'TTA_HOME with an active persona and no persona files, in a project folder with no .tta/; the informational cases add a user persona file (YAML) and a project workflow file',
   cases,
@@ -156,6 +182,7 @@ const results = {
 for (const c of cases)
   process.stderr.write(
     `${c.command.padEnd(40)} ${String(c.medianMs).padStart(7)} ms  ${String(c.ratioToNode).padStart(5)}x node` +
+      `   cpu ${String(c.cpuMedianMs).padStart(6)} ms ${String(c.cpuRatioToNode).padStart(5)}x` +
       `${c.target === null ? '' : c.target.met ? '  met' : '  MISSED'}\n`,
   );
 process.stderr.write(

@@ -3,8 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parsedBuiltinPersonas } from '../builtins/parsedBuiltins.js';
-import { readBoundedFile } from '../files/readBoundedFile.js';
-import { PersonaFileError } from '../schema/PersonaFileError.js';
+import type { PersonaFileError } from '../schema/PersonaFileError.js';
 import type { Persona } from '../schema/PersonaSchema.js';
 import { ttaHome } from '../store/ttaHome.js';
 import { watchPersonaFolders } from './watchPersonaFolders.js';
@@ -98,10 +97,15 @@ export class PersonaRegistry {
     const errors: PersonaFileError[] = [];
     for (const folder of folders) {
       for (const file of await personaFiles(folder.path)) {
+        // Loaded with the first file: listing the built-ins alone needs none of these.
+        const [{ readBoundedFile }, { parsePersona }, { PersonaFileError }] = await Promise.all([
+          import('../files/readBoundedFile.js'),
+          import('../schema/parsePersona.js'),
+          import('../schema/PersonaFileError.js'),
+        ]);
         let text = '';
         try {
           text = await readBoundedFile(file);
-          const { parsePersona } = await import('../schema/parsePersona.js');
           add(parsePersona(file, text), { kind: folder.kind, file });
         } catch (error) {
           const fileError =
