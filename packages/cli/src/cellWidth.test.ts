@@ -23,6 +23,8 @@ const CASES: readonly [string, string][] = [
   ['coloured emoji', '\u001B[32m⚙️\u001B[39m x'],
   ['text-presentation symbol', '© ™ ↔'],
   ['box drawing and dots', '─ … ·'],
+  ['arrows and dashes', 'a → b ← c – d — e • f'],
+  ['arrow as emoji', '↔️ ↔'],
 ];
 
 describe('cellWidth', () => {

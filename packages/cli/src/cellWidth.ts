@@ -46,6 +46,17 @@ function isWide(codePoint: number): boolean {
   return false;
 }
 
+/** Dashes, quotes, bullets, ellipsis, arrows, box drawing: none is wide, an emoji or zero-width. */
+const PLAIN_SYMBOLS: readonly (readonly [number, number])[] = [
+  [0x2010, 0x2027],
+  [0x2030, 0x205e],
+  [0x2190, 0x21ff],
+  [0x2500, 0x257f],
+];
+
+const isPlainSymbol = (codePoint: number) =>
+  PLAIN_SYMBOLS.some(([from, to]) => codePoint >= from && codePoint <= to);
+
 const isRegionalIndicator = (codePoint: number) => codePoint >= 0x1f1e6 && codePoint <= 0x1f1ff;
 
 /** Terminal cells `text` takes; colour codes take none. */
@@ -57,6 +68,14 @@ export function cellWidth(text: string): number {
     const char = chars[i]!;
     const codePoint = char.codePointAt(0)!;
     if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint < 0xa0)) continue;
+    const next = chars[i + 1];
+    // Latin and the punctuation, arrows and box drawing tables use: one cell, no expression to
+    // compile (Unicode property expressions cost milliseconds the first time).
+    const plain = codePoint < 0x300 || isPlainSymbol(codePoint);
+    if (plain && next !== VARIATION_EMOJI && chars[i - 1] !== ZWJ) {
+      width += 1;
+      continue;
+    }
     if (ZERO_WIDTH.test(char)) continue;
     // The emoji after a ZWJ is drawn within the cells of the one before it.
     if (chars[i - 1] === ZWJ) continue;
@@ -65,7 +84,6 @@ export function cellWidth(text: string): number {
       width += 2;
       continue;
     }
-    const next = chars[i + 1];
     const emoji =
       EMOJI_PRESENTATION.test(char) ||
       (next === VARIATION_EMOJI && (PICTOGRAPHIC.test(char) || chars[i + 2] === KEYCAP));

@@ -11,10 +11,13 @@ export interface TemplateSummary {
   readonly stages: readonly { readonly id: string; readonly persona: string }[];
 }
 
-/** As the build stores it: the file's name in templates/ and a hash of the text it validated. */
+/**
+ * As the build stores it: the file's name in templates/ and the text it validated (compared
+ * whole at run time: cheaper than hashing it in JavaScript, and exact).
+ */
 export interface StoredTemplateSummary {
   readonly file: string;
-  readonly hash: string;
+  readonly text: string;
   readonly description: string;
   readonly stages: readonly { readonly id: string; readonly persona: string }[];
 }
@@ -28,16 +31,6 @@ export interface TemplateSummariesOptions {
 
 /** Written beside this module by scripts/write-template-summaries.mjs at build. */
 export const TEMPLATE_SUMMARIES_FILE = 'templateSummaries.json';
-
-/** FNV-1a (32 bits) of the text: tells a template changed since the build, without node:crypto. */
-export function textHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
-}
 
 /**
  * The built-in templates as the build validated them (schema, expressions, step kinds and
@@ -63,7 +56,7 @@ export function builtinTemplateSummaries(
   } catch {
     return summaries;
   }
-  for (const { file: name, hash, ...summary } of stored) {
+  for (const { file: name, text: validated, ...summary } of stored) {
     const file = join(templatesDir, name);
     let text: string;
     try {
@@ -71,7 +64,7 @@ export function builtinTemplateSummaries(
     } catch {
       continue;
     }
-    if (textHash(text) === hash)
+    if (text === validated)
       summaries.set(file, { name: basename(name, WORKFLOW_FILE_SUFFIX), file, ...summary });
   }
   return summaries;
