@@ -1,5 +1,4 @@
 import { CliError } from './CliError.js';
-import { didYouMean } from './didYouMean.js';
 import { reportOf } from './exitCodes.js';
 import { takeGlobalOptions } from './globalOptions.js';
 import { eprintln, type Io, println } from './Io.js';
@@ -71,11 +70,13 @@ async function runCommand(argv: readonly string[], io: Io, version: string): Pro
     case 'help':
       println(io, ttaHelp);
       return command === undefined ? 2 : 0;
-    default:
+    default: {
+      const { didYouMean } = await import('./didYouMean.js');
       throw new CliError(
         `tta: unknown ${command.startsWith('-') ? 'option' : 'command'} "${command}"${didYouMean(command, TTA_WORDS)}\n\n${ttaHelp}`,
         2,
       );
+    }
   }
 }
 

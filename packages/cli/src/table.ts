@@ -1,4 +1,4 @@
-import stringWidth from 'string-width';
+import { cellWidth } from './cellWidth.js';
 
 /**
  * Formats rows as left-aligned columns separated by two spaces. Widths are terminal cells
@@ -6,11 +6,11 @@ import stringWidth from 'string-width';
  */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) =>
-    Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))),
+    Math.max(cellWidth(h), ...rows.map((r) => cellWidth(r[i] ?? ''))),
   );
   const line = (cells: readonly string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i]! - stringWidth(c))))
+      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i]! - cellWidth(c))))
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');

@@ -1,12 +1,11 @@
-import { type Attributes, context, type Span, trace } from '@opentelemetry/api';
+import { type Context, context, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { CancelledError } from './errors/CancelledError.js';
 import {
+  activeTracer,
   type CoreInstruments,
-  coreTracer,
   failSpan,
   instruments,
-  otelAbsent,
-  tracingEnabled,
+  otelGlobal,
 } from './instrumentation.js';
 import type { WorkflowContext } from './WorkflowContext.js';
 
@@ -58,11 +57,12 @@ export abstract class BasePrimitive<I, O> implements Primitive<I, O> {
     if (ctx.aborted) {
       return Promise.reject(new CancelledError(this.name, { cause: ctx.signal.reason }));
     }
-    if (!otelAbsent()) {
-      const metrics = instruments();
-      const tracing = tracingEnabled();
-      if (metrics !== undefined || tracing)
-        return this.#runInstrumented(input, ctx, metrics, tracing);
+    const otel = otelGlobal();
+    if (otel !== undefined) {
+      const metrics = instruments(otel);
+      const tracer = activeTracer(otel);
+      if (metrics !== undefined) return this.#runInstrumented(input, ctx, metrics, tracer);
+      if (tracer !== undefined) return this.#runTraced(input, ctx, tracer);
     }
     try {
       return this.execute(input, ctx);
@@ -82,40 +82,69 @@ export abstract class BasePrimitive<I, O> implements Primitive<I, O> {
 
   protected abstract execute(input: I, ctx: WorkflowContext): Promise<O>;
 
+  /** Starts this run's span, with the common attributes, as a child of the active one. */
+  #startSpan(ctx: WorkflowContext, tracer: Tracer, parent: Context): Span {
+    this.#spanName ??= `tta.${this.kind}`;
+    // The attributes are written after the start, not passed to it: the SDK copies start
+    // attributes twice (sanitised, then merged with the sampler's) before storing them, which
+    // made a span ~0.35 µs dearer. A sampler still sees the span's name, `tta.<kind>`.
+    const span = tracer.startSpan(this.#spanName, undefined, parent);
+    span.setAttribute('tta.primitive.name', this.name);
+    span.setAttribute('tta.primitive.kind', this.kind);
+    span.setAttribute('tta.workflow.id', ctx.workflowId);
+    span.setAttribute('tta.run.id', ctx.runId);
+    span.setAttribute('tta.correlation.id', ctx.correlationId);
+    if (ctx.persona !== undefined) span.setAttribute('tta.persona', ctx.persona);
+    return span;
+  }
+
+  /** A run with a span and no metrics: the common case of an application that traces. */
+  #runTraced(input: I, ctx: WorkflowContext, tracer: Tracer): Promise<O> {
+    // The active context read once: for the span's parent and for the context it runs in.
+    const parent = context.active();
+    const span = this.#startSpan(ctx, tracer, parent);
+    let running: Promise<O>;
+    try {
+      running = context.with(trace.setSpan(parent, span), () => this.execute(input, ctx));
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    // `then` rather than `await`: one promise fewer per run, and each promise costs when a
+    // context manager tracks them.
+    return running.then(
+      (output) => {
+        span.end();
+        return output;
+      },
+      (error: unknown) => {
+        failSpan(span, error);
+        throw error;
+      },
+    );
+  }
+
+  /** A run with metrics, and a span when `tracer` is given. */
   #runInstrumented(
     input: I,
     ctx: WorkflowContext,
-    metrics: CoreInstruments | undefined,
-    tracing: boolean,
+    metrics: CoreInstruments,
+    tracer: Tracer | undefined,
   ): Promise<O> {
-    const start = metrics === undefined ? 0 : performance.now();
+    const start = performance.now();
     let span: Span | undefined;
     let running: Promise<O>;
     try {
-      if (tracing) {
-        // Built in place rather than spread from helpers: this runs once per span.
-        const attributes: Attributes = {
-          'tta.primitive.name': this.name,
-          'tta.primitive.kind': this.kind,
-          'tta.workflow.id': ctx.workflowId,
-          'tta.run.id': ctx.runId,
-          'tta.correlation.id': ctx.correlationId,
-        };
-        if (ctx.persona !== undefined) attributes['tta.persona'] = ctx.persona;
-        this.#spanName ??= `tta.${this.kind}`;
-        const started = coreTracer().startSpan(this.#spanName, { attributes });
+      if (tracer !== undefined) {
+        const parent = context.active();
+        const started = this.#startSpan(ctx, tracer, parent);
         span = started;
-        running = context.with(trace.setSpan(context.active(), started), () =>
-          this.execute(input, ctx),
-        );
+        running = context.with(trace.setSpan(parent, started), () => this.execute(input, ctx));
       } else {
         running = this.execute(input, ctx);
       }
     } catch (error) {
       running = Promise.reject(error);
     }
-    // `then` rather than `await`: one promise fewer per run, and each promise costs when a
-    // context manager tracks them.
     return running.then(
       (output) => {
         span?.end();
@@ -130,8 +159,7 @@ export abstract class BasePrimitive<I, O> implements Primitive<I, O> {
     );
   }
 
-  #record(metrics: CoreInstruments | undefined, start: number, outcome: 'success' | 'error'): void {
-    if (metrics === undefined) return;
+  #record(metrics: CoreInstruments, start: number, outcome: 'success' | 'error'): void {
     const attributes = { 'tta.primitive.kind': this.kind, 'tta.outcome': outcome };
     metrics.executions.add(1, attributes);
     // Seconds, as every duration metric of tta (and OpenTelemetry's conventions).

@@ -1,4 +1,5 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, metrics, trace } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -43,5 +44,34 @@ describe('instrumentation without an SDK', () => {
       context.disable();
     }
     expect(tracingEnabled()).toBe(false);
+  });
+
+  it('follows a provider that replaces another, for spans and for metrics', async () => {
+    const double = step(async (n: number) => n * 2, { name: 'double' });
+    const first = new InMemorySpanExporter();
+    const second = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(first)] }),
+    );
+    try {
+      await double.run(1, createContext());
+      expect(instruments()).toBeUndefined();
+      trace.disable();
+      trace.setGlobalTracerProvider(
+        new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(second)] }),
+      );
+      metrics.setGlobalMeterProvider(new MeterProvider());
+      expect(instruments()).toBeDefined();
+      await double.run(2, createContext());
+      expect(first.getFinishedSpans()).toHaveLength(1);
+      expect(second.getFinishedSpans().map((s) => s.attributes['tta.primitive.name'])).toEqual([
+        'double',
+      ]);
+    } finally {
+      trace.disable();
+      metrics.disable();
+    }
+    expect(tracingEnabled()).toBe(false);
+    expect(instruments()).toBeUndefined();
   });
 });

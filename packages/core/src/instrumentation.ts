@@ -5,7 +5,6 @@ import {
   createNoopMeter,
   type Histogram,
   type Meter,
-  type MeterProvider,
   metrics,
   ProxyTracerProvider,
   type Span,
@@ -22,25 +21,65 @@ const NOOP_METER = createNoopMeter();
 
 const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 
-/**
- * True while nothing (no provider, no context manager) has been registered with
- * `@opentelemetry/api`: one property read, the fast path of every primitive run.
- */
-export function otelAbsent(): boolean {
-  return (globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] === undefined;
+/** What `@opentelemetry/api` keeps on its global object, read directly on the hot path. */
+export interface OtelGlobal {
+  readonly trace?: unknown;
+  readonly metrics?: unknown;
 }
 
 /**
- * Whether an OpenTelemetry SDK has registered a tracer provider. Checked on every run, so a
- * provider registered after this module loaded is honoured; without one, primitives skip span
- * work entirely (libraries record, applications decide whether to export).
+ * The API's global object; `undefined` while nothing (no provider, no context manager) was ever
+ * registered with `@opentelemetry/api`: one property read, the fast path of every primitive run.
  */
+export function otelGlobal(): OtelGlobal | undefined {
+  return (globalThis as Record<symbol, OtelGlobal | undefined>)[OTEL_GLOBAL];
+}
+
+/** The tracer resolved for one registered provider (and, for a proxy, its delegate). */
+interface ResolvedTracer {
+  readonly registered: unknown;
+  readonly delegate: unknown;
+  readonly tracer: Tracer | undefined;
+}
+
+let resolvedTracer: ResolvedTracer | undefined;
+
+/**
+ * The SDK's tracer for this package, or `undefined` when no SDK has registered a tracer
+ * provider (libraries record, applications decide whether to export). Checked on every run, so
+ * a provider registered after this module loaded is honoured, through either copy of the API
+ * (ESM or CJS). The answer is kept while the registered provider and its delegate are the same
+ * objects (a property read and a call): asking the API each time costs ~0.3 µs a span.
+ */
+export function activeTracer(global: OtelGlobal | undefined = otelGlobal()): Tracer | undefined {
+  const registered = global?.trace;
+  if (registered === undefined) return undefined;
+  const delegate = delegateOf(registered);
+  if (resolvedTracer?.registered !== registered || resolvedTracer.delegate !== delegate)
+    resolvedTracer = { registered, delegate, tracer: resolveTracer() };
+  return resolvedTracer.tracer;
+}
+
+/** Whether an SDK has registered a tracer provider; see `activeTracer`. */
 export function tracingEnabled(): boolean {
-  if (otelAbsent()) return false;
+  return activeTracer() !== undefined;
+}
+
+/** A proxy provider's delegate (of either copy of the API), or the provider itself. */
+function delegateOf(registered: unknown): unknown {
+  const proxy = registered as { getDelegate?: () => unknown };
+  return typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : registered;
+}
+
+/**
+ * Asks the API, with its version checks. The tracer is the delegate's own, not a proxy tracer:
+ * a proxy adds a call per span, and a change of delegate is noticed by `activeTracer` anyway.
+ */
+function resolveTracer(): Tracer | undefined {
   const provider = trace.getTracerProvider();
-  return (
-    !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_TRACER_PROVIDER
-  );
+  if (!(provider instanceof ProxyTracerProvider)) return provider.getTracer(INSTRUMENTATION_SCOPE);
+  const delegate = provider.getDelegate();
+  return delegate === NOOP_TRACER_PROVIDER ? undefined : delegate.getTracer(INSTRUMENTATION_SCOPE);
 }
 
 /** The metric instruments of this package, bound to the meter provider registered now. */
@@ -55,16 +94,23 @@ export interface CoreInstruments {
   readonly compensations: Counter;
 }
 
-let boundProvider: MeterProvider | undefined;
+/** Stands for "no provider seen yet", since `undefined` (none registered) is kept too. */
+const UNBOUND = Symbol('unbound');
+let boundRegistered: unknown = UNBOUND;
 let boundInstruments: CoreInstruments | undefined;
 
-/** The instruments, or `undefined` when no SDK meter provider is registered (nothing to pay). */
-export function instruments(): CoreInstruments | undefined {
-  if (otelAbsent()) return undefined;
-  const provider = metrics.getMeterProvider();
-  if (provider !== boundProvider) {
-    boundProvider = provider;
-    const meter = provider.getMeter(INSTRUMENTATION_SCOPE);
+/**
+ * The instruments, or `undefined` when no SDK meter provider is registered (nothing to pay).
+ * Made again, through the API, only when the registered provider is another object.
+ */
+export function instruments(
+  global: OtelGlobal | undefined = otelGlobal(),
+): CoreInstruments | undefined {
+  if (global === undefined) return undefined;
+  const registered = global.metrics;
+  if (registered !== boundRegistered) {
+    boundRegistered = registered;
+    const meter = metrics.getMeterProvider().getMeter(INSTRUMENTATION_SCOPE);
     boundInstruments = meter === NOOP_METER ? undefined : createInstruments(meter);
   }
   return boundInstruments;
@@ -119,10 +165,15 @@ export function inSpan<T>(
   attributes: () => Attributes,
   fn: (span: Span | undefined) => Promise<T>,
 ): Promise<T> {
-  if (!tracingEnabled()) return fn(undefined);
-  const span = coreTracer().startSpan(name, { attributes: attributes() });
+  const tracer = activeTracer();
+  if (tracer === undefined) return fn(undefined);
+  // The active context read once: for the parent of the span and for the context it runs in.
+  const parent = context.active();
+  // Attributes after the start, as in `BasePrimitive`: the SDK copies start attributes twice.
+  const span = tracer.startSpan(name, undefined, parent);
+  span.setAttributes(attributes());
   return context
-    .with(trace.setSpan(context.active(), span), () => fn(span))
+    .with(trace.setSpan(parent, span), () => fn(span))
     .then(
       (value) => {
         span.end();
@@ -133,20 +184,4 @@ export function inSpan<T>(
         throw error;
       },
     );
-}
-
-let tracerOf: { readonly provider: unknown; readonly tracer: Tracer } | undefined;
-
-/**
- * The tracer of the provider registered now. Not kept from load time: a proxy tracer is tied to
- * the copy of `@opentelemetry/api` that made it (ESM or CJS), and an SDK registered through the
- * other copy would never reach it. Kept while the registered provider is the same object (one
- * property read), since asking the API for a tracer costs ~0.3 µs a span.
- */
-export function coreTracer(): Tracer {
-  const provider = (globalThis as Record<symbol, { trace?: unknown } | undefined>)[OTEL_GLOBAL]
-    ?.trace;
-  if (tracerOf === undefined || tracerOf.provider !== provider)
-    tracerOf = { provider, tracer: trace.getTracer(INSTRUMENTATION_SCOPE) };
-  return tracerOf.tracer;
 }

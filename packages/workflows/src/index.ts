@@ -36,6 +36,8 @@ export {
   standardStepKind,
   ToolFields,
 } from './definition/standardStepKinds.js';
+export type { TemplateSummariesOptions, TemplateSummary } from './definition/templateSummaries.js';
+export { builtinTemplateSummaries } from './definition/templateSummaries.js';
 export { toMermaid } from './definition/toMermaid.js';
 export type { WorkflowFileIssue } from './definition/WorkflowFileError.js';
 export { isWorkflowFileError, WorkflowFileError } from './definition/WorkflowFileError.js';

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { VERSION } from '../version.js';
 
 /** How an assistant starts `tta mcp serve`. */
 export interface GatewayServer {
@@ -19,7 +19,7 @@ const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 
 /** The version of this installation of `@tta-dev/cli`. */
 export function cliVersion(): string {
-  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+  return VERSION;
 }
 
 /** `npx` fetching exactly `version` from npm: what another machine can start too. */

@@ -1,4 +1,4 @@
-import { type LoadedPersona, PersonaRegistry, ttaHome } from '@tta-dev/personas';
+import { type LoadedPersona, PersonaRegistry, ttaHome } from '@tta-dev/personas/registry';
 import { CliError, usageError } from '../CliError.js';
 import type { Io } from '../Io.js';
 

@@ -1,4 +1,4 @@
-import { PersonaStore } from '@tta-dev/personas';
+import { PersonaStore } from '@tta-dev/personas/store';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';

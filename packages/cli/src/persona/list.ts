@@ -1,5 +1,5 @@
-import type { LoadedPersona } from '@tta-dev/personas';
-import { PersonaStore } from '@tta-dev/personas';
+import type { LoadedPersona } from '@tta-dev/personas/registry';
+import { PersonaStore } from '@tta-dev/personas/store';
 import { parse } from '../args.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { table } from '../table.js';

@@ -1,4 +1,4 @@
-import { isConfigCorruptError, PersonaStore, readConfig } from '@tta-dev/personas';
+import { isConfigCorruptError, PersonaStore, readConfig } from '@tta-dev/personas/store';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';

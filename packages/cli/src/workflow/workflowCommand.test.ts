@@ -1,9 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PersonaRegistry } from '@tta-dev/personas/registry';
+import { discoverWorkflows, loadWorkflowFile } from '@tta-dev/workflows';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureIo } from '../io.testkit.js';
 import { runSafely } from '../main.js';
+import { stepKindsOf } from './_workflows.js';
 import { runWorkflowCommand } from './workflowCommand.js';
 
 let home: string;
@@ -40,6 +43,36 @@ describe('tta workflow', () => {
     expect(code).toBe(0);
     expect(out).toMatch(
       /package-release\s+prepare \(backend\) → verify \(testing\) → ship \(devops\)\s+built-in/,
+    );
+  });
+
+  it('lists the built-ins from the summaries the build validated, as validating them gives', async () => {
+    const io = captureIo({ env: { TTA_HOME: home }, cwd: project });
+    const registry = await PersonaRegistry.load({ cwd: project, home });
+    const validated = await Promise.all(
+      (await discoverWorkflows(project)).map(async (ref) => {
+        const wf = await loadWorkflowFile(ref.file, { registry, kinds: stepKindsOf(io) });
+        const stages = wf.stages.map((s) => ({ id: s.id, persona: s.persona }));
+        return { ...ref, valid: true, description: wf.description, stages };
+      }),
+    );
+    const listed = await run(['list', '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual(validated);
+  });
+
+  it('validates a built-in again when a persona file takes away the alias it names', async () => {
+    // The user's own backend engineer, without the "backend" alias package-release names.
+    await mkdir(join(home, 'personas'), { recursive: true });
+    await writeFile(
+      join(home, 'personas', 'backend.yaml'),
+      'name: tta-backend-engineer\ndisplayName: Mine\ndescription: d\ntokenBudget: 1000\n',
+    );
+    const listed = await run(['list']);
+    expect(listed.code).toBe(2);
+    expect(listed.out).toMatch(/package-release\s+invalid: 1 problem\(s\)/);
+    expect((await run(['show', 'package-release'])).err).toContain(
+      'stages.0.persona: unknown persona "backend"',
     );
   });
 

@@ -1,5 +1,4 @@
 import { usageError } from '../CliError.js';
-import { didYouMean } from '../didYouMean.js';
 import { type Io, println } from '../Io.js';
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
@@ -49,9 +48,11 @@ export async function runWorkflowCommand(argv: readonly string[], io: Io): Promi
     return first === undefined ? 2 : 0;
   }
   const load = COMMANDS[first];
-  if (load === undefined)
+  if (load === undefined) {
+    const { didYouMean } = await import('../didYouMean.js');
     throw usageError(
       `tta workflow: unknown command "${first}"${didYouMean(first, Object.keys(COMMANDS))}\n\n${workflowHelp}`,
     );
+  }
   return (await load())(rest, io);
 }

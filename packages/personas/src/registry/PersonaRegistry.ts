@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { closest, distance } from 'fastest-levenshtein';
-import { parseDocument } from 'yaml';
-import { BUILTIN_PERSONAS } from '../builtins/index.js';
-import { readBoundedFile } from '../files/readBoundedFile.js';
-import { PersonaFileError } from '../schema/PersonaFileError.js';
-import { type Persona, PersonaSchema } from '../schema/PersonaSchema.js';
-import { parsePersona } from '../schema/parsePersona.js';
+import { parsedBuiltinPersonas } from '../builtins/parsedBuiltins.js';
+import type { PersonaFileError } from '../schema/PersonaFileError.js';
+import type { Persona } from '../schema/PersonaSchema.js';
 import { ttaHome } from '../store/ttaHome.js';
 import { watchPersonaFolders } from './watchPersonaFolders.js';
 
@@ -87,7 +84,8 @@ export class PersonaRegistry {
         overrides: previous === undefined ? [] : [...previous.overrides, previous.source],
       });
     };
-    for (const input of BUILTIN_PERSONAS) add(PersonaSchema.parse(input), { kind: 'builtin' });
+    // Built-ins come validated from the build; zod and YAML load only when there are files.
+    for (const persona of await parsedBuiltinPersonas()) add(persona, { kind: 'builtin' });
 
     const folders: PersonaFolder[] = [];
     const userFolder = join(this.options.home ?? ttaHome(), 'personas');
@@ -99,6 +97,12 @@ export class PersonaRegistry {
     const errors: PersonaFileError[] = [];
     for (const folder of folders) {
       for (const file of await personaFiles(folder.path)) {
+        // Loaded with the first file: listing the built-ins alone needs none of these.
+        const [{ readBoundedFile }, { parsePersona }, { PersonaFileError }] = await Promise.all([
+          import('../files/readBoundedFile.js'),
+          import('../schema/parsePersona.js'),
+          import('../schema/PersonaFileError.js'),
+        ]);
         let text = '';
         try {
           text = await readBoundedFile(file);
@@ -111,7 +115,7 @@ export class PersonaRegistry {
           errors.push(fileError);
           // What the broken file meant to define is not used, not even the definition it was
           // meant to replace: a persona never gets wider because its file broke.
-          for (const name of this.claimedNames(file, text)) {
+          for (const name of await this.claimedNames(file, text)) {
             byName.delete(name);
             broken.set(name, fileError);
           }
@@ -165,8 +169,9 @@ export class PersonaRegistry {
   }
 
   /** Names a broken file was meant to define: its `name`, its file name, what it defined before. */
-  private claimedNames(file: string, text: string): string[] {
+  private async claimedNames(file: string, text: string): Promise<string[]> {
     const names = new Set<string>([basename(file, extname(file)).toLowerCase()]);
+    const { parseDocument } = await import('yaml');
     try {
       const data: unknown = parseDocument(text).toJS();
       const name = (data as { name?: unknown } | null)?.name;
@@ -182,7 +187,9 @@ export class PersonaRegistry {
 
   /** Every persona, sorted by name. */
   list(): LoadedPersona[] {
-    return [...this.byName.values()].sort((a, b) => a.persona.name.localeCompare(b.persona.name));
+    // Code-unit order, which is localeCompare's for names of [a-z0-9-], without loading ICU's
+    // collator at start-up.
+    return [...this.byName.values()].sort((a, b) => compareNames(a.persona.name, b.persona.name));
   }
 
   /** The persona named `name`, or undefined (also when its file does not parse: see `brokenFile`). */
@@ -209,12 +216,23 @@ export class PersonaRegistry {
       ...p.persona.aliases,
     ]);
     const scored = candidates
-      .map((c) => ({ c, d: c.includes(q) || q.includes(c) ? 0 : distance(q, c) }))
+      .map((c) => ({ c, d: c.includes(q) || q.includes(c) ? 0 : editDistance().distance(q, c) }))
       .filter(({ c, d }) => d <= Math.max(2, Math.floor(c.length / 3)))
       .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
     const names = [...new Set(scored.map((s) => s.c))].slice(0, limit);
-    return names.length > 0 ? names : [closest(q, candidates)];
+    return names.length > 0 ? names : [editDistance().closest(q, candidates)];
   }
+}
+
+const compareNames = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type Levenshtein = typeof import('fastest-levenshtein');
+let levenshtein: Levenshtein | undefined;
+
+/** Loaded at the first suggestion (a CommonJS module: parsing it at start-up costs). */
+function editDistance(): Levenshtein {
+  levenshtein ??= createRequire(import.meta.url)('fastest-levenshtein') as Levenshtein;
+  return levenshtein;
 }
 
 /** `.hypertool/personas/` in `cwd` or the nearest folder above it that has one. */

@@ -1,5 +1,5 @@
 import { hasCode, TtaError } from '@tta-dev/core/errors';
-import { type FileIssue, formatFileIssues } from './fileIssues.js';
+import { type FileIssue, formatFileIssues } from './formatFileIssues.js';
 
 /** One problem in a persona file. */
 export type PersonaFileIssue = FileIssue;

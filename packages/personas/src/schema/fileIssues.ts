@@ -1,26 +1,9 @@
 import { type Document, isMap, isScalar, isSeq, type LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { fieldPosition } from './fieldPosition.js';
+import type { FileIssue } from './formatFileIssues.js';
 
-/** One problem in a user's file (persona, workflow, MCP servers), located as precisely as it allows. */
-export interface FileIssue {
-  /** Dotted path of the field, e.g. `security.blockList.2`; empty for the whole document. */
-  readonly path: string;
-  /** 1-based line and column, when the field (or its nearest parent) is in the file. */
-  readonly line?: number;
-  readonly column?: number;
-  readonly message: string;
-}
-
-/** The issues as indented `file:line:column path: message` lines, for error messages. */
-export function formatFileIssues(file: string, issues: readonly FileIssue[]): string {
-  return issues
-    .map(
-      (i) =>
-        `  ${file}${i.line === undefined ? '' : `:${i.line}:${i.column ?? 1}`} ${i.path || '(document)'}: ${i.message}`,
-    )
-    .join('\n');
-}
+export { type FileIssue, formatFileIssues } from './formatFileIssues.js';
 
 /**
  * zod's message, except for a type error, which says what was expected and what the file has

@@ -1,6 +1,6 @@
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { offsetPosition } from './fieldPosition.js';
-import type { FileIssue } from './fileIssues.js';
+import type { FileIssue } from './formatFileIssues.js';
 
 /**
  * The most alias expansions a user's YAML file may make (yaml's `maxAliasCount`): a file that

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BUILTIN_TEMPLATES_DIR } from './loadWorkflowFile.js';
+import { BUILTIN_TEMPLATES_DIR } from './builtinTemplatesDir.js';
 
 export const WORKFLOW_FILE_SUFFIX = '.workflow.yaml';
 
@@ -25,7 +25,7 @@ export async function discoverWorkflows(cwd: string): Promise<WorkflowFileRef[]>
     for (const file of await workflowFiles(project))
       byName.set(nameOf(file), { name: nameOf(file), file, source: 'project' });
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** `.tta/workflows/` in `cwd` or the nearest folder above it that has one. */
@@ -55,6 +55,17 @@ export function findProjectRoot(cwd: string): string {
 }
 
 const nameOf = (file: string) => basename(file, WORKFLOW_FILE_SUFFIX);
+
+/**
+ * Case-insensitive, then by code unit: localeCompare's order for the names files have (letters,
+ * digits, dashes), without loading ICU's collator at start-up (`tta workflow list`).
+ */
+function compareNames(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 async function workflowFiles(folder: string): Promise<string[]> {
   try {

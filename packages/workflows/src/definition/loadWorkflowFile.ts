@@ -1,11 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { readBoundedFile } from '@tta-dev/personas';
 import { type ParseWorkflowOptions, parseWorkflow } from './parseWorkflow.js';
 import { WorkflowFileError } from './WorkflowFileError.js';
 import type { WorkflowDefinition } from './WorkflowSchema.js';
 
-/** The folder of the built-in templates (`<name>.workflow.yaml`), shipped with the package. */
-export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export { BUILTIN_TEMPLATES_DIR } from './builtinTemplatesDir.js';
 
 /** Reads and parses a workflow file; a file that cannot be read is a `WorkflowFileError` too. */
 export async function loadWorkflowFile(
