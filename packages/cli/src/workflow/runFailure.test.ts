@@ -29,25 +29,27 @@ stages:
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
+/** Runs `tta workflow <args>` in the project, as a user would type it. */
+async function run(args: string[]) {
+  const io = captureIo({
+    env: {
+      ...(process.env as Record<string, string>),
+      TTA_HOME: join(root, 'home'),
+      NO_COLOR: '1',
+    },
+    cwd: project,
+  });
+  const code = await runSafely(io, () => runWorkflowCommand(args, io));
+  return { code, err: io.err() };
+}
+
 describe('a failing command', () => {
   it('is shown by its first error line, in the progress and in the failure event', async () => {
-    const io = captureIo({
-      env: {
-        ...(process.env as Record<string, string>),
-        TTA_HOME: join(root, 'home'),
-        NO_COLOR: '1',
-      },
-      cwd: project,
-    });
-    const code = await runSafely(io, () =>
-      runWorkflowCommand(['run', 'broken', '--run-id', 'broken-1'], io),
-    );
+    const { code, err } = await run(['run', 'broken', '--run-id', 'broken-1']);
     expect(code).toBe(1);
     const first = "Error: Cannot find module 'tta-no-such-module'";
     // The attempt's line, which shows the message's first line only.
-    expect(io.err()).toMatch(
-      new RegExp(`✗ needs-x attempt 1: .*exited 1 \\(expected 0\\): ${first}`),
-    );
+    expect(err).toMatch(new RegExp(`✗ needs-x attempt 1: .*exited 1 \\(expected 0\\): ${first}`));
     const events = (
       await readFile(join(project, '.tta', 'runs', 'broken-1', 'events.jsonl'), 'utf8')
     )
@@ -61,18 +63,6 @@ describe('a failing command', () => {
   });
 
   it('is followed by how to go on in the same run once fixed, which does so', async () => {
-    const run = async (args: string[]) => {
-      const io = captureIo({
-        env: {
-          ...(process.env as Record<string, string>),
-          TTA_HOME: join(root, 'home'),
-          NO_COLOR: '1',
-        },
-        cwd: project,
-      });
-      const code = await runSafely(io, () => runWorkflowCommand(args, io));
-      return { code, err: io.err() };
-    };
     const failed = await run(['run', 'broken', '--run-id', 'broken-2']);
     expect(failed.code).toBe(1);
     expect(failed.err).toContain(
@@ -106,18 +96,6 @@ stages:
         expression: "\${{ steps.look.output.stdout == 'true' }}"
 `,
     );
-    const run = async (args: string[]) => {
-      const io = captureIo({
-        env: {
-          ...(process.env as Record<string, string>),
-          TTA_HOME: join(root, 'home'),
-          NO_COLOR: '1',
-        },
-        cwd: project,
-      });
-      const code = await runSafely(io, () => runWorkflowCommand(args, io));
-      return { code, err: io.err() };
-    };
     const failed = await run(['run', 'gated', '--run-id', 'gated-1']);
     expect(failed.code).toBe(1);
     expect(failed.err).toContain(
