@@ -1,12 +1,5 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import {
-  type Counter,
-  type Gauge,
-  type Histogram,
-  type MeterProvider,
-  metrics,
-} from '@opentelemetry/api';
-import { INSTRUMENTATION_SCOPE } from '../../instrumentationScope.js';
+import { meterInstruments } from '../../meterInstruments.js';
 import { loadTokenizer, type Tokenizer } from '../tokens/loadTokenizer.js';
 
 /** What a persona has spent since it became active. */
@@ -147,42 +140,25 @@ export class TokenLedger {
   }
 }
 
-interface LedgerInstruments {
-  readonly provider: MeterProvider;
-  readonly listTokens: Histogram;
-  readonly resultTokens: Counter;
-  readonly budgetExceeded: Counter;
-  readonly personaTokens: Gauge;
-  readonly personaBudget: Gauge;
-}
-let bound: LedgerInstruments | undefined;
-
 /** The ledger's instruments, made once per meter provider (not on every result). */
-function ledgerInstruments(): LedgerInstruments {
-  const provider = metrics.getMeterProvider();
-  if (bound?.provider === provider) return bound;
-  const meter = provider.getMeter(INSTRUMENTATION_SCOPE.scope, INSTRUMENTATION_SCOPE.version);
-  bound = {
-    provider,
-    listTokens: meter.createHistogram('tta.gateway.tool_list_tokens', {
-      description: 'Tokens of the tool list shown to a client',
-      unit: '{token}',
-    }),
-    resultTokens: meter.createCounter('tta.gateway.result_tokens', {
-      description: 'Tokens of tool results passed through',
-      unit: '{token}',
-    }),
-    budgetExceeded: meter.createCounter('tta.gateway.budget_exceeded', {
-      description: 'Tool results delivered while a persona was over its token budget',
-    }),
-    personaTokens: meter.createGauge('tta.gateway.persona_tokens', {
-      description: 'Tokens of tools and results the active persona has used since it became active',
-      unit: '{token}',
-    }),
-    personaBudget: meter.createGauge('tta.gateway.persona_token_budget', {
-      description: 'The token budget of the active persona',
-      unit: '{token}',
-    }),
-  };
-  return bound;
-}
+const ledgerInstruments = meterInstruments((meter) => ({
+  listTokens: meter.createHistogram('tta.gateway.tool_list_tokens', {
+    description: 'Tokens of the tool list shown to a client',
+    unit: '{token}',
+  }),
+  resultTokens: meter.createCounter('tta.gateway.result_tokens', {
+    description: 'Tokens of tool results passed through',
+    unit: '{token}',
+  }),
+  budgetExceeded: meter.createCounter('tta.gateway.budget_exceeded', {
+    description: 'Tool results delivered while a persona was over its token budget',
+  }),
+  personaTokens: meter.createGauge('tta.gateway.persona_tokens', {
+    description: 'Tokens of tools and results the active persona has used since it became active',
+    unit: '{token}',
+  }),
+  personaBudget: meter.createGauge('tta.gateway.persona_token_budget', {
+    description: 'The token budget of the active persona',
+    unit: '{token}',
+  }),
+}));

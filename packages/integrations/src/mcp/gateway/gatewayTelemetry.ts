@@ -1,17 +1,14 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import {
   type Attributes,
-  type Counter,
   context,
-  type Histogram,
-  type MeterProvider,
-  metrics,
   propagation,
   SpanKind,
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
 import { INSTRUMENTATION_SCOPE } from '../../instrumentationScope.js';
+import { meterInstruments } from '../../meterInstruments.js';
 
 /**
  * Runs a call the gateway proxies to a downstream server inside a `tools/call {tool}` client span
@@ -80,24 +77,14 @@ export async function traceToolCall(
   }
 }
 
-let bound: { provider: MeterProvider; calls: Counter; duration: Histogram } | undefined;
-
 /** The gateway's instruments, made once per meter provider (not on every proxied call). */
-function gatewayInstruments(): { calls: Counter; duration: Histogram } {
-  const provider = metrics.getMeterProvider();
-  if (bound?.provider !== provider) {
-    const meter = provider.getMeter(INSTRUMENTATION_SCOPE.scope, INSTRUMENTATION_SCOPE.version);
-    bound = {
-      provider,
-      calls: meter.createCounter('tta.gateway.calls', {
-        description: 'Tool calls proxied to downstream servers, by persona, tool and outcome',
-        unit: '{call}',
-      }),
-      duration: meter.createHistogram('mcp.client.operation.duration', {
-        description: 'Duration of the MCP requests the gateway sends downstream',
-        unit: 's',
-      }),
-    };
-  }
-  return bound;
-}
+const gatewayInstruments = meterInstruments((meter) => ({
+  calls: meter.createCounter('tta.gateway.calls', {
+    description: 'Tool calls proxied to downstream servers, by persona, tool and outcome',
+    unit: '{call}',
+  }),
+  duration: meter.createHistogram('mcp.client.operation.duration', {
+    description: 'Duration of the MCP requests the gateway sends downstream',
+    unit: 's',
+  }),
+}));
