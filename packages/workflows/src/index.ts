@@ -63,7 +63,7 @@ export { BUILTIN_STEP_KINDS } from './engine/builtinStepKinds.js';
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
 export { detectProject, PROJECT_FILE } from './engine/detectProject.js';
-export { firstErrorLine } from './engine/firstErrorLine.js';
+export { firstErrorLine, withErrorOutput } from './engine/firstErrorLine.js';
 export {
   InvalidProjectFileError,
   isInvalidProjectFileError,

@@ -1,5 +1,5 @@
 import { ValidationError } from '@tta-dev/core';
-import { firstErrorLine } from '@tta-dev/workflows';
+import { withErrorOutput } from '@tta-dev/workflows';
 import { z } from 'zod';
 
 export const CODE_LANGUAGES = ['javascript', 'typescript', 'python'] as const;
@@ -142,8 +142,5 @@ export function codeResultProblem(result: CodeResult, expectExitCode = 0): strin
     problem = `${what} exited ${result.exitCode} (expected ${expectExitCode})`;
   if (problem === undefined) return undefined;
   // The error itself first (`ReferenceError: require is not defined…`), then the output's end.
-  const output = result.stderr.trim() || result.stdout.trim();
-  const first = firstErrorLine(output);
-  const tail = output.split('\n').slice(-5).join('\n');
-  return `${problem}${first ? `: ${first}` : ''}${tail && tail.trim() !== first ? `${first ? '' : ':'}\n${tail}` : ''}`;
+  return withErrorOutput(problem, result.stderr.trim() || result.stdout.trim());
 }

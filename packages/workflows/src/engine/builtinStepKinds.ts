@@ -6,7 +6,7 @@ import {
   RunFields,
   STANDARD_STEP_KINDS,
 } from '../definition/standardStepKinds.js';
-import { firstErrorLine } from './firstErrorLine.js';
+import { withErrorOutput } from './firstErrorLine.js';
 import { runCommand } from './runCommand.js';
 
 /** `run`: a shell command in its process group, failing on an exit code other than expected. */
@@ -23,12 +23,12 @@ const runKind = defineStepKind({
     });
     if (result.exitCode !== step.expectExitCode) {
       // The error itself on the first line (progress shows that one), then the output's end.
-      const output = result.stderr || result.stdout;
-      const first = firstErrorLine(output);
-      const tail = output.split('\n').slice(-5).join('\n');
       throw Object.assign(
         new Error(
-          `\`${command}\` exited ${result.exitCode} (expected ${step.expectExitCode})${first ? `: ${first}` : ''}${tail && tail.trim() !== first ? `${first ? '' : ':'}\n${tail}` : ''}`,
+          withErrorOutput(
+            `\`${command}\` exited ${result.exitCode} (expected ${step.expectExitCode})`,
+            result.stderr || result.stdout,
+          ),
         ),
         { name: 'CommandFailedError' },
       );

@@ -14,3 +14,13 @@ export function firstErrorLine(output: string): string | undefined {
     lines.find((l) => NAMED_ERROR.test(l)) ?? lines.find((l) => WORDED_ERROR.test(l))
   )?.trim();
 }
+
+/**
+ * `problem` told with the error itself first (`: Error: …`), then the output's last five lines
+ * (unless they are that line alone): what a failed command or code run reports.
+ */
+export function withErrorOutput(problem: string, output: string): string {
+  const first = firstErrorLine(output);
+  const tail = output.split('\n').slice(-5).join('\n');
+  return `${problem}${first ? `: ${first}` : ''}${tail && tail.trim() !== first ? `${first ? '' : ':'}\n${tail}` : ''}`;
+}
