@@ -26,6 +26,14 @@ export interface LeaseOptions extends RunStoreCallOptions {
 
 export const DEFAULT_LEASE_TTL_MS = 30_000;
 
+export interface FollowOptions extends RunStoreCallOptions {
+  /**
+   * Yield the events after this `seq`: 0 (the default) for the whole run, the last `seq` a reader
+   * has seen to resume, or `'end'` for only the events appended from now on.
+   */
+  after?: number | 'end';
+}
+
 /**
  * The right to drive one run. Exclusive while live; it lapses `ttlMs` after it was taken or
  * last renewed, after which another owner may take the run over.
@@ -93,4 +101,18 @@ export interface RunStore {
    * it at step boundaries; stores that are always durable, or never, leave it out.
    */
   sync?(runId: string, options?: RunStoreCallOptions): Promise<void>;
+  /**
+   * The run's events after `options.after`, then each one as it is appended, by this process or
+   * another, until `options.signal` aborts (the iteration then ends quietly). A run that does not
+   * exist yet is waited for. Stores that cannot follow leave it out.
+   */
+  follow?(runId: string, options?: FollowOptions): AsyncIterable<RunEvent>;
+  /**
+   * The ids of runs as they change, by this process or another: each run appended to from now on
+   * (a new run too), until `options.signal` aborts. Coalesced: a reader that falls behind gets a
+   * run that changed several times once. Without waiting in a loop: a process watching a store
+   * costs nothing while nothing changes. Stores that cannot tell leave it out (readers then look
+   * at `list()` from time to time).
+   */
+  changes?(options?: RunStoreCallOptions): AsyncIterable<string>;
 }
