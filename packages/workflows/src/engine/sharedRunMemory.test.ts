@@ -5,6 +5,7 @@ import { InMemoryBackend, Memory, type MemoryBackend, type MemoryEntry } from '@
 import { PersonaRegistry } from '@tta-dev/personas';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseWorkflow } from '../definition/parseWorkflow.js';
+import type { WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import { InMemoryRunStore } from '../runs/InMemoryRunStore.js';
 import { WorkflowEngine } from './WorkflowEngine.js';
 
@@ -12,6 +13,7 @@ let registry: PersonaRegistry;
 let cwd: string;
 beforeAll(async () => {
   registry = await PersonaRegistry.load({ home: '/nonexistent-tta-home', cwd: '/' });
+  workflow = parseWorkflow('test.workflow.yaml', WORKFLOW, { registry });
 });
 beforeEach(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'tta-shared-memory-'));
@@ -20,9 +22,7 @@ afterEach(() => rm(cwd, { recursive: true, force: true }));
 
 const SECRET = 'sk-live-0123456789abcdef';
 
-const workflow = parseWorkflow(
-  'test.workflow.yaml',
-  `name: shared
+const WORKFLOW = `name: shared
 description: Puts values in its memory.
 inputs:
   api_token: { type: string, default: "" }
@@ -42,9 +42,8 @@ stages:
       - id: review
         agent: Review it.
         saveAs: review
-`,
-  { registry },
-);
+`;
+let workflow: WorkflowDefinition;
 
 function engineOn(memory: Memory, store = new InMemoryRunStore(), errors: unknown[] = []) {
   return new WorkflowEngine({
