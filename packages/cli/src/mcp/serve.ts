@@ -23,6 +23,7 @@ import { CliError, usageError } from '../CliError.js';
 import { eprintln, type Io, println } from '../Io.js';
 import { homeOf, loadRegistry } from '../persona/_registry.js';
 import { MCP_TOKEN, serveToken, tokenNote } from '../serve/serveToken.js';
+import { openSharedMemory } from '../sharedMemory.js';
 
 export const serveHelp = `Usage: tta mcp serve [--project DIR] [--run ID] [--config FILE] [--persona NAME] [--http [--port N] [--host H] [--token T]]
 
@@ -146,6 +147,9 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     );
   }
   log('info', `${Object.keys(servers.mcpServers).length} servers from ${servers.file}`);
+  // The memory_* tools' memory: shared with other gateways and runs when TTA_MEMORY says where.
+  const shared = await openSharedMemory(cwd, io.env);
+  if (shared !== undefined) log('info', `shared memory on ${shared.where}`);
   const gateway = await PersonaGateway.start({
     servers: startedIn(servers.mcpServers, cwd),
     registry,
@@ -162,7 +166,11 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     env: io.env,
     cwd,
     ...(servers.file === '(none)' ? {} : { configFiles: [servers.file] }),
+    ...(shared === undefined ? {} : { memory: shared.memory }),
     log,
+  }).catch(async (error: unknown) => {
+    await shared?.close();
+    throw error;
   });
   try {
     if (values.http) {
@@ -205,6 +213,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     }
   } finally {
     await gateway.close();
+    await shared?.close();
   }
   return 0;
 }
