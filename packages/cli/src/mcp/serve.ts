@@ -61,6 +61,10 @@ Options:
   --verbose        also log the servers' own stderr lines
   -h, --help
 
+The memory_* tools share TTA_MEMORY (or .tta/project.json's "memory"): redis://… or
+postgres://… for a memory every gateway and run on that server shares (memory_get and
+memory_search with "run" read a run's), else one in this process.
+
 Over HTTP every request needs "Authorization: Bearer <token>"; see docs/mcp-gateway.md for
 the entries of Claude Code and VS Code. Logs go to stderr; in stdio mode stdout carries nothing
 but the protocol.`;
