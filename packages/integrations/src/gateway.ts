@@ -30,7 +30,6 @@ export {
   mcpServerUrlProblem,
 } from './mcp/config/McpServersConfig.js';
 export { parseMcpServers } from './mcp/config/parseMcpServers.js';
-
 // MCP persona gateway
 export { createGatewayServer, GATEWAY_INFO } from './mcp/gateway/createGatewayServer.js';
 export type { DownstreamState } from './mcp/gateway/Downstream.js';
@@ -56,6 +55,30 @@ export {
 export type { TokenUsage } from './mcp/gateway/TokenLedger.js';
 export type { PersonaToolCost, ToolCatalog } from './mcp/tokens/personaToolCosts.js';
 export { listAllTools, personaToolCosts } from './mcp/tokens/personaToolCosts.js';
+// Shared memory: chosen by TTA_MEMORY or .tta/project.json (in process, Redis, PostgreSQL)
+export {
+  InvalidMemoryConfigError,
+  isInvalidMemoryConfigError,
+} from './memory/InvalidMemoryConfigError.js';
+export { isMemoryBackendError, MemoryBackendError } from './memory/MemoryBackendError.js';
+export {
+  type MemorySetting,
+  memorySettingOf,
+  type OpenedMemoryBackend,
+  type OpenMemoryBackendOptions,
+  openMemoryBackend,
+} from './memory/openMemoryBackend.js';
+export {
+  MEMORY_SCHEMA_VERSION,
+  PostgresMemoryBackend,
+  type PostgresMemoryBackendOptions,
+} from './memory/PostgresMemoryBackend.js';
+export {
+  DEFAULT_REDIS_MEMORY_PREFIX,
+  RedisMemoryBackend,
+  type RedisMemoryBackendOptions,
+} from './memory/RedisMemoryBackend.js';
+export { redactUrl } from './memory/redactUrl.js';
 
 // Bearer tokens of the HTTP transports
 export { isLoopbackHost, tokenProblem } from './runServer/access.js';

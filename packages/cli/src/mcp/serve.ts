@@ -23,6 +23,7 @@ import { CliError, usageError } from '../CliError.js';
 import { eprintln, type Io, println } from '../Io.js';
 import { homeOf, loadRegistry } from '../persona/_registry.js';
 import { MCP_TOKEN, serveToken, tokenNote } from '../serve/serveToken.js';
+import { openSharedMemory } from '../sharedMemory.js';
 
 export const serveHelp = `Usage: tta mcp serve [--project DIR] [--run ID] [--config FILE] [--persona NAME] [--http [--port N] [--host H] [--token T]]
 
@@ -59,6 +60,10 @@ Options:
                    clients that list once (default 3000; 0: never wait; initialize never waits)
   --verbose        also log the servers' own stderr lines
   -h, --help
+
+The memory_* tools share TTA_MEMORY (or .tta/project.json's "memory"): redis://… or
+postgres://… for a memory every gateway and run on that server shares (memory_get and
+memory_search with "run" read a run's), else one in this process.
 
 Over HTTP every request needs "Authorization: Bearer <token>"; see docs/mcp-gateway.md for
 the entries of Claude Code and VS Code. Logs go to stderr; in stdio mode stdout carries nothing
@@ -146,6 +151,9 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     );
   }
   log('info', `${Object.keys(servers.mcpServers).length} servers from ${servers.file}`);
+  // The memory_* tools' memory: shared with other gateways and runs when TTA_MEMORY says where.
+  const shared = await openSharedMemory(cwd, io.env);
+  if (shared !== undefined) log('info', `shared memory on ${shared.where}`);
   const gateway = await PersonaGateway.start({
     servers: startedIn(servers.mcpServers, cwd),
     registry,
@@ -162,7 +170,11 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     env: io.env,
     cwd,
     ...(servers.file === '(none)' ? {} : { configFiles: [servers.file] }),
+    ...(shared === undefined ? {} : { memory: shared.memory }),
     log,
+  }).catch(async (error: unknown) => {
+    await shared?.close();
+    throw error;
   });
   try {
     if (values.http) {
@@ -205,6 +217,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     }
   } finally {
     await gateway.close();
+    await shared?.close();
   }
   return 0;
 }

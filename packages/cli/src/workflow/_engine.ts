@@ -14,6 +14,7 @@ import {
 } from '@tta-dev/workflows';
 import { eprintln, type Io } from '../Io.js';
 import { homeOf } from '../persona/_registry.js';
+import { openSharedMemory } from '../sharedMemory.js';
 
 /**
  * The project a workflow command works on: found from `io.cwd` upward (`findProjectRoot`), so
@@ -52,6 +53,8 @@ export async function withEngine<T>(
   // A config.json that cannot be read (a folder, corrupt) stops the command before the run starts.
   await scopes.user.read();
   sayWhoHoldsTheProject(io, scopes);
+  // Where the run's memory is shared with other sessions (namespace run:<id>), when configured.
+  const shared = await openSharedMemory(cwd, io.env);
   const engine = new WorkflowEngine({
     store,
     registry,
@@ -62,11 +65,19 @@ export async function withEngine<T>(
     kinds: createStepKinds({ env: io.env, tool: tools.run }),
     onEvent,
     ...(io.signal === undefined ? {} : { signal: io.signal }),
+    ...(shared === undefined
+      ? {}
+      : {
+          memory: shared.memory,
+          onMemoryError: (error: unknown) =>
+            eprintln(io, `warning: ${(error as Error).message ?? String(error)} (the run goes on)`),
+        }),
   });
   try {
     return await work(engine);
   } finally {
     await tools.close();
+    await shared?.close();
   }
 }
 

@@ -26,6 +26,8 @@ export const HTTP_STATUSES: Readonly<Record<TtaErrorCode, number>> = {
   TTA_TIMEOUT: 504,
   TTA_SERVICE: 502,
   TTA_LOGSEQ: 502,
+  TTA_MEMORY_BACKEND: 502,
+  TTA_MEMORY_CONFIG: 500,
 };
 
 /** Errors of the system that are the server's state (a file it may not read, a full disk): 500. */

@@ -3,6 +3,7 @@ import {
   step as coreStep,
   createContext,
   fallback,
+  type Memory,
   type Primitive,
   retry,
   TimeoutError,
@@ -69,6 +70,18 @@ export interface EngineOptions {
   runners?: StepRunners;
   /** Sees every event as it is stored, for progress views. */
   onEvent?: (event: RunEvent) => void;
+  /**
+   * The shared memory (its root): what a run puts in its memory (`memory` steps, `saveAs`) is
+   * also written, secrets redacted, to its namespace `run:<run id>` there, so that personas in
+   * other sessions read it (the gateway's memory tools with `run`). The run itself reads only its
+   * own log. Default: none.
+   */
+  memory?: Memory;
+  /**
+   * Told when writing to the shared memory failed; the run goes on (its log holds the values, and
+   * the next drive of the run writes them again). Default: ignored.
+   */
+  onMemoryError?: (error: unknown) => void;
   signal?: AbortSignal;
 }
 
@@ -247,6 +260,9 @@ export class WorkflowEngine {
 
   private async drive(drive: Drive, workflow: WorkflowDefinition): Promise<RunResult> {
     const { state } = drive;
+    // What reached the run memory while no drive was there to share it (an agent step completed
+    // from elsewhere, a crash between an append and its write) is shared now.
+    await this.shareMemory(drive, Object.keys(state.memory), true);
     const currentPersona = await this.personaNow(drive);
     // The persona to return to is the one active before the run began (a resumed run too).
     const previousPersona =
@@ -611,7 +627,16 @@ export class WorkflowEngine {
     const { lease } = drive;
     if (lease.remainingMs !== undefined && lease.remainingMs() <= 0) await lease.renew();
     const stored = await this.store(drive.runId, event, drive.inputSecrets);
+    const before =
+      this.options.memory !== undefined && MEMORY_EVENTS.has(stored.type)
+        ? { ...drive.state.memory }
+        : undefined;
     applyEvent(drive.state, stored);
+    if (before !== undefined)
+      await this.shareMemory(
+        drive,
+        Object.keys(drive.state.memory).filter((key) => drive.state.memory[key] !== before[key]),
+      );
     if ('step' in stored && stored.step !== undefined)
       scopeStep(drive.steps, drive.state, stored.step);
     return stored;
@@ -631,12 +656,35 @@ export class WorkflowEngine {
     return stored;
   }
 
+  /**
+   * Writes `keys` of the run memory to the shared memory's `run:<id>`, secrets redacted; with
+   * `onlyChanged`, only those whose shared value differs. A failure is told, never thrown.
+   */
+  private async shareMemory(drive: Drive, keys: readonly string[], onlyChanged = false) {
+    const { memory, onMemoryError } = this.options;
+    if (memory === undefined || keys.length === 0) return;
+    const shared = memory.namespace(`run:${drive.runId}`);
+    try {
+      for (const key of keys) {
+        const value = redactSecrets(drive.state.memory[key], { secrets: drive.secrets });
+        if (onlyChanged && JSON.stringify(await shared.get(key)) === JSON.stringify(value))
+          continue;
+        await shared.add(key, value, { tags: [drive.state.workflow] });
+      }
+    } catch (error) {
+      onMemoryError?.(redactError(error, { secrets: drive.secrets }));
+    }
+  }
+
   private async lease(runId: string): Promise<Lease> {
     const lease = await this.options.store.lease(runId, `${hostname()}:${process.pid}`);
     if (lease === undefined) throw new RunBusyError(runId);
     return lease;
   }
 }
+
+/** The events that may put values in the run memory (`foldRun`'s `memoryOf` and completions). */
+const MEMORY_EVENTS: ReadonlySet<RunEvent['type']> = new Set(['step_succeeded', 'step_completed']);
 
 /** The values of the inputs whose names say they are secret (`token`, `NPM_TOKEN`…). */
 function secretInputValues(inputs: Record<string, JsonValue>): string[] {

@@ -75,7 +75,11 @@ export interface GatewayOptions {
   configFiles?: readonly string[];
   /** Workflow runs the workflow_* and journal_record tools see. Default: the project's (`cwd`). */
   runs?: RunStore;
-  /** Memory behind the memory_* tools. Default: an in-memory one, namespace `gateway`. */
+  /**
+   * The shared memory (its root) behind the memory_* tools: they use its namespace `gateway`, and
+   * `run:<id>` with their `run` argument. Default: an in-memory one (`openMemoryBackend` gives
+   * the configured one, which gateways on other machines share).
+   */
   memory?: Memory;
   log?: GatewayLog;
   /** First restart delay of a crashed server. Default 500 ms. */
@@ -719,7 +723,7 @@ export class PersonaGateway {
         if (this.memory === undefined) {
           // Loaded at the first use: @tta-dev/core's primitives are no part of a cold start.
           const { Memory } = await import('@tta-dev/core');
-          this.memory = new Memory().namespace('gateway');
+          this.memory = new Memory();
         }
         return callMemoryTool(name, args, this.memory, this.active?.name);
       default:

@@ -3,6 +3,12 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 /** The JSON Schema `type` of a property that takes any JSON value (clients want a type on each). */
 export const ANY_JSON_TYPE = ['string', 'number', 'boolean', 'object', 'array', 'null'] as const;
 
+/** The memory tools' `run` argument: a run whose memory (namespace `run:<id>`) is read. */
+const RUN_PROPERTY = {
+  type: 'string',
+  description: 'A workflow run id: read the memory of that run (what its steps saved) instead',
+} as const;
+
 /** Tools the gateway offers itself, whatever the persona: switching hats and shared memory. */
 export const BUILTIN_TOOLS: readonly Tool[] = [
   {
@@ -44,18 +50,24 @@ export const BUILTIN_TOOLS: readonly Tool[] = [
   },
   {
     name: 'memory_get',
-    description: 'Read a value from the shared memory by key.',
-    inputSchema: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
+    description:
+      'Read a value from the shared memory by key; with "run", from that workflow run\'s memory (what its steps saved).',
+    inputSchema: {
+      type: 'object',
+      properties: { key: { type: 'string' }, run: RUN_PROPERTY },
+      required: ['key'],
+    },
   },
   {
     name: 'memory_search',
     description:
-      'Find shared memory entries whose key, tags or value contain any keyword ("*" for all), newest first.',
+      'Find shared memory entries whose key, tags or value contain any keyword ("*" for all), newest first; with "run", in that workflow run\'s memory.',
     inputSchema: {
       type: 'object',
       properties: {
         keywords: { type: 'array', items: { type: 'string' } },
         limit: { type: 'number' },
+        run: RUN_PROPERTY,
       },
       required: ['keywords'],
     },
