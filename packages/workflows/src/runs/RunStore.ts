@@ -68,7 +68,7 @@ export interface Lease {
 
 /**
  * Where runs are recorded: one append-only log of events per run. The file store is the default
- * (`FileRunStore`); every implementation passes the contract suite in `runStore.testkit.ts`.
+ * (`FileRunStore`); every implementation passes the contract suite `describeRunStore` (`@tta-dev/workflows/testing`).
  *
  * Appends to one run are serialised by the store; the lease keeps a second process (or a second
  * store) from driving the same run at the same time.
