@@ -115,4 +115,9 @@ export interface RunStore {
    * at `list()` from time to time).
    */
   changes?(options?: RunStoreCallOptions): AsyncIterable<string>;
+  /**
+   * Lets go of what the store holds open (a database's connections), ending its followers, so
+   * that the process can exit. Stores that hold nothing open leave it out.
+   */
+  close?(): Promise<void>;
 }

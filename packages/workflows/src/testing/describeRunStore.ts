@@ -685,8 +685,9 @@ export function describeRunStore(
         expect(changes.items[0]).toBe('run-a');
         await store.append('run-b', started);
         await changes.until((ids) => ids.includes('run-b'));
-        await store.append('run-a', stage('build'));
+        // Counted before the append: its change may come before the append returns.
         const seen = changes.items.length;
+        await store.append('run-a', stage('build'));
         await changes.until((ids) => ids.slice(seen).includes('run-a'));
         expect(new Set(changes.items)).toEqual(new Set(['run-a', 'run-b']));
         controller.abort();
