@@ -175,6 +175,8 @@ export type {
 } from './runs/RunState.js';
 export { DONE_OUTCOMES, STEP_OUTCOMES } from './runs/RunState.js';
 export type {
+  ChangesOptions,
+  FollowOptions,
   Lease,
   LeaseOptions,
   RunStore,

@@ -25,6 +25,7 @@ import {
   type RunEventType,
 } from './RunEvent.js';
 import {
+  type ChangesOptions,
   DEFAULT_LEASE_TTL_MS,
   type FollowOptions,
   type Lease,
@@ -191,7 +192,7 @@ export class FileRunStore implements RunStore {
   }
 
   /** Each run as it is appended to: `watchRuns` for new runs, `followRun` for each run. */
-  changes(options: RunStoreCallOptions = {}): AsyncIterable<string> {
+  changes(options: ChangesOptions = {}): AsyncIterable<string> {
     return fileChanges(this, options);
   }
 

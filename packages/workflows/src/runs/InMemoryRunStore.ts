@@ -3,6 +3,7 @@ import { Wakeup } from './_Wakeup.js';
 import { LeaseLostError } from './errors/LeaseLostError.js';
 import type { RunEvent, RunEventInput } from './RunEvent.js';
 import {
+  type ChangesOptions,
   DEFAULT_LEASE_TTL_MS,
   type FollowOptions,
   type Lease,
@@ -97,7 +98,7 @@ export class InMemoryRunStore implements RunStore {
     }
   }
 
-  async *changes(options: RunStoreCallOptions = {}): AsyncGenerator<string, void> {
+  async *changes(options: ChangesOptions = {}): AsyncGenerator<string, void> {
     const wakeup = new Wakeup(options.signal);
     const pending = new Set<string>();
     const listener = (id: string) => {
@@ -105,6 +106,7 @@ export class InMemoryRunStore implements RunStore {
       wakeup.raise();
     };
     this.listeners.add(listener);
+    options.onReady?.();
     try {
       for (await wakeup.wait(); !wakeup.over; await wakeup.wait())
         while (pending.size > 0 && !wakeup.over) {

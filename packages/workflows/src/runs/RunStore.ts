@@ -34,6 +34,14 @@ export interface FollowOptions extends RunStoreCallOptions {
   after?: number | 'end';
 }
 
+export interface ChangesOptions extends RunStoreCallOptions {
+  /**
+   * Called once the reader listens: every change from then on will come. A reader that also
+   * lists the runs lists them after this, so that nothing falls between the two.
+   */
+  onReady?: () => void;
+}
+
 /**
  * The right to drive one run. Exclusive while live; it lapses `ttlMs` after it was taken or
  * last renewed, after which another owner may take the run over.
@@ -114,7 +122,7 @@ export interface RunStore {
    * costs nothing while nothing changes. Stores that cannot tell leave it out (readers then look
    * at `list()` from time to time).
    */
-  changes?(options?: RunStoreCallOptions): AsyncIterable<string>;
+  changes?(options?: ChangesOptions): AsyncIterable<string>;
   /**
    * Lets go of what the store holds open (a database's connections), ending its followers, so
    * that the process can exit. Stores that hold nothing open leave it out.

@@ -12,7 +12,7 @@ export async function* fileChanges(
   store: FollowableRunStore & {
     list(options?: { signal?: AbortSignal }): Promise<RunSummary[]>;
   },
-  options: WatchOptions = {},
+  options: WatchOptions & { onReady?: () => void } = {},
 ): AsyncGenerator<string, void> {
   const stop = new AbortController();
   const outer = options.signal;
@@ -20,7 +20,8 @@ export async function* fileChanges(
   outer?.addEventListener('abort', onAbort);
   if (outer?.aborted) stop.abort();
   const { signal } = stop;
-  const watching: WatchOptions = { ...options, signal };
+  const { onReady, ...rest } = options;
+  const watching: WatchOptions = { ...rest, signal };
   const wakeup = new Wakeup(signal);
   const pending = new Set<string>();
   let failure: unknown;
@@ -38,6 +39,8 @@ export async function* fileChanges(
   const watch = async () => {
     try {
       const ends = new Map((await store.list({ signal })).map((s) => [s.runId, s.events]));
+      // From here each run is followed from where the listing saw it end: nothing is missed.
+      onReady?.();
       for await (const { runId } of watchRuns(store, watching))
         void follow(runId, ends.get(runId) ?? 0);
     } catch (error) {

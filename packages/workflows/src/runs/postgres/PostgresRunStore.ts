@@ -6,6 +6,7 @@ import { applyEvent, foldRun, initialState } from '../foldRun.js';
 import type { RunEvent, RunEventInput } from '../RunEvent.js';
 import type { RunState } from '../RunState.js';
 import {
+  type ChangesOptions,
   DEFAULT_LEASE_TTL_MS,
   type FollowOptions,
   type Lease,
@@ -203,7 +204,7 @@ export class PostgresRunStore implements RunStore {
     }
   }
 
-  async *changes(options: RunStoreCallOptions = {}): AsyncGenerator<string, void> {
+  async *changes(options: ChangesOptions = {}): AsyncGenerator<string, void> {
     const { signal } = options;
     if (signal?.aborted) return;
     const waiting = this.waiting(signal);
@@ -222,6 +223,7 @@ export class PostgresRunStore implements RunStore {
       });
       // What each run's count was, to tell after a reconnect which runs changed meanwhile.
       let counts = await this.scrubbed(() => this.counts());
+      options.onReady?.();
       waiting.take();
       while (!waiting.over()) {
         if (resync) {
