@@ -403,7 +403,7 @@ try {
     }
   };
   checkListing(
-    JSON.parse(timed([TTA, 'workflow', 'status', '--json'], many.cwd).stdout),
+    JSON.parse(timed([TTA, 'workflow', 'status', '--json'], many.cwd).stdout).runs,
     'status --json',
   );
 

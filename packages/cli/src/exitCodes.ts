@@ -11,6 +11,7 @@ export const EXIT_CODES: Readonly<Record<TtaErrorCode, ExitCode>> = {
   // Bad input: the message names the file, line and field to fix.
   TTA_INVALID_INPUT: 2,
   TTA_PROJECT_FILE: 2,
+  TTA_RUN_STORE_CONFIG: 2,
   TTA_PREFLIGHT: 2,
   TTA_UNKNOWN_RESUME_POINT: 2,
   TTA_INVALID_RUN_ID: 2,

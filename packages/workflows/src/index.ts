@@ -112,6 +112,10 @@ export { isRunFinishedError, RunFinishedError } from './runs/errors/RunFinishedE
 export { isRunLogCorruptError, RunLogCorruptError } from './runs/errors/RunLogCorruptError.js';
 export { isRunLogLockedError, RunLogLockedError } from './runs/errors/RunLogLockedError.js';
 export { isRunNotFoundError, RunNotFoundError } from './runs/errors/RunNotFoundError.js';
+export {
+  isRunStoreConfigError,
+  RunStoreConfigError,
+} from './runs/errors/RunStoreConfigError.js';
 export { isStepNotWaitingError, StepNotWaitingError } from './runs/errors/StepNotWaitingError.js';
 export { isUnknownStageError, UnknownStageError } from './runs/errors/UnknownStageError.js';
 export type { FileRunStoreOptions } from './runs/FileRunStore.js';
@@ -131,8 +135,11 @@ export type {
 } from './runs/followRun.js';
 export { followRun, watchRuns } from './runs/followRun.js';
 export { InMemoryRunStore } from './runs/InMemoryRunStore.js';
-export type { OpenRunStoreOptions } from './runs/openRunStore.js';
-export { openRunStore } from './runs/openRunStore.js';
+export type { OpenedRunStore, OpenRunStoreOptions } from './runs/openRunStore.js';
+export { openRunStore, RUN_STORE_ENV } from './runs/openRunStore.js';
+export type { PostgresRunStoreOptions } from './runs/postgres/PostgresRunStore.js';
+export { PostgresRunStore } from './runs/postgres/PostgresRunStore.js';
+export { redactUrl } from './runs/postgres/redactUrl.js';
 export type {
   ErrorInfo,
   JsonValue,
@@ -168,6 +175,8 @@ export type {
 } from './runs/RunState.js';
 export { DONE_OUTCOMES, STEP_OUTCOMES } from './runs/RunState.js';
 export type {
+  ChangesOptions,
+  FollowOptions,
   Lease,
   LeaseOptions,
   RunStore,

@@ -6,13 +6,13 @@ import {
   startRunServer,
 } from '@tta-dev/integrations';
 import type { PersonaRegistry } from '@tta-dev/personas';
-import type { FileRunStore } from '@tta-dev/workflows';
+import type { OpenedRunStore } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { CliError, usageError } from '../CliError.js';
 import { eprintln, type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
 import { metricsHandler } from '../telemetry/withTelemetry.js';
-import { runStoreOf, withEngine } from '../workflow/_engine.js';
+import { closeRunStoreOf, runStoreOf, storeLabelOf, withEngine } from '../workflow/_engine.js';
 import { loadNamedWorkflow } from '../workflow/_workflows.js';
 import { progressPrinter } from '../workflow/progress.js';
 import { SERVE_TOKEN, serveToken, tokenNote } from './serveToken.js';
@@ -97,11 +97,11 @@ export async function runServeCommand(
         token,
         tokenSource: source,
         ...(file === undefined ? {} : { tokenFile: file }),
-        runs: store.root,
+        runs: storeLabelOf(store),
       }),
     );
   } else {
-    say(`serving the runs in ${store.root} on ${server.url}`);
+    say(`serving the runs in ${storeLabelOf(store)} on ${server.url}`);
     say(tokenNote(given, SERVE_TOKEN));
   }
   if (!isLoopbackHost(host))
@@ -113,6 +113,7 @@ export async function runServeCommand(
   say('stopping');
   await server.close();
   await server.idle();
+  await closeRunStoreOf(io);
   return 0;
 }
 
@@ -120,7 +121,7 @@ export async function runServeCommand(
 async function resumeRun(
   io: Io,
   registry: PersonaRegistry,
-  store: FileRunStore,
+  store: OpenedRunStore,
   runId: string,
   json: boolean,
   say: (message: string) => void,

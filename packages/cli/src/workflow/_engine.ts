@@ -3,8 +3,8 @@ import type { PersonaRegistry } from '@tta-dev/personas';
 import { PersonaScopes } from '@tta-dev/personas';
 import {
   detectProject,
-  type FileRunStore,
   findProjectRoot,
+  type OpenedRunStore,
   openRunStore,
   type RunEvent,
   type RunResult,
@@ -22,8 +22,31 @@ import { openSharedMemory } from '../sharedMemory.js';
  */
 export const projectRootOf = (io: Io): string => findProjectRoot(io.cwd);
 
-/** The run store of the project (`<project>/.tta/runs/`). */
-export const runStoreOf = (io: Io) => openRunStore({ cwd: projectRootOf(io), env: io.env });
+const stores = new WeakMap<Io, OpenedRunStore>();
+
+/**
+ * The run store of the project (`<project>/.tta/runs/`, or PostgreSQL by `TTA_RUN_STORE`), one
+ * per command: `closeRunStoreOf` lets go of it when the command ends, so the process can exit.
+ */
+export function runStoreOf(io: Io): OpenedRunStore {
+  let store = stores.get(io);
+  if (store === undefined) {
+    store = openRunStore({ cwd: projectRootOf(io), env: io.env });
+    stores.set(io, store);
+  }
+  return store;
+}
+
+/** Closes the command's run store, if it opened one (a database's connections). */
+export async function closeRunStoreOf(io: Io): Promise<void> {
+  const store = stores.get(io);
+  stores.delete(io);
+  await store?.close();
+}
+
+/** Which store a command reads, fit to show: the runs folder, or the URL with `***` for a password. */
+export const storeLabelOf = (store: OpenedRunStore): string =>
+  'url' in store ? store.url : store.root;
 
 /**
  * Gives `work` an engine for the project (`projectRootOf`) with integrations' step kinds, and stops
@@ -36,7 +59,7 @@ export async function withEngine<T>(
   onEvent: (event: RunEvent) => void,
   work: (engine: WorkflowEngine) => Promise<T>,
   /** The run store; `tta serve` passes its own, so that its writes and the engine's stay in order. */
-  store: FileRunStore = runStoreOf(io),
+  store: OpenedRunStore = runStoreOf(io),
 ): Promise<T> {
   const cwd = projectRootOf(io);
   const tools = toolStepRunner({

@@ -3,12 +3,14 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { table } from '../table.js';
-import { runStoreOf } from './_engine.js';
+import { runStoreOf, storeLabelOf } from './_engine.js';
 import { formatMetrics } from './formatMetrics.js';
 
 export const statusHelp = `Usage: tta workflow status [run] [--json]
 
 Without a run: every run of this project, newest first. With a run: its stages, steps and gates.
+Either way it says which store it read: the runs folder, or the PostgreSQL URL of TTA_RUN_STORE
+(its password as ***).
 
 Options:
   --json   print as JSON
@@ -21,13 +23,15 @@ export async function status(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const store = runStoreOf(io);
+  const label = storeLabelOf(store);
   const c = colors(io);
   if (positionals.length === 0) {
     const runs = await store.list();
-    if (values.json) printJson(io, runs);
+    if (values.json) printJson(io, { store: label, runs });
     else if (runs.length === 0)
-      println(io, c.dim('No runs yet in this folder: start one with "tta workflow run <name>".'));
+      println(io, c.dim(`No runs yet in ${label}: start one with "tta workflow run <name>".`));
     else {
+      println(io, c.dim(`Runs in ${label}`));
       println(
         io,
         table(
@@ -45,10 +49,10 @@ export async function status(argv: readonly string[], io: Io): Promise<number> {
   const state = foldRun(events);
   if (state === undefined) throw usageError(`no run "${runId}" here; see "tta workflow status"`);
   if (values.json) {
-    printJson(io, { ...summaryOf(state), state, events });
+    printJson(io, { ...summaryOf(state), store: label, state, events });
     return 0;
   }
-  println(io, `${c.bold(runId)} ${state.workflow}: ${state.status}`);
+  println(io, `${c.bold(runId)} ${state.workflow}: ${state.status} ${c.dim(`(${label})`)}`);
   for (const stage of state.stages) {
     println(io, `▶ ${stage.id} (${stage.persona}): ${stage.status}`);
     for (const step of stage.steps) println(io, `  ${stepLine(step)}`);

@@ -54,5 +54,11 @@ export async function runWorkflowCommand(argv: readonly string[], io: Io): Promi
       `tta workflow: unknown command "${first}"${didYouMean(first, Object.keys(COMMANDS))}\n\n${workflowHelp}`,
     );
   }
-  return (await load())(rest, io);
+  try {
+    return await (await load())(rest, io);
+  } finally {
+    // A database's connections would keep the process alive.
+    const { closeRunStoreOf } = await import('./_engine.js');
+    await closeRunStoreOf(io);
+  }
 }

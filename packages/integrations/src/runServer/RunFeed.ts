@@ -1,11 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import {
-  type FollowableRunStore,
-  followRun,
-  type RunEvent,
-  type RunStore,
-  watchRuns,
-} from '@tta-dev/workflows';
+import { type RunEvent, watchRuns } from '@tta-dev/workflows';
+import { followEvents, isFollowable, type LiveRunStore } from './followEvents.js';
 
 /** Who listens to the feed. */
 export interface FeedListener {
@@ -15,7 +10,8 @@ export interface FeedListener {
 }
 
 export interface RunFeedOptions {
-  readonly store: RunStore & FollowableRunStore;
+  /** A store in folders (watched), or one with `follow` and `changes` (PostgreSQL). */
+  readonly store: LiveRunStore;
   readonly pollMs?: number;
   readonly watch?: boolean;
   /** Problems following a run (a corrupt log): the feed goes on with the others. */
@@ -61,6 +57,7 @@ export class RunFeed {
   private async follow(running: { stop: AbortController; ready: boolean }): Promise<void> {
     const { store, pollMs, watch } = this.options;
     const { signal } = running.stop;
+    if (!isFollowable(store)) return this.followChanges(running);
     // Where each run ends now: events after that are new. A run created after this is new whole.
     let ends: Map<string, number> | undefined;
     try {
@@ -86,13 +83,45 @@ export class RunFeed {
     }
   }
 
+  /**
+   * For a store that tells which runs change (`changes`): listening first, then listing, so
+   * that an append between the two is not lost; each run is followed from its first change on,
+   * from where the listing saw it end.
+   */
+  private async followChanges(running: { stop: AbortController; ready: boolean }): Promise<void> {
+    const { store } = this.options;
+    const { signal } = running.stop;
+    if (store.changes === undefined)
+      throw new Error('this run store cannot tell which runs change (it has no changes)');
+    let listening: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      listening = resolve;
+    });
+    const changes = store.changes({ signal, onReady: () => listening() })[Symbol.asyncIterator]();
+    const first = changes.next();
+    first.catch(() => undefined); // awaited below; this keeps an early failure from going unhandled
+    await Promise.race([ready, first]);
+    if (signal.aborted) return;
+    const ends = new Map((await store.list({ signal })).map((s) => [s.runId, s.events]));
+    if (signal.aborted) return;
+    running.ready = true;
+    for (const listener of this.listeners) listener.ready();
+    const followed = new Set<string>();
+    for (let next = await first; next.done !== true; next = await changes.next()) {
+      const runId = next.value;
+      if (followed.has(runId)) continue;
+      followed.add(runId);
+      void this.followOne(runId, ends.get(runId) ?? 0, { signal });
+    }
+  }
+
   private async followOne(
     runId: string,
     after: number | 'end',
     watching: { signal: AbortSignal; pollMs?: number; watch?: boolean },
   ): Promise<void> {
     try {
-      for await (const event of followRun(this.options.store, runId, { ...watching, after }))
+      for await (const event of followEvents(this.options.store, runId, { ...watching, after }))
         for (const listener of this.listeners) listener.event(event);
     } catch (error) {
       this.options.log(`stopped following run ${runId}: ${(error as Error).message}`);

@@ -3,12 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import {
   completeStep,
-  type FollowableRunStore,
-  followRun,
   noteRun,
   RUN_ID_PATTERN,
   type RunEvent,
-  type RunStore,
   type RunSummary,
 } from '@tta-dev/workflows';
 import { keepClientsAlive } from '../http/keepClientsAlive.js';
@@ -22,6 +19,7 @@ import {
 import { CompleteBodySchema, NoteBodySchema } from './bodies.js';
 import { EventStream } from './EventStream.js';
 import { errorAnswer } from './errorAnswer.js';
+import { followEvents, type LiveRunStore } from './followEvents.js';
 import { HttpError } from './HttpError.js';
 import { RunFeed } from './RunFeed.js';
 import { RunServerOptionsError } from './RunServerOptionsError.js';
@@ -54,7 +52,8 @@ export interface RequestLogEntry {
 
 export interface RunServerOptions {
   /** Where the runs are: a `FileRunStore`. Give the engine of `complete`/`resume` the same one. */
-  store: RunStore & FollowableRunStore;
+  /** The run store: in folders (files, watched), or with `follow` and `changes` (PostgreSQL). */
+  store: LiveRunStore;
   /** Reported by `/health`. */
   version: string;
   /** Default: 0 (any free port: read it from the result); `tta serve` uses 4319. */
@@ -202,7 +201,7 @@ export async function startRunServer(options: RunServerOptions): Promise<RunServ
         const after = afterOf(context);
         const stream = openStream(context);
         try {
-          for await (const event of followRun(store, runId, {
+          for await (const event of followEvents(store, runId, {
             ...watching,
             after,
             signal: stream.signal,

@@ -6,12 +6,12 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeRunStore } from '../testing/describeRunStore.js';
 import { acquireFileLease } from './_fileLease.js';
 import { isRunLogCorruptError } from './errors/RunLogCorruptError.js';
 import { DEFAULT_RUNS_DIR, EVENTS_FILE, FileRunStore, LEASE_FILE } from './FileRunStore.js';
 import type { RunEventInput } from './RunEvent.js';
 import { summarizeRun } from './RunSummary.js';
-import { describeRunStore } from './runStore.testkit.js';
 
 const folders = new WeakMap<FileRunStore, string>();
 describeRunStore(

@@ -10,12 +10,14 @@ import {
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { withAppendLock } from './_appendLock.js';
+import { fileChanges } from './_fileChanges.js';
 import { acquireFileLease, fileLeaseHeld, LEASE_FILE } from './_fileLease.js';
 import { ignoreRuns } from './_ignoreRuns.js';
 import { KeyedMutex } from './_KeyedMutex.js';
 import { parseRunLog } from './_parseRunLog.js';
 import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
 import { RunSummaries } from './_RunSummaries.js';
+import { followRun } from './followRun.js';
 import {
   RUN_ID_PATTERN,
   type RunEvent,
@@ -23,7 +25,9 @@ import {
   type RunEventType,
 } from './RunEvent.js';
 import {
+  type ChangesOptions,
   DEFAULT_LEASE_TTL_MS,
+  type FollowOptions,
   type Lease,
   type LeaseOptions,
   type RunStore,
@@ -181,6 +185,19 @@ export class FileRunStore implements RunStore {
     await this.ignored();
     return acquireFileLease(dir, runId, owner, ttlMs, { now: this.now });
   }
+
+  /** `followRun` on this store: fs.watch on the run's folder, polling only where it cannot. */
+  follow(runId: string, options: FollowOptions = {}): AsyncIterable<RunEvent> {
+    return followRun(this, runId, options);
+  }
+
+  /** Each run as it is appended to: `watchRuns` for new runs, `followRun` for each run. */
+  changes(options: ChangesOptions = {}): AsyncIterable<string> {
+    return fileChanges(this, options);
+  }
+
+  /** Nothing to end: the file store holds nothing open between calls. */
+  async close(): Promise<void> {}
 
   /** Makes every event appended to the run so far durable (fsync). */
   async sync(runId: string, options: RunStoreCallOptions = {}): Promise<void> {

@@ -1,4 +1,4 @@
+import { describeRunStore } from '../testing/describeRunStore.js';
 import { InMemoryRunStore } from './InMemoryRunStore.js';
-import { describeRunStore } from './runStore.testkit.js';
 
 describeRunStore('InMemoryRunStore', (options) => new InMemoryRunStore(options));

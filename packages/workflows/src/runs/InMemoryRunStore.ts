@@ -1,8 +1,11 @@
 import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
+import { Wakeup } from './_Wakeup.js';
 import { LeaseLostError } from './errors/LeaseLostError.js';
 import type { RunEvent, RunEventInput } from './RunEvent.js';
 import {
+  type ChangesOptions,
   DEFAULT_LEASE_TTL_MS,
+  type FollowOptions,
   type Lease,
   type LeaseOptions,
   type RunStore,
@@ -25,6 +28,8 @@ export class InMemoryRunStore implements RunStore {
   private readonly leases = new Map<string, HeldLease>();
   private readonly now: () => number;
   private readonly secrets: readonly string[];
+  /** Told of each run appended to: the followers and change readers of this store. */
+  private readonly listeners = new Set<(runId: string) => void>();
 
   constructor(options: RunStoreOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -42,6 +47,7 @@ export class InMemoryRunStore implements RunStore {
     const stored = prepareEvent(runId, event, events.length + 1, this.now(), this.secrets);
     events.push(structuredClone(stored));
     this.runs.set(runId, events);
+    for (const listener of [...this.listeners]) listener(runId);
     return stored;
   }
 
@@ -68,6 +74,50 @@ export class InMemoryRunStore implements RunStore {
       () => this.read(runId),
       async () => (this.leases.get(runId)?.expiresAt ?? 0) > this.now(),
     );
+  }
+
+  async *follow(runId: string, options: FollowOptions = {}): AsyncGenerator<RunEvent, void> {
+    checkRunId(runId);
+    const after = options.after ?? 0;
+    if (after !== 'end' && !(Number.isInteger(after) && after >= 0))
+      throw new RangeError(`after must be a whole number ≥ 0 or "end", got ${String(after)}`);
+    const wakeup = new Wakeup(options.signal);
+    const listener = (id: string) => id === runId && wakeup.raise();
+    this.listeners.add(listener);
+    try {
+      let last = after === 'end' ? (this.runs.get(runId)?.length ?? 0) : after;
+      for (await wakeup.wait(); !wakeup.over; await wakeup.wait())
+        for (const event of (this.runs.get(runId) ?? []).slice(last)) {
+          yield structuredClone(event);
+          last = event.seq;
+          if (wakeup.over) return;
+        }
+    } finally {
+      this.listeners.delete(listener);
+      wakeup.end();
+    }
+  }
+
+  async *changes(options: ChangesOptions = {}): AsyncGenerator<string, void> {
+    const wakeup = new Wakeup(options.signal);
+    const pending = new Set<string>();
+    const listener = (id: string) => {
+      pending.add(id);
+      wakeup.raise();
+    };
+    this.listeners.add(listener);
+    options.onReady?.();
+    try {
+      for (await wakeup.wait(); !wakeup.over; await wakeup.wait())
+        while (pending.size > 0 && !wakeup.over) {
+          const id = pending.values().next().value!;
+          pending.delete(id);
+          yield id;
+        }
+    } finally {
+      this.listeners.delete(listener);
+      wakeup.end();
+    }
   }
 
   async lease(

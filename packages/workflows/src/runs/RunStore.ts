@@ -34,6 +34,14 @@ export interface FollowOptions extends RunStoreCallOptions {
   after?: number | 'end';
 }
 
+export interface ChangesOptions extends RunStoreCallOptions {
+  /**
+   * Called once the reader listens: every change from then on will come. A reader that also
+   * lists the runs lists them after this, so that nothing falls between the two.
+   */
+  onReady?: () => void;
+}
+
 /**
  * The right to drive one run. Exclusive while live; it lapses `ttlMs` after it was taken or
  * last renewed, after which another owner may take the run over.
@@ -68,7 +76,7 @@ export interface Lease {
 
 /**
  * Where runs are recorded: one append-only log of events per run. The file store is the default
- * (`FileRunStore`); every implementation passes the contract suite in `runStore.testkit.ts`.
+ * (`FileRunStore`); every implementation passes the contract suite `describeRunStore` (`@tta-dev/workflows/testing`).
  *
  * Appends to one run are serialised by the store; the lease keeps a second process (or a second
  * store) from driving the same run at the same time.
@@ -114,5 +122,10 @@ export interface RunStore {
    * costs nothing while nothing changes. Stores that cannot tell leave it out (readers then look
    * at `list()` from time to time).
    */
-  changes?(options?: RunStoreCallOptions): AsyncIterable<string>;
+  changes?(options?: ChangesOptions): AsyncIterable<string>;
+  /**
+   * Lets go of what the store holds open (a database's connections), ending its followers, so
+   * that the process can exit. Stores that hold nothing open leave it out.
+   */
+  close?(): Promise<void>;
 }

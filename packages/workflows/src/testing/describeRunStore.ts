@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isInvalidRunEventError } from './errors/InvalidRunEventError.js';
-import { isInvalidRunIdError } from './errors/InvalidRunIdError.js';
-import { isLeaseLostError } from './errors/LeaseLostError.js';
-import type { RunEventInput, RunEventInputOf } from './RunEvent.js';
-import type { RunStore } from './RunStore.js';
-import { compareRunSummaries, type RunSummary, summarizeRun } from './RunSummary.js';
-import type { RunStatus } from './runStatus.js';
+import { isInvalidRunEventError } from '../runs/errors/InvalidRunEventError.js';
+import { isInvalidRunIdError } from '../runs/errors/InvalidRunIdError.js';
+import { isLeaseLostError } from '../runs/errors/LeaseLostError.js';
+import type { RunEvent, RunEventInput, RunEventInputOf } from '../runs/RunEvent.js';
+import type { RunStore } from '../runs/RunStore.js';
+import { compareRunSummaries, type RunSummary, summarizeRun } from '../runs/RunSummary.js';
+import type { RunStatus } from '../runs/runStatus.js';
 
 /** What the contract suite gives a store it creates. */
 export interface RunStoreTestOptions {
@@ -72,6 +72,53 @@ const runFailed: RunEventInput = {
   stage: 'build',
   error: { name: 'GateFailedError', message: 'quality gate "coverage" failed' },
 };
+
+/** Takes what an iteration yields, in the background, for a test to wait on. */
+function collect<T>(iterable: AsyncIterable<T>) {
+  const items: T[] = [];
+  const waiters: { until: (items: T[]) => boolean; resolve: () => void }[] = [];
+  let failure: unknown;
+  let ended = false;
+  const settle = () => {
+    for (const waiter of [...waiters])
+      if (waiter.until(items) || ended || failure !== undefined) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+  };
+  const done = (async () => {
+    try {
+      for await (const item of iterable) {
+        items.push(item);
+        settle();
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      ended = true;
+      settle();
+    }
+  })();
+  return {
+    items,
+    /** Resolves once `until(items)` holds; throws when the iteration failed or ended before. */
+    async until(until: (items: T[]) => boolean): Promise<void> {
+      if (!until(items) && !ended && failure === undefined)
+        await new Promise<void>((resolve) => waiters.push({ until, resolve }));
+      if (failure !== undefined) throw failure;
+      if (!until(items)) throw new Error(`the iteration ended after ${items.length} items`);
+    },
+    /** Whether anything came yet. */
+    get any() {
+      return items.length > 0;
+    },
+    /** Resolves when the iteration has ended; throws what it threw. */
+    async ended(): Promise<void> {
+      await done;
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
 
 /**
  * The contract every `RunStore` must meet, as a vitest suite. Call it from a test file of the
@@ -559,6 +606,92 @@ export function describeRunStore(
         await expect(store.lease('run-1', 'a', { signal })).rejects.toThrow('stop');
         expect(await store.read('run-1')).toEqual([]);
         expect(await store.lease('run-1', 'a')).toBeDefined();
+      }),
+    );
+
+    const seqs = (events: RunEvent[]) => events.map((e) => e.seq);
+
+    it(
+      'follows a run, when it can: the events after `after`, then each one appended, until aborted',
+      withStore(async ({ store }) => {
+        if (store.follow === undefined) return; // optional: readers then read again
+        await store.append('run-1', started);
+        await store.append('run-1', stage('build'));
+        const controller = new AbortController();
+        const following = collect(store.follow('run-1', { after: 1, signal: controller.signal }));
+        await following.until((events) => events.length === 1);
+        expect(following.items[0]).toEqual((await store.read('run-1'))[1]);
+        await store.append('run-1', stepStarted('compile'));
+        await store.append('run-1', stepSucceeded('compile'));
+        await following.until((events) => events.length === 3);
+        expect(seqs(following.items)).toEqual([2, 3, 4]);
+        expect(following.items).toEqual((await store.read('run-1')).slice(1));
+        controller.abort();
+        await following.ended();
+      }),
+    );
+
+    it(
+      'follows, when it can, a run that does not exist yet from its first event',
+      withStore(async ({ store }) => {
+        if (store.follow === undefined) return;
+        const controller = new AbortController();
+        const following = collect(store.follow('later', { signal: controller.signal }));
+        await store.append('later', started);
+        await store.append('later', stage('build'));
+        await following.until((events) => events.length === 2);
+        expect(seqs(following.items)).toEqual([1, 2]);
+        controller.abort();
+        await following.ended();
+      }),
+    );
+
+    it(
+      "follows, when it can, from the end: only what is appended after (`after: 'end'`)",
+      withStore(async ({ store }) => {
+        if (store.follow === undefined) return;
+        await store.append('run-1', started);
+        const controller = new AbortController();
+        const following = collect(
+          store.follow('run-1', { after: 'end', signal: controller.signal }),
+        );
+        // "From now on" begins when the follower has looked: append until it sees something.
+        while (!following.any) {
+          await store.append('run-1', stepStarted('s'));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        const count = (await store.read('run-1')).length;
+        await following.until((events) => events.at(-1)?.seq === count);
+        const got = seqs(following.items);
+        expect(got[0]).toBeGreaterThan(1);
+        expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
+        controller.abort();
+        await following.ended();
+      }),
+    );
+
+    it(
+      'tells, when it can, which runs change, new ones too, until aborted',
+      withStore(async ({ store }) => {
+        if (store.changes === undefined) return; // optional: readers then list from time to time
+        await store.append('run-a', started);
+        const controller = new AbortController();
+        const changes = collect(store.changes({ signal: controller.signal }));
+        // "From now on" begins when the reader has looked: append until it hears of one.
+        while (!changes.any) {
+          await store.append('run-a', stepStarted('s'));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(changes.items[0]).toBe('run-a');
+        await store.append('run-b', started);
+        await changes.until((ids) => ids.includes('run-b'));
+        // Counted before the append: its change may come before the append returns.
+        const seen = changes.items.length;
+        await store.append('run-a', stage('build'));
+        await changes.until((ids) => ids.slice(seen).includes('run-a'));
+        expect(new Set(changes.items)).toEqual(new Set(['run-a', 'run-b']));
+        controller.abort();
+        await changes.ended();
       }),
     );
 
