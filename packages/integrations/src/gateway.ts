@@ -78,7 +78,6 @@ export {
   RedisMemoryBackend,
   type RedisMemoryBackendOptions,
 } from './memory/RedisMemoryBackend.js';
-export { redactUrl } from './memory/redactUrl.js';
 
 // Bearer tokens of the HTTP transports
 export { isLoopbackHost, tokenProblem } from './runServer/access.js';

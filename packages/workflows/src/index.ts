@@ -139,7 +139,6 @@ export type { OpenedRunStore, OpenRunStoreOptions } from './runs/openRunStore.js
 export { openRunStore, RUN_STORE_ENV } from './runs/openRunStore.js';
 export type { PostgresRunStoreOptions } from './runs/postgres/PostgresRunStore.js';
 export { PostgresRunStore } from './runs/postgres/PostgresRunStore.js';
-export { redactUrl } from './runs/postgres/redactUrl.js';
 export type {
   ErrorInfo,
   JsonValue,
@@ -196,6 +195,7 @@ export {
   redactString,
   secretValuesFromEnv,
 } from './runs/redactSecrets.js';
+export { redactUrl, scrubUrl, secretsOfUrl } from './runs/redactUrl.js';
 export type { RunMetrics } from './runs/runMetrics.js';
 export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
 export type { RunStatus } from './runs/runStatus.js';

@@ -1,7 +1,7 @@
 import type { MemoryBackend, MemoryEntry } from '@tta-dev/core';
+import { redactUrl, scrubUrl } from '@tta-dev/workflows';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { MemoryBackendError } from './MemoryBackendError.js';
-import { redactUrl, scrubUrl } from './redactUrl.js';
 
 export interface PostgresMemoryBackendOptions {
   /** `postgres://[user[:password]@]host[:port]/database` (or `postgresql://`). */

@@ -1,7 +1,7 @@
 import type { MemoryBackend, MemoryEntry } from '@tta-dev/core';
+import { redactUrl, scrubUrl } from '@tta-dev/workflows';
 import type { Redis, RedisOptions } from 'ioredis';
 import { MemoryBackendError } from './MemoryBackendError.js';
-import { redactUrl, scrubUrl } from './redactUrl.js';
 
 export interface RedisMemoryBackendOptions {
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */

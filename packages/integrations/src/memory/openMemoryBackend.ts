@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MemoryBackend } from '@tta-dev/core';
+import { redactUrl } from '@tta-dev/workflows';
 import { InvalidMemoryConfigError } from './InvalidMemoryConfigError.js';
-import { redactUrl } from './redactUrl.js';
 
 /** Where the shared memory is, as configured. */
 export type MemorySetting =

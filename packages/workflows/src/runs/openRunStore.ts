@@ -6,8 +6,8 @@ import { RunStoreConfigError } from './errors/RunStoreConfigError.js';
 import { FileRunStore } from './FileRunStore.js';
 import { isPostgresUrl, postgresTarget } from './postgres/_connection.js';
 import { PostgresRunStore } from './postgres/PostgresRunStore.js';
-import { redactUrl } from './postgres/redactUrl.js';
 import { secretValuesFromEnv } from './redactSecrets.js';
+import { redactUrl } from './redactUrl.js';
 
 export interface OpenRunStoreOptions {
   /** The project folder: its runs are in `.tta/runs/`, its settings in `.tta/project.json`. */

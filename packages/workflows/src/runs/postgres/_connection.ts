@@ -1,5 +1,5 @@
 import { RunStoreConfigError } from '../errors/RunStoreConfigError.js';
-import { redactUrl } from './redactUrl.js';
+import { redactUrl } from '../redactUrl.js';
 
 /** What a `postgres://` URL says: where to connect, and the schema of the tables. */
 export interface PostgresTarget {
