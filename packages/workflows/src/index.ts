@@ -87,7 +87,7 @@ export {
   isUnknownResumePointError,
   UnknownResumePointError,
 } from './engine/UnknownResumePointError.js';
-export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
+export type { EngineOptions, ResumeOptions, RunResult } from './engine/WorkflowEngine.js';
 export { WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';
 // Expressions: ${{ }} in workflow files

@@ -6,6 +6,7 @@ import type { ErrorInfo, JsonValue, TraceRef } from './RunEvent.js';
  * step completed and not yet resumed); `unreadable`, a run whose log cannot be read.
  */
 export type RunStatus =
+  | 'queued'
   | 'running'
   | 'suspended'
   | 'gate_failed'
@@ -16,6 +17,7 @@ export type RunStatus =
   | 'unreadable';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
+  'queued',
   'running',
   'suspended',
   'gate_failed',
@@ -176,6 +178,8 @@ export interface RunState {
   personaSwitches: number;
   /** Tokens read by a model, over the whole run. */
   tokens: number;
+  /** While `queued`: the labels a worker must offer to drive it (`[]`: any worker). */
+  needs?: string[];
   /** What stopped the run, while it is stopped (`failed`). */
   failure?: { stage?: string; step?: string; error: ErrorInfo };
   cancelled?: { reason: string };
