@@ -192,3 +192,5 @@ export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
 export type { RunStatus } from './runs/runStatus.js';
 export { RUN_STATUSES, runStatus } from './runs/runStatus.js';
 export { withLease } from './runs/withLease.js';
+export type { WorkerEvent, WorkerOptions } from './workers/runWorker.js';
+export { runWorker } from './workers/runWorker.js';
