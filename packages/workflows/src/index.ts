@@ -55,6 +55,7 @@ export {
   GateSchema,
   StageSchema,
   StepSchema,
+  WorkerLabelSchema,
   WorkflowSchema,
   workflowSchemaFor,
 } from './definition/WorkflowSchema.js';
