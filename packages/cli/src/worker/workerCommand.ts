@@ -59,6 +59,10 @@ export async function runWorkerCommand(argv: readonly string[], io: Io): Promise
   const abortSteps = new AbortController();
   let grace: NodeJS.Timeout | undefined;
   const onStop = () => {
+    eprintln(
+      io,
+      `tta worker ${owner}: stopping: claiming nothing more, steps under way have ${graceMs} ms, then their runs are handed back`,
+    );
     grace = setTimeout(() => abortSteps.abort(io.signal?.reason), graceMs);
     grace.unref();
   };

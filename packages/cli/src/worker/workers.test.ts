@@ -68,6 +68,18 @@ stages:
       - { id: after, run: echo "after $WORKER" >> after.log }
 `;
 
+const HOLD = `name: hold
+description: A step that waits to be let go, then another.
+stages:
+  - id: h
+    title: H
+    persona: backend
+    steps:
+      - id: wait
+        run: echo started >> hold.log && while [ ! -f go ]; do sleep 0.05; done && echo done >> hold.log
+      - { id: next, run: echo next >> hold.log }
+`;
+
 let root: string;
 let project: string;
 const children: ChildProcess[] = [];
@@ -78,6 +90,7 @@ beforeEach(async () => {
   await mkdir(join(project, '.tta', 'workflows'), { recursive: true });
   await writeFile(join(project, '.tta', 'workflows', 'multi.workflow.yaml'), WORKFLOW);
   await writeFile(join(project, '.tta', 'workflows', 'ask.workflow.yaml'), ASK);
+  await writeFile(join(project, '.tta', 'workflows', 'hold.workflow.yaml'), HOLD);
 });
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
@@ -239,5 +252,41 @@ describe.each(STORES)('tta worker processes on the $name', ({ env: storeEnv, ope
     expect(await second.exited).toBe(0);
     expect(foldRun(await store.read('q'))?.status).toBe('completed');
     expect(await lines('after.log')).toEqual(['after b']);
+  });
+
+  it('SIGTERM: the step under way finishes, the run is handed back, exit 0', async () => {
+    const store = open(project);
+    expect((await tta_(['workflow', 'run', 'hold', '--queue', '--run-id', 'h1'])).code).toBe(0);
+    const w = worker('a', []);
+    await until(async () => (await lines('hold.log')).includes('started'));
+    w.child.kill('SIGTERM');
+    // It waits for the step: let it go only once the worker was told to stop.
+    await until(async () => w.output().stderr.includes('stopping'));
+    await writeFile(join(project, 'go'), '');
+    expect(await w.exited).toBe(0);
+    const state = foldRun(await store.read('h1'))!;
+    expect(state.status).toBe('queued');
+    expect(state.steps.wait?.outcome).toBe('succeeded');
+    expect(state.steps.next).toBeUndefined();
+    expect(await lines('hold.log')).toEqual(['started', 'done']);
+    // Another worker takes it at once and finishes it.
+    expect(await worker('b', ['--once']).exited).toBe(0);
+    expect(foldRun(await store.read('h1'))?.status).toBe('completed');
+  });
+
+  it('SIGTERM past --grace-ms: the step is aborted, the run handed back, exit 0', async () => {
+    const store = open(project);
+    expect((await tta_(['workflow', 'run', 'hold', '--queue', '--run-id', 'h2'])).code).toBe(0);
+    const w = worker('a', ['--grace-ms', '100']);
+    await until(async () => (await lines('hold.log')).includes('started'));
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    const state = foldRun(await store.read('h2'))!;
+    expect(state.status).toBe('queued');
+    expect(state.steps.wait?.outcome).toBe('failed');
+    expect(await lines('hold.log')).toEqual(['started']);
+    await writeFile(join(project, 'go'), '');
+    expect(await worker('b', ['--once']).exited).toBe(0);
+    expect(foldRun(await store.read('h2'))?.status).toBe('completed');
   });
 });
