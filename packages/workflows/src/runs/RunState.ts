@@ -3,7 +3,7 @@ import type { ErrorInfo, JsonValue, TraceRef } from './RunEvent.js';
 /**
  * Where a run stands. Two are never folded from the events alone, a store's `list()` reports
  * them: `interrupted`, a run the fold calls `running` with no live lease holder (a crash, or a
- * step completed and not yet resumed); `unreadable`, a run whose log cannot be read.
+ * step settled and not yet resumed); `unreadable`, a run whose log cannot be read.
  */
 export type RunStatus =
   | 'queued'
