@@ -63,7 +63,7 @@ export const DONE_OUTCOMES: ReadonlySet<StepOutcome> = new Set([
 ]);
 
 /** How a stage stands: the run's words, for the stage alone. */
-export type StageStatus = Exclude<RunStatus, 'interrupted' | 'unreadable'>;
+export type StageStatus = Exclude<RunStatus, 'queued' | 'interrupted' | 'unreadable'>;
 
 /** One stretch of a stage's work, in epoch ms: a stage suspended and resumed has two. */
 export interface Segment {
