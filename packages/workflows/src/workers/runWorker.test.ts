@@ -113,4 +113,78 @@ stages:
     expect(state.steps.a2).toBeUndefined();
     expect(await store.lease('s1', 'next')).toBeDefined();
   });
+
+  it('with changes(): wakes for a run queued later, and for a dead holder’s lease lapsing', async () => {
+    // The in-memory store with changes(), as the Postgres store has them (LISTEN/NOTIFY).
+    const store = new InMemoryRunStore();
+    const listeners = new Set<(id: string) => void>();
+    const append = store.append.bind(store);
+    store.append = async (runId, event, options) => {
+      const stored = await append(runId, event, options);
+      for (const listener of listeners) listener(runId);
+      return stored;
+    };
+    const watched = Object.assign(store, {
+      async *changes(options: { signal?: AbortSignal } = {}) {
+        const ids: string[] = [];
+        let wake: (() => void) | undefined;
+        const listener = (id: string) => {
+          ids.push(id);
+          wake?.();
+        };
+        listeners.add(listener);
+        options.signal?.addEventListener('abort', () => wake?.());
+        try {
+          while (!options.signal?.aborted) {
+            const id = ids.shift();
+            if (id !== undefined) yield id;
+            else await new Promise<void>((resolve) => (wake = resolve));
+          }
+        } finally {
+          listeners.delete(listener);
+        }
+      },
+    });
+    const stop = new AbortController();
+    const seen: WorkerEvent[] = [];
+    const finished = (runId: string) =>
+      new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (seen.some((e) => e.type === 'finished' && e.runId === runId)) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 5);
+      });
+    const done = runWorker({
+      store: watched,
+      labels: [],
+      leaseMs: 100,
+      // Never polls: a change, a drive ending or a lease lapsing wakes it.
+      pollMs: 3_600_000,
+      signal: stop.signal,
+      drive: (summary, claim, handBack) =>
+        new WorkflowEngine({ store, registry, cwd: '/', handBack }).resume(
+          summary.runId,
+          workflow,
+          {
+            claim,
+          },
+        ),
+      onEvent: (event) => seen.push(event),
+    });
+    await new WorkflowEngine({ store, registry, cwd: '/' }).queue(workflow, {}, 'later');
+    await finished('later');
+    // A holder that dies mid-run: its lease lapses, no event says so.
+    // (The lease first: a worker woken by the append must find it held.)
+    expect(await store.lease('dead', 'gone', { ttlMs: 100 })).toBeDefined();
+    await store.append('dead', { type: 'run_started', workflow: 'two', inputs: {}, personas: [] });
+    await finished('dead');
+    stop.abort();
+    await done;
+    expect(seen.filter((e) => e.type === 'claimed').map((e) => e.runId)).toEqual(['later', 'dead']);
+    expect(seen.find((e) => e.type === 'claimed' && e.runId === 'dead')).toMatchObject({
+      was: 'interrupted',
+    });
+  });
 });
