@@ -12,16 +12,22 @@ import {
   type RunStore,
   WorkflowEngine,
 } from '@tta-dev/workflows';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const tta = fileURLToPath(new URL('../../dist/bin/tta.js', import.meta.url));
 
 /**
- * The stores the workers are tested on: each gives the environment that selects it and opens
- * it for the test's own reads. The Postgres store joins here when it lands (TTA_RUN_STORE).
+ * The stores the workers are tested on: each starts what it needs (once per file) and gives the
+ * environment that selects it, for the workers and for the test's own reads (`openRunStore`).
+ * The Postgres store joins here when it lands: `startPostgres()` from @tta-dev/testkit, a fresh
+ * database, `{ TTA_RUN_STORE: url }`.
  */
-const STORES: { name: string; env: Record<string, string>; open: (cwd: string) => RunStore }[] = [
-  { name: 'file store', env: {}, open: (cwd) => openRunStore({ cwd, env: {} }) },
+interface StoreUnderTest {
+  readonly name: string;
+  start(): Promise<{ env: Record<string, string>; stop(): Promise<void> }>;
+}
+const STORES: StoreUnderTest[] = [
+  { name: 'file store', start: async () => ({ env: {}, stop: async () => undefined }) },
 ];
 
 const RUNS = 30;
@@ -105,7 +111,15 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-describe.each(STORES)('tta worker processes on the $name', ({ env: storeEnv, open }) => {
+describe.each(STORES)('tta worker processes on the $name', ({ start }) => {
+  let storeEnv: Record<string, string> = {};
+  let stopStore: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    ({ env: storeEnv, stop: stopStore } = await start());
+  });
+  afterAll(() => stopStore?.());
+  const open = (cwd: string): RunStore => openRunStore({ cwd, env: storeEnv });
+
   const env = (worker: string) => ({
     ...process.env,
     ...storeEnv,
