@@ -115,7 +115,7 @@ function describe(event: WorkerEvent): string {
     case 'finished':
       return `finished ${event.runId} (${event.workflow}): ${event.status === 'queued' ? 'handed back (queued)' : event.status}`;
     case 'error':
-      return `error ${event.runId}: ${event.message}`;
+      return `error${event.runId === undefined ? '' : ` ${event.runId}`}: ${event.message}`;
   }
 }
 

@@ -21,7 +21,12 @@ export type WorkerEvent =
       /** Where the drive left the run: `completed`, `suspended`, `failed`, `queued` (handed back)… */
       readonly status: string;
     }
-  | { readonly type: 'error'; readonly runId: string; readonly message: string };
+  | {
+      readonly type: 'error';
+      /** The run whose drive failed; none when the store itself could not be read. */
+      readonly runId?: string;
+      readonly message: string;
+    };
 
 export interface WorkerOptions {
   readonly store: RunStore;
@@ -119,7 +124,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         options.onEvent?.({
           type: 'error',
           runId: summary.runId,
-          message: error instanceof Error ? error.message : String(error),
+          message: messageOf(error),
         });
       } finally {
         active.delete(summary.runId);
@@ -131,7 +136,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
   try {
     while (!signal?.aborted) {
-      const runs = await store.list();
+      let runs: RunSummary[];
+      try {
+        runs = await store.list();
+      } catch (error) {
+        // A store that cannot be read now (a database restarting) is tried again later.
+        options.onEvent?.({ type: 'error', message: messageOf(error) });
+        if (once) throw error;
+        await wake.wait(pollMs);
+        continue;
+      }
       let othersDrive = false;
       let started = 0;
       // Oldest first: list() gives the newest first.
@@ -159,6 +173,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     signal?.removeEventListener('abort', onStop);
   }
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Wakes the worker on a store change; a store that stops following leaves the worker polling. */
 async function watch(ids: AsyncIterable<string>, wake: Wakeup): Promise<void> {
