@@ -75,8 +75,13 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const handBack = new AbortController();
   const wake = new Wakeup();
   const active = new Map<string, Promise<void>>();
-  /** Runs not to try again until they change (their `events` count then): a failed or lost claim. */
-  const skip = new Map<string, number>();
+  /**
+   * Runs not to try again until they change (their `events` count then) or a lease time has
+   * passed: a claim lost to another worker, or a drive that failed before changing the run.
+   */
+  const skip = new Map<string, { events: number; until: number }>();
+  const skipping = (runId: string, events: number) =>
+    skip.set(runId, { events, until: Date.now() + leaseMs });
   const onStop = () => {
     handBack.abort(signal?.reason);
     wake.notify();
@@ -109,7 +114,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         };
         const result = await options.drive(summary, claimed, handBack.signal);
         if (result.claimed === false) {
-          skip.set(summary.runId, result.events.length);
+          skipping(summary.runId, result.events.length);
           return;
         }
         options.onEvent?.({
@@ -119,7 +124,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
           status: result.status,
         });
       } catch (error) {
-        skip.set(summary.runId, summary.events);
+        skipping(summary.runId, summary.events);
         if (isRunBusyError(error)) return;
         options.onEvent?.({
           type: 'error',
@@ -155,7 +160,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         if (summary.status === 'running') othersDrive = true;
         if (summary.status !== 'queued' && summary.status !== 'interrupted') continue;
         const skipped = skip.get(summary.runId);
-        if (skipped !== undefined && (once || skipped === summary.events)) continue;
+        if (
+          skipped !== undefined &&
+          (once || (skipped.events === summary.events && Date.now() < skipped.until))
+        )
+          continue;
         skip.delete(summary.runId);
         if (summary.status === 'queued' && !offers(foldRun(await store.read(summary.runId))?.needs))
           continue;
@@ -164,7 +173,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       }
       if (once && started === 0 && active.size === 0) break;
       // A run driven elsewhere may be left by a dead holder: look again when its lease may lapse.
-      const timeout = changes === undefined ? pollMs : othersDrive ? leaseMs : undefined;
+      // So does a run skipped after a failed drive, to try it again.
+      const timeout =
+        changes === undefined ? pollMs : othersDrive || skip.size > 0 ? leaseMs : undefined;
       await wake.wait(timeout);
     }
     await Promise.all(active.values());
