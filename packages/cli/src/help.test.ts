@@ -32,3 +32,19 @@ describe('the help lists every command there is, and no other', () => {
     expect(commandsOf(help)).toEqual(names);
   });
 });
+
+describe('tta worker --help', () => {
+  it('is listed by tta --help and names every option the command takes', async () => {
+    const { workerHelp } = await import('./worker/workerCommand.js');
+    expect(ttaHelp).toMatch(/^ {2}worker {6}\S/m);
+    for (const option of [
+      '--labels',
+      '--concurrency',
+      '--lease-ms',
+      '--grace-ms',
+      '--once',
+      '--json',
+    ])
+      expect(workerHelp).toContain(option);
+  });
+});

@@ -13,6 +13,7 @@ Commands:
   workflow    multi-persona workflows: list, show, validate, run, status, resume, complete,
               logs, cancel, journal, note, report, demo
   serve       serve the project's workflow runs over HTTP (the Logseq plugin's server)
+  worker      drive queued runs and runs whose holder died (placement by --labels)
 
 Options:
   --trace-file <path>  append the command's OpenTelemetry spans to <path> as JSON lines,
@@ -27,6 +28,7 @@ const TTA_WORDS = [
   'mcp',
   'workflow',
   'serve',
+  'worker',
   'help',
   '--help',
   '--version',
@@ -60,6 +62,8 @@ async function runCommand(argv: readonly string[], io: Io, version: string): Pro
       return (await import('./mcp/mcpCommand.js')).runMcpCommand(rest, io);
     case 'serve':
       return (await import('./serve/serveCommand.js')).runServeCommand(rest, io, version);
+    case 'worker':
+      return (await import('./worker/workerCommand.js')).runWorkerCommand(rest, io);
     case '-v':
     case '--version':
       println(io, version);

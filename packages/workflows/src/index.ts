@@ -55,6 +55,7 @@ export {
   GateSchema,
   StageSchema,
   StepSchema,
+  WorkerLabelSchema,
   WorkflowSchema,
   workflowSchemaFor,
 } from './definition/WorkflowSchema.js';
@@ -87,7 +88,7 @@ export {
   isUnknownResumePointError,
   UnknownResumePointError,
 } from './engine/UnknownResumePointError.js';
-export type { EngineOptions, RunResult } from './engine/WorkflowEngine.js';
+export type { EngineOptions, ResumeOptions, RunResult } from './engine/WorkflowEngine.js';
 export { WorkflowEngine } from './engine/WorkflowEngine.js';
 export { ExpressionError, isExpressionError } from './expressions/ExpressionError.js';
 // Expressions: ${{ }} in workflow files
@@ -201,3 +202,5 @@ export { runMetrics, stageWorkMs } from './runs/runMetrics.js';
 export type { RunStatus } from './runs/runStatus.js';
 export { RUN_STATUSES, runStatus } from './runs/runStatus.js';
 export { withLease } from './runs/withLease.js';
+export type { WorkerEvent, WorkerOptions } from './workers/runWorker.js';
+export { runWorker } from './workers/runWorker.js';

@@ -21,6 +21,7 @@ export interface PanelActions {
 }
 
 const STATUS_TEXT: Record<RunStatus, string> = {
+  queued: 'queued for a worker',
   running: 'running',
   suspended: 'waiting',
   gate_failed: 'stopped at a gate',

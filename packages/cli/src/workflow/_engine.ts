@@ -3,15 +3,18 @@ import type { PersonaRegistry } from '@tta-dev/personas';
 import { PersonaScopes } from '@tta-dev/personas';
 import {
   detectProject,
+  type EngineOptions,
   findProjectRoot,
   type OpenedRunStore,
   openRunStore,
   type RunEvent,
   type RunResult,
   type Step,
+  WorkerLabelSchema,
   type WorkflowDefinition,
   WorkflowEngine,
 } from '@tta-dev/workflows';
+import { usageError } from '../CliError.js';
 import { eprintln, type Io } from '../Io.js';
 import { homeOf } from '../persona/_registry.js';
 import { openSharedMemory } from '../sharedMemory.js';
@@ -60,6 +63,8 @@ export async function withEngine<T>(
   work: (engine: WorkflowEngine) => Promise<T>,
   /** The run store; `tta serve` passes its own, so that its writes and the engine's stay in order. */
   store: OpenedRunStore = runStoreOf(io),
+  /** Placement and lease of the drives (`--labels`, `tta worker`). */
+  placement: Pick<EngineOptions, 'labels' | 'handBack' | 'owner' | 'leaseTtlMs'> = {},
 ): Promise<T> {
   const cwd = projectRootOf(io);
   const tools = toolStepRunner({
@@ -95,6 +100,7 @@ export async function withEngine<T>(
           onMemoryError: (error: unknown) =>
             eprintln(io, `warning: ${(error as Error).message ?? String(error)} (the run goes on)`),
         }),
+    ...placement,
   });
   try {
     return await work(engine);
@@ -128,6 +134,28 @@ export async function checkToolServers(io: Io, workflow: WorkflowDefinition): Pr
   const usesTools = (step: Step): boolean =>
     step.kind === 'tool' || (step.fallback ?? []).some(usesTools);
   if (workflow.stages.some((stage) => stage.steps.some(usesTools))) await loadToolServers(io);
+}
+
+/**
+ * The labels of `--labels a,b` (`tta worker`, `tta workflow run`, `resume`): checked, each once;
+ * `undefined` when the option is not given (every label is offered).
+ */
+export function labelsOption(command: string, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const labels = [
+    ...new Set(
+      value
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ];
+  for (const label of labels)
+    if (!WorkerLabelSchema.safeParse(label).success)
+      throw usageError(
+        `${command}: --labels: "${label}" is not a label (1–64 letters, digits, ".", "_" or "-", starting with a letter or digit)`,
+      );
+  return labels;
 }
 
 /** Exit code of a finished drive: 0 completed or suspended (waiting is not failing), 1 otherwise. */

@@ -4,6 +4,7 @@ import { type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
 import {
   checkToolServers,
+  labelsOption,
   projectRootOf,
   reportResult,
   runStoreOf,
@@ -13,7 +14,7 @@ import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
 
-export const resumeHelp = `Usage: tta workflow resume <run> [--from <stage|step|gate>] [--json]
+export const resumeHelp = `Usage: tta workflow resume <run> [--from <stage|step|gate>] [--labels a,b] [--json]
 
 Continues a run from its recorded events: after a failure, a killed process, or an agent step
 completed with "tta workflow complete". Completed steps are not run again; the step that failed
@@ -23,6 +24,9 @@ Options:
   --from X  run again from stage X (the whole stage), step X (it and the rest of its stage) or
            gate X (from the first step it reads), and everything after: fix what a gate found,
            then go on in the same run
+  --labels a,b
+           the worker labels this process offers: before a stage whose runsOn names one it
+           lacks, the run is handed to the workers ("tta worker --labels"); default: every label
   --journal[=graph|api]
            write the run's Logseq pages as it goes, after each stage and at the end
            (default: $TTA_JOURNAL); see "tta workflow journal --help"
@@ -33,8 +37,10 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse('tta workflow resume', withJournalDefault(argv), {
     journal: { type: 'string' },
     from: { type: 'string' },
+    labels: { type: 'string' },
     json: { type: 'boolean' },
   });
+  const labels = labelsOption('tta workflow resume', values.labels);
   if (values.help) {
     println(io, resumeHelp);
     return 0;
@@ -62,6 +68,8 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
     },
     (engine) =>
       engine.resume(runId, workflow, values.from === undefined ? {} : { from: values.from }),
+    runStoreOf(io),
+    labels === undefined ? {} : { labels },
   );
   await journal?.flush();
   return reportResult(io, result);

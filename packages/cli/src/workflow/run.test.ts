@@ -136,3 +136,39 @@ describe('tta workflow run, status, complete, resume', () => {
     expect(err).toContain('completing the release notes');
   });
 });
+
+describe('tta workflow run --queue', () => {
+  it('records the run with its checked inputs for the workers, runs nothing, returns its id', async () => {
+    const queued = await run([
+      'run',
+      'package-release',
+      '--queue',
+      '--input',
+      'bump=minor',
+      '--json',
+    ]);
+    expect(queued.code).toBe(0);
+    const { runId } = JSON.parse(queued.out) as { runId: string };
+    expect(JSON.parse(queued.out)).toMatchObject({ status: 'queued', needs: [] });
+    expect(queued.err).toContain('tta worker');
+    const status = await run(['status', runId, '--json']);
+    const { state, events } = JSON.parse(status.out) as {
+      state: { status: string; inputs: Record<string, unknown> };
+      events: { type: string }[];
+    };
+    expect(state).toMatchObject({ status: 'queued', inputs: { bump: 'minor' } });
+    expect(events.map((e) => e.type)).toEqual(['run_started', 'run_queued']);
+    expect((await run(['status'])).out).toMatch(
+      new RegExp(`${runId}\\s+package-release\\s+queued`),
+    );
+    // Bad inputs and options are refused as for a run, with exit 2 and nothing recorded.
+    const bad = await run(['run', 'package-release', '--queue', '--input', 'bump=huge']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('input "bump" must be one of');
+    expect((await run(['run', 'package-release', '--queue', '--dry-run'])).code).toBe(2);
+    const label = await run(['run', 'package-release', '--labels', 'no way']);
+    expect(label.code).toBe(2);
+    expect(label.err).toContain('--labels');
+    expect(JSON.parse((await run(['status', '--json'])).out)).toHaveLength(1);
+  });
+});

@@ -1,14 +1,21 @@
-import { detectProject, planRun, preflightRun, type RunPlan } from '@tta-dev/workflows';
+import { detectProject, foldRun, planRun, preflightRun, type RunPlan } from '@tta-dev/workflows';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
-import { colors, type Io, printJson, println } from '../Io.js';
+import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { checkToolServers, projectRootOf, reportResult, withEngine } from './_engine.js';
+import {
+  checkToolServers,
+  labelsOption,
+  projectRootOf,
+  reportResult,
+  runStoreOf,
+  withEngine,
+} from './_engine.js';
 import { autoJournal, withJournalDefault } from './_journal.js';
 import { loadNamedWorkflow } from './_workflows.js';
 import { progressPrinter } from './progress.js';
 
-export const runHelp = `Usage: tta workflow run <name|file> [--input key=value]... [--run-id ID] [--dry-run] [--json]
+export const runHelp = `Usage: tta workflow run <name|file> [--input key=value]... [--run-id ID] [--queue] [--labels a,b] [--dry-run] [--json]
 
 Runs a workflow in the project (found from the current folder upward): each stage under its
 persona (the MCP gateway follows), steps, quality gates. Every transition is recorded in
@@ -21,6 +28,10 @@ that lacks what the workflow needs.
 Options:
   --input k=v   a workflow input (repeatable); see "tta workflow show <name>"
   --run-id ID   the run's id (default: <workflow>-<time>-<random>)
+  --queue       record the run (inputs checked) for the workers and return at once with its id:
+                a "tta worker" of the project drives it (see "tta worker --help")
+  --labels a,b  the worker labels this process offers: before a stage whose runsOn names one
+                it lacks, the run is handed to the workers; default: every label
   --dry-run     check the inputs and print the plan (stages, personas, steps, gates); run nothing
   --journal[=graph|api]
                 write the run's Logseq pages as it goes, after each stage and at the end
@@ -34,6 +45,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     input: { type: 'string', short: 'i', multiple: true as const },
     'run-id': { type: 'string' },
     'dry-run': { type: 'boolean' },
+    queue: { type: 'boolean' },
+    labels: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) {
@@ -51,7 +64,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       throw usageError(`tta workflow run: input "${name}" is given twice; give it once`);
     inputs[name] = pair.slice(eq + 1);
   }
-  const journal = values['dry-run'] ? undefined : autoJournal(io, values.journal);
+  const labels = labelsOption('tta workflow run', values.labels);
+  if (values.queue && (values['dry-run'] || labels !== undefined))
+    throw usageError(
+      `tta workflow run: --queue runs nothing here: give it without ${values['dry-run'] ? '--dry-run' : '--labels'}`,
+    );
+  const journal = values['dry-run'] || values.queue ? undefined : autoJournal(io, values.journal);
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, positionals[0]!, registry);
   await checkToolServers(io, workflow);
@@ -68,6 +86,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     else println(io, formatPlan(io, plan));
     return 0;
   }
+  const runId = values['run-id'] === undefined ? [] : [values['run-id']];
+  if (values.queue) {
+    const queued = await withEngine(
+      io,
+      registry,
+      () => undefined,
+      (engine) => engine.queue(workflow, inputs, ...runId),
+    );
+    const needs = foldRun(queued.events)?.needs ?? [];
+    if (values.json) printJson(io, { runId: queued.runId, status: queued.status, needs });
+    else println(io, queued.runId);
+    eprintln(
+      io,
+      `Queued run ${queued.runId}: a "tta worker"${needs.length > 0 ? ` with --labels ${needs.join(',')}` : ''} of this project drives it; "tta workflow status ${queued.runId}" shows where it is.`,
+    );
+    return 0;
+  }
   const progress = progressPrinter(io, values.json === true);
   const result = await withEngine(
     io,
@@ -76,8 +111,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       progress(event);
       journal?.onEvent(event);
     },
-    (engine) =>
-      engine.start(workflow, inputs, ...(values['run-id'] === undefined ? [] : [values['run-id']])),
+    (engine) => engine.start(workflow, inputs, ...runId),
+    runStoreOf(io),
+    labels === undefined ? {} : { labels },
   );
   await journal?.flush();
   return reportResult(io, result);

@@ -52,7 +52,8 @@ export async function status(argv: readonly string[], io: Io): Promise<number> {
     printJson(io, { ...summaryOf(state), store: label, state, events });
     return 0;
   }
-  println(io, `${c.bold(runId)} ${state.workflow}: ${state.status} ${c.dim(`(${label})`)}`);
+  const needs = state.needs?.length ? ` (for a worker with ${state.needs.join(', ')})` : '';
+  println(io, `${c.bold(runId)} ${state.workflow}: ${state.status}${needs} ${c.dim(`(${label})`)}`);
   for (const stage of state.stages) {
     println(io, `▶ ${stage.id} (${stage.persona}): ${stage.status}`);
     for (const step of stage.steps) println(io, `  ${stepLine(step)}`);

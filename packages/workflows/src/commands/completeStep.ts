@@ -45,18 +45,26 @@ export async function completeStep(
       if (step === undefined || !settleable)
         throw new StepNotWaitingError(runId, stepId, [...state.waiting, ...interrupted(state)]);
       const note = 'note' in settlement ? settlement.note : undefined;
-      if ('output' in settlement)
+      if ('output' in settlement) {
+        const wasWaiting = step.outcome === 'waiting';
+        const completed = await append({
+          type: 'step_completed',
+          stage: step.stage,
+          step: stepId,
+          output: toJson(settlement.output),
+          by,
+          ...(note === undefined ? {} : { note }),
+          ...(settlement.tokens === undefined ? {} : { tokens: settlement.tokens }),
+        });
+        // The last answer a run waited for makes it work for the workers (`tta worker`), from
+        // any machine; `tta workflow resume` takes a queued run as well. The next drive hands
+        // it on if the stage needs labels it lacks.
+        if (!wasWaiting || state.status !== 'running') return [completed];
         return [
-          await append({
-            type: 'step_completed',
-            stage: step.stage,
-            step: stepId,
-            output: toJson(settlement.output),
-            by,
-            ...(note === undefined ? {} : { note }),
-            ...(settlement.tokens === undefined ? {} : { tokens: settlement.tokens }),
-          }),
+          completed,
+          await append({ type: 'run_queued', needs: [], by, reason: `${stepId} completed` }),
         ];
+      }
       const error =
         'rerun' in settlement
           ? {

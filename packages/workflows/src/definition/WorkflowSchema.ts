@@ -216,6 +216,14 @@ export const InputSchema = z
   });
 export type WorkflowInput = z.output<typeof InputSchema>;
 
+/** A worker label (`tta worker --labels deploy,gpu`): what a stage's `runsOn` names. */
+export const WorkerLabelSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'a label is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
+
 const stageSchema = (step: z.ZodType<Step>) =>
   z
     .object({
@@ -228,6 +236,14 @@ const stageSchema = (step: z.ZodType<Step>) =>
       instructions: z.string().default('').describe('Markdown for whoever works the stage'),
       steps: z.array(step).min(1, 'a stage needs at least one step'),
       gates: z.array(GateSchema).default([]),
+      runsOn: z
+        .array(WorkerLabelSchema)
+        .min(1, 'runsOn names at least one label (leave it out for any worker)')
+        .refine((labels) => new Set(labels).size === labels.length, 'a label is named twice')
+        .optional()
+        .describe(
+          'Labels a process must offer to drive this stage (tta worker --labels); default: any',
+        ),
     })
     .strict();
 

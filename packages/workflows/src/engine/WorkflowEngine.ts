@@ -83,12 +83,41 @@ export interface EngineOptions {
    */
   onMemoryError?: (error: unknown) => void;
   signal?: AbortSignal;
+  /**
+   * The worker labels this process offers (`tta worker --labels`). Before a stage whose `runsOn`
+   * names one it lacks, the drive hands the run back (`run_queued` with the labels needed) for a
+   * worker that has them. Default: every label (a person's `tta workflow run` drives it all).
+   */
+  labels?: readonly string[];
+  /**
+   * When aborted, the drive stops at the next step boundary (or when the step it runs ends, an
+   * abort of `signal` included) and hands the run back (`run_queued`) instead of failing it: a
+   * worker stopping gives its runs to the others.
+   */
+  handBack?: AbortSignal;
+  /** Lease owner of the drives. Default: `<host>:<pid>`. */
+  owner?: string;
+  /** How long a drive's lease lasts unless renewed (renewed every third of it). Default: 30 s. */
+  leaseTtlMs?: number;
+}
+
+/** What `resume` may be told besides where to go back to. */
+export interface ResumeOptions {
+  from?: string;
+  /**
+   * Checked under the lease, before anything is appended: the run is driven only when it says
+   * yes (a worker claims only a run still queued for labels it has, or whose holder died);
+   * otherwise the lease is given back and the result has `claimed: false`.
+   */
+  claim?: (state: RunState) => boolean;
 }
 
 export interface RunResult {
   readonly runId: string;
   readonly status: RunStatus;
   readonly events: readonly RunEvent[];
+  /** `false` when `resume`'s `claim` said no and nothing was done. */
+  readonly claimed?: false;
 }
 
 /** One drive of a run: its state, folded from its log and kept up to date as events are appended. */
@@ -157,6 +186,42 @@ export class WorkflowEngine {
   }
 
   /**
+   * Records a new run for the workers (`tta worker`) without driving it: `run_started` with the
+   * inputs resolved and checked as `start` does, then `run_queued` with the first stage's
+   * `runsOn`. Returns at once.
+   */
+  async queue(
+    workflow: WorkflowDefinition,
+    inputs: Record<string, unknown> = {},
+    runId = newRunId(workflow.name),
+  ): Promise<RunResult> {
+    const resolved = toJson(resolveInputs(workflow, inputs)) as Record<string, JsonValue>;
+    const inputSecrets = secretInputValues(resolved);
+    const lease = await this.lease(runId);
+    return withLease(lease, async () => {
+      await this.store(
+        runId,
+        {
+          type: 'run_started',
+          workflow: workflow.name,
+          inputs: resolved,
+          personas: workflow.stages.map((s) => this.personaName(s.persona)),
+        },
+        inputSecrets,
+      );
+      await this.store(runId, {
+        type: 'run_queued',
+        needs: [...(workflow.stages[0]?.runsOn ?? [])],
+        by: lease.owner,
+        reason: 'queued',
+      });
+      await this.options.store.sync?.(runId);
+      const events = await this.options.store.read(runId);
+      return { runId, status: foldRun(events)!.status, events };
+    });
+  }
+
+  /**
    * Continues a run from its events: after a failure, a crash, or an agent step completed. With
    * `from` (a stage, step or gate), that and what follows run again (`rewindFrom`): a failed gate
    * is retried after the user fixed what it checks, in the same run.
@@ -164,7 +229,7 @@ export class WorkflowEngine {
   async resume(
     runId: string,
     workflow: WorkflowDefinition,
-    options: { from?: string } = {},
+    options: ResumeOptions = {},
   ): Promise<RunResult> {
     if ((await this.options.store.read(runId)).length === 0) throw new RunNotFoundError(runId);
     const rewind = options.from === undefined ? undefined : rewindFrom(workflow, options.from);
@@ -174,6 +239,8 @@ export class WorkflowEngine {
       const events = await this.options.store.read(runId);
       const state = foldRun(events)!;
       const started = events[0] as RunEventOf<'run_started'>;
+      if (options.claim !== undefined && !options.claim(state))
+        return { runId, status: state.status, events, claimed: false };
       if (state.status === 'completed' || state.status === 'cancelled') {
         if (rewind !== undefined) throw new RunFinishedError(runId, state.status);
         return { runId, status: state.status, events };
@@ -231,7 +298,7 @@ export class WorkflowEngine {
   }
 
   /**
-   * Runs a drive renewing its lease every 10 s (the lease lasts 30 s), so that a long step keeps
+   * Runs a drive renewing its lease every third of its time (10 s of 30 s by default), so that a long step keeps
    * the run; a lease lost to another process aborts the drive's signal, which stops the step.
    * The lease is not renewed around every step or append: `holdLease` checks it without I/O.
    */
@@ -242,7 +309,7 @@ export class WorkflowEngine {
     const lost = new AbortController();
     const heartbeat = setInterval(
       () => base.lease.renew().catch((error: unknown) => lost.abort(error)),
-      DEFAULT_LEASE_TTL_MS / 3,
+      this.leaseTtlMs() / 3,
     );
     heartbeat.unref();
     const signal =
@@ -283,6 +350,16 @@ export class WorkflowEngine {
 
     for (const stage of workflow.stages) {
       if (state.stages.find((s) => s.id === stage.id)?.status === 'completed') continue;
+      const missing = this.missingLabels(stage);
+      if (missing.length > 0)
+        return this.handBack(
+          drive,
+          previousPersona,
+          stage,
+          `stage ${stage.id} runs on ${missing.join(', ')}`,
+        );
+      if (this.options.handBack?.aborted)
+        return this.handBack(drive, previousPersona, stage, 'worker stopping');
       const persona = this.personaName(stage.persona);
       if (persona !== activePersona) {
         await this.switchPersona(drive, persona, stage.id);
@@ -302,8 +379,12 @@ export class WorkflowEngine {
       });
       for (const step of stage.steps) {
         if (isDone(state, step)) continue;
+        if (this.options.handBack?.aborted)
+          return this.handBack(drive, previousPersona, stage, 'worker stopping');
         await this.holdLease(drive);
         const outcome = await this.runStep(drive, stage, step, scope);
+        if (outcome === 'handback')
+          return this.handBack(drive, previousPersona, stage, 'worker stopping');
         if (outcome !== 'done') return this.finish(drive, previousPersona);
       }
       if (stage.gates.length > 0) await this.durable(drive);
@@ -339,7 +420,7 @@ export class WorkflowEngine {
     stage: Stage,
     step: Step,
     scope: () => ExpressionScope,
-  ): Promise<'done' | 'suspended' | 'stopped'> {
+  ): Promise<'done' | 'suspended' | 'stopped' | 'handback'> {
     const { runId, state } = drive;
     const before = state.steps[step.id];
     if (before?.outcome === 'interrupted' && !step.idempotent && step.kind !== 'agent') {
@@ -456,6 +537,8 @@ export class WorkflowEngine {
       // Made durable with what follows, before the next thing done outside the log (`durable`).
       return 'done';
     } catch (error) {
+      // A worker stopping ended the step: the run goes to another worker, which runs it again.
+      if (this.options.handBack?.aborted) return 'handback';
       if (step.continueOnError) return 'done';
       await this.append(drive, {
         type: 'run_failed',
@@ -543,6 +626,35 @@ export class WorkflowEngine {
     return { runId: drive.runId, status: drive.state.status, events };
   }
 
+  /** The labels of `stage.runsOn` this engine does not offer (none when it offers every label). */
+  private missingLabels(stage: Stage): string[] {
+    const { labels } = this.options;
+    if (labels === undefined || stage.runsOn === undefined) return [];
+    return stage.runsOn.filter((label) => !labels.includes(label));
+  }
+
+  /**
+   * Ends a drive by giving the run back to the workers: the persona back, then `run_queued` with
+   * the labels the stage needs; the lease is released by the caller (`withLease`).
+   */
+  private async handBack(
+    drive: Drive,
+    previousPersona: string | null,
+    stage: Stage,
+    reason: string,
+  ): Promise<RunResult> {
+    await this.givePersonaBack(drive, previousPersona);
+    await this.append(drive, {
+      type: 'run_queued',
+      needs: [...(stage.runsOn ?? [])],
+      by: drive.lease.owner,
+      reason,
+    });
+    await this.options.store.sync?.(drive.runId);
+    const events = await this.options.store.read(drive.runId);
+    return { runId: drive.runId, status: drive.state.status, events };
+  }
+
   /** Switches the drive's persona scope back to what it held before the run, if it changed. */
   private async givePersonaBack(drive: Drive, previousPersona: string | null): Promise<void> {
     const current = await this.personaNow(drive);
@@ -617,7 +729,7 @@ export class WorkflowEngine {
    */
   private async holdLease(drive: Drive): Promise<void> {
     const left = drive.lease.remainingMs?.() ?? 0;
-    if (left <= DEFAULT_LEASE_TTL_MS / 2) await drive.lease.renew();
+    if (left <= this.leaseTtlMs() / 2) await drive.lease.renew();
   }
 
   /** Appends an event of a drive and folds it into the drive's state. */
@@ -676,8 +788,16 @@ export class WorkflowEngine {
     }
   }
 
+  private leaseTtlMs(): number {
+    return this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  }
+
   private async lease(runId: string): Promise<Lease> {
-    const lease = await this.options.store.lease(runId, `${hostname()}:${process.pid}`);
+    const lease = await this.options.store.lease(
+      runId,
+      this.options.owner ?? `${hostname()}:${process.pid}`,
+      { ttlMs: this.leaseTtlMs() },
+    );
     if (lease === undefined) throw new RunBusyError(runId);
     return lease;
   }

@@ -284,6 +284,8 @@ function statusText(status: RunStatus): string {
       return 'stopped at a gate';
     case 'suspended':
       return 'waiting for a step';
+    case 'queued':
+      return 'queued for a worker';
     default:
       return status;
   }

@@ -53,6 +53,7 @@ export const SYNCED_EVENT_TYPES: ReadonlySet<RunEventType> = new Set<RunEventTyp
   'run_completed',
   'run_failed',
   'run_cancelled',
+  'run_queued',
 ]);
 
 export interface FileRunStoreOptions extends RunStoreOptions {

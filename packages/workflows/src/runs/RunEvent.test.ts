@@ -82,6 +82,7 @@ const examples: readonly RunEventInput[] = [
   { type: 'run_resumed', by: 'laptop:4242' },
   { type: 'run_rewound', from: 'verify', stages: ['verify'], steps: ['tests'], by: 'laptop:4242' },
   { type: 'step_skipped', stage: 'build', step: 'docs', when: '${{ inputs.docs }}' },
+  { type: 'run_queued', needs: ['deploy'], by: 'ci-1:77', reason: 'stage deploy runs on deploy' },
 ];
 const envelope = { seq: 1, time: '2025-03-01T09:00:00.000Z', runId: 'r-1' };
 

@@ -187,6 +187,19 @@ const RunFailed = event('run_failed', {
   error: ErrorInfoSchema,
 });
 const RunCancelled = event('run_cancelled', { reason: z.string() });
+/**
+ * The run waits for a worker (`tta worker`) to drive it: recorded by `tta workflow run --queue`,
+ * by a drive handing the run back before a stage whose `runsOn` labels it does not offer or when
+ * its worker stops, and when an agent step was completed. Nobody holds its lease meanwhile.
+ */
+const RunQueued = event('run_queued', {
+  /** The labels a worker must offer to take it (the next stage's `runsOn`); `[]` for any worker. */
+  needs: z.array(Name),
+  /** Who queued it: a command, a worker handing it back, whoever completed a step. */
+  by: Name,
+  /** Why, for people: "queued", "stage deploy runs on deploy", "worker stopping". */
+  reason: z.string().optional(),
+});
 
 const payloads = [
   RunStarted,
@@ -209,6 +222,7 @@ const payloads = [
   RunCompleted,
   RunFailed,
   RunCancelled,
+  RunQueued,
 ] as const;
 
 /** An event as given to `RunStore.append`: the payload, without `seq`, `time` and `runId`. */

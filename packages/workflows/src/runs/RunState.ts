@@ -3,9 +3,10 @@ import type { ErrorInfo, JsonValue, TraceRef } from './RunEvent.js';
 /**
  * Where a run stands. Two are never folded from the events alone, a store's `list()` reports
  * them: `interrupted`, a run the fold calls `running` with no live lease holder (a crash, or a
- * step completed and not yet resumed); `unreadable`, a run whose log cannot be read.
+ * step settled and not yet resumed); `unreadable`, a run whose log cannot be read.
  */
 export type RunStatus =
+  | 'queued'
   | 'running'
   | 'suspended'
   | 'gate_failed'
@@ -16,6 +17,7 @@ export type RunStatus =
   | 'unreadable';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
+  'queued',
   'running',
   'suspended',
   'gate_failed',
@@ -61,7 +63,7 @@ export const DONE_OUTCOMES: ReadonlySet<StepOutcome> = new Set([
 ]);
 
 /** How a stage stands: the run's words, for the stage alone. */
-export type StageStatus = Exclude<RunStatus, 'interrupted' | 'unreadable'>;
+export type StageStatus = Exclude<RunStatus, 'queued' | 'interrupted' | 'unreadable'>;
 
 /** One stretch of a stage's work, in epoch ms: a stage suspended and resumed has two. */
 export interface Segment {
@@ -176,6 +178,8 @@ export interface RunState {
   personaSwitches: number;
   /** Tokens read by a model, over the whole run. */
   tokens: number;
+  /** While `queued`: the labels a worker must offer to drive it (`[]`: any worker). */
+  needs?: string[];
   /** What stopped the run, while it is stopped (`failed`). */
   failure?: { stage?: string; step?: string; error: ErrorInfo };
   cancelled?: { reason: string };

@@ -239,6 +239,21 @@ describe('foldRun', () => {
     expect(state.status).toBe('running');
   });
 
+  it('queues a run for the workers with the labels it needs, until a drive takes it', () => {
+    const failed: RunEventInput = { type: 'run_failed', error: { name: 'E', message: 'x' } };
+    const queued: RunEventInput = { type: 'run_queued', needs: ['deploy'], by: 'w1' };
+    const state = foldRun(run(started, stage, failed, queued))!;
+    expect(state).toMatchObject({ status: 'queued', needs: ['deploy'] });
+    expect(state.failure).toBeUndefined();
+    const driven = foldRun(run(started, queued, { type: 'run_resumed', by: 'w2' }, stage))!;
+    expect(driven.status).toBe('running');
+    expect(driven.needs).toBeUndefined();
+    // A run waiting for an answer, or finished, stays so.
+    expect(foldRun(run(started, stage, suspended('a'), queued))!.status).toBe('suspended');
+    const done: RunEventInput = { type: 'run_completed', durationMs: 1, metrics: {} };
+    expect(foldRun(run(started, done, queued))!.status).toBe('completed');
+  });
+
   it('keeps the latest result of each gate, and counts those', () => {
     const state = foldRun(run(started, stage, gateFailed, runFailed, stage, gatePassed))!;
     expect(state.stages[0]!.gates).toHaveLength(1);

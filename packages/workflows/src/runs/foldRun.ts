@@ -282,6 +282,13 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       if (state.status !== 'gate_failed') state.status = 'failed';
       break;
     }
+    case 'run_queued':
+      // Handed to the workers: a stop (failed) is behind it, the next drive goes on.
+      if (isFinal(state) || state.waiting.length > 0) break;
+      delete state.failure;
+      state.status = 'queued';
+      state.needs = [...event.needs];
+      break;
     case 'run_cancelled':
       if (isFinal(state)) break;
       state.cancelled = { reason: event.reason };
@@ -312,6 +319,7 @@ function isFinal(state: RunState): boolean {
 function progress(state: RunState): void {
   if (isFinal(state)) return;
   delete state.failure;
+  delete state.needs;
   state.status = state.waiting.length > 0 ? 'suspended' : 'running';
 }
 
