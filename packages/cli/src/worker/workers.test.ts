@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PersonaRegistry } from '@tta-dev/personas';
+import { startPostgres } from '@tta-dev/testkit';
 import {
   foldRun,
   loadWorkflowFile,
@@ -18,9 +19,8 @@ const tta = fileURLToPath(new URL('../../dist/bin/tta.js', import.meta.url));
 
 /**
  * The stores the workers are tested on: each starts what it needs (once per file) and gives the
- * environment that selects it, for the workers and for the test's own reads (`openRunStore`).
- * The Postgres store joins here when it lands: `startPostgres()` from @tta-dev/testkit, a fresh
- * database, `{ TTA_RUN_STORE: url }`.
+ * environment that selects it, for the workers and for the test's own reads (`openRunStore`):
+ * the project's files, and a real PostgreSQL (a new server, `TTA_RUN_STORE`), the team's case.
  */
 interface StoreUnderTest {
   readonly name: string;
@@ -28,6 +28,13 @@ interface StoreUnderTest {
 }
 const STORES: StoreUnderTest[] = [
   { name: 'file store', start: async () => ({ env: {}, stop: async () => undefined }) },
+  {
+    name: 'Postgres store',
+    start: async () => {
+      const pg = await startPostgres();
+      return { env: { TTA_RUN_STORE: await pg.createDatabase('runs') }, stop: () => pg.stop() };
+    },
+  },
 ];
 
 const RUNS = 30;
