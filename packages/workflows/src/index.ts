@@ -63,7 +63,7 @@ export { workflowJsonSchema } from './definition/workflowJsonSchema.js';
 export { BUILTIN_STEP_KINDS } from './engine/builtinStepKinds.js';
 // Engine
 export type { ProjectFacts } from './engine/detectProject.js';
-export { detectProject, PROJECT_FILE } from './engine/detectProject.js';
+export { detectProject } from './engine/detectProject.js';
 export { firstErrorLine, withErrorOutput } from './engine/firstErrorLine.js';
 export {
   InvalidProjectFileError,
@@ -74,6 +74,7 @@ export type { PlannedStep, RunPlan } from './engine/planRun.js';
 export { planRun } from './engine/planRun.js';
 export type { PreflightOptions } from './engine/preflightRun.js';
 export { preflightProblems, preflightRun } from './engine/preflightRun.js';
+export { PROJECT_FILE, projectFileField } from './engine/projectFileField.js';
 export { resolveInputs } from './engine/resolveInputs.js';
 export type { Rewind } from './engine/rewindFrom.js';
 export { rewindFrom } from './engine/rewindFrom.js';

@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MemoryBackend } from '@tta-dev/core';
-import { redactUrl } from '@tta-dev/workflows';
+import { projectFileField, redactUrl } from '@tta-dev/workflows';
 import { InvalidMemoryConfigError } from './InvalidMemoryConfigError.js';
 
 /** Where the shared memory is, as configured. */
@@ -31,7 +29,6 @@ export interface OpenedMemoryBackend {
   close(): Promise<void>;
 }
 
-const PROJECT_FILE = join('.tta', 'project.json');
 const ACCEPTED =
   '"memory" (in this process), redis://… or rediss://… (Redis), postgres://… or postgresql://… (PostgreSQL)';
 
@@ -46,16 +43,9 @@ export function memorySettingOf({
 }: OpenMemoryBackendOptions): MemorySetting {
   const fromEnv = env.TTA_MEMORY?.trim();
   if (fromEnv !== undefined && fromEnv !== '') return parseSetting(fromEnv, 'TTA_MEMORY');
-  const file = join(cwd, PROJECT_FILE);
-  if (!existsSync(file)) return { kind: 'memory', source: 'default' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InvalidMemoryConfigError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const value = (parsed as { memory?: unknown } | null)?.memory;
-  if (value === undefined) return { kind: 'memory', source: 'default' };
+  const field = projectFileField(cwd, 'memory');
+  if (field === undefined) return { kind: 'memory', source: 'default' };
+  const { value, file } = field;
   const source = `${file}: field "memory"`;
   if (typeof value !== 'string')
     throw new InvalidMemoryConfigError(`${source}: must be a string, one of ${ACCEPTED}`);

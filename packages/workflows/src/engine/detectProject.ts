@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidProjectFileError } from './InvalidProjectFileError.js';
+import { PROJECT_FILE, projectFileField } from './projectFileField.js';
+
+export { PROJECT_FILE };
 
 /** What the built-in templates need to know of a project: its ecosystem and its commands. */
 export interface ProjectFacts {
@@ -14,9 +17,6 @@ export interface ProjectFacts {
 
 // Prints the line coverage (percent) from a coverage summary, or says how to get one and fails.
 const READ_JS_COVERAGE = `node -e "const f='coverage/coverage-summary.json';if(!require('fs').existsSync(f)){console.error('error: no '+f+': make the tests write it with a json-summary coverage reporter (c8 --reporter=json-summary, vitest --coverage.reporter=json-summary, jest --coverageReporters=json-summary), or set commands.readCoverage in .tta/project.json');process.exit(1)}console.log(require('./'+f).total.lines.pct)"`;
-
-/** The project's own commands, over the detected ones: `{ "commands": { "test": "make test" } }`. */
-export const PROJECT_FILE = join('.tta', 'project.json');
 
 /**
  * Detects the project in `cwd` — JavaScript/TypeScript from package.json (npm, pnpm or yarn by
@@ -32,15 +32,9 @@ export function detectProject(cwd: string): ProjectFacts {
 
 /** The commands of `.tta/project.json`, if it exists; a bad file is an error naming it. */
 function projectCommands(cwd: string): Record<string, string> | undefined {
-  const file = join(cwd, PROJECT_FILE);
-  if (!existsSync(file)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InvalidProjectFileError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const commands = (parsed as { commands?: unknown } | null)?.commands ?? {};
+  const field = projectFileField(cwd, 'commands');
+  if (field === undefined) return undefined;
+  const { value: commands, file } = field;
   if (
     typeof commands !== 'object' ||
     commands === null ||

@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PROJECT_FILE } from '../engine/detectProject.js';
-import { InvalidProjectFileError } from '../engine/InvalidProjectFileError.js';
+import { projectFileField } from '../engine/projectFileField.js';
 import { RunStoreConfigError } from './errors/RunStoreConfigError.js';
 import { FileRunStore } from './FileRunStore.js';
 import { isPostgresUrl, postgresTarget } from './postgres/_connection.js';
@@ -61,16 +58,9 @@ function runStoreSetting(
 ): { value: string; source: string } | undefined {
   const fromEnv = env[RUN_STORE_ENV]?.trim();
   if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: RUN_STORE_ENV };
-  const file = join(cwd, PROJECT_FILE);
-  if (!existsSync(file)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InvalidProjectFileError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const value = (parsed as { runStore?: unknown } | null)?.runStore;
-  if (value === undefined) return undefined;
+  const field = projectFileField(cwd, 'runStore');
+  if (field === undefined) return undefined;
+  const { value, file } = field;
   const source = `${file}: runStore`;
   if (typeof value !== 'string' || value.trim() === '')
     throw new RunStoreConfigError(
