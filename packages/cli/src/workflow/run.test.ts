@@ -169,6 +169,6 @@ describe('tta workflow run --queue', () => {
     const label = await run(['run', 'package-release', '--labels', 'no way']);
     expect(label.code).toBe(2);
     expect(label.err).toContain('--labels');
-    expect(JSON.parse((await run(['status', '--json'])).out)).toHaveLength(1);
+    expect(JSON.parse((await run(['status', '--json'])).out).runs).toHaveLength(1);
   });
 });
