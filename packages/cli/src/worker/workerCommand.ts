@@ -4,7 +4,13 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { eprintln, type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { checkToolServers, labelsOption, runStoreOf, withEngine } from '../workflow/_engine.js';
+import {
+  checkToolServers,
+  closeRunStoreOf,
+  labelsOption,
+  runStoreOf,
+  withEngine,
+} from '../workflow/_engine.js';
 import { loadNamedWorkflow } from '../workflow/_workflows.js';
 
 export const workerHelp = `Usage: tta worker [--labels a,b] [--concurrency N] [--lease-ms N] [--grace-ms N] [--once] [--json]
@@ -103,6 +109,8 @@ export async function runWorkerCommand(argv: readonly string[], io: Io): Promise
   } finally {
     clearTimeout(grace);
     io.signal?.removeEventListener('abort', onStop);
+    // The store's connections (PostgreSQL's pool) would keep the process alive after a stop.
+    await closeRunStoreOf(io);
   }
   eprintln(io, `tta worker ${owner}: stopped`);
   return 0;
