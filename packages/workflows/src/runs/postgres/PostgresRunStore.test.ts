@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRunStore } from '../../testing/describeRunStore.js';
 import type { RunEvent, RunEventInput } from '../RunEvent.js';
 import { summarizeRun } from '../RunSummary.js';
+import { migrate, SCHEMA_VERSION, tablesOf } from './_schema.js';
 import { PostgresRunStore } from './PostgresRunStore.js';
 
 let server: PostgresServer;
@@ -37,6 +38,17 @@ const step = (i: number): RunEventInput => ({
   kind: 'run',
   attempt: 1,
 });
+
+/** Rows of `sql`, asked on a connection of its own. */
+async function query<R>(sql: string): Promise<R[]> {
+  const db = new pg.Client({ connectionString: server.url });
+  await db.connect();
+  try {
+    return (await db.query(sql)).rows as R[];
+  } finally {
+    await db.end();
+  }
+}
 
 /** Stores on one schema, each with its own pool: as many machines would have. */
 async function machines<T>(count: number, work: (stores: PostgresRunStore[]) => Promise<T>) {
@@ -127,13 +139,78 @@ describe('PostgresRunStore on a real server', () => {
       await db.connect();
       try {
         const { rows } = await db.query(`SELECT version FROM "${schema}".tta_schema`);
-        expect(rows).toEqual([{ version: 1 }]);
+        expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
       } finally {
         await db.end();
       }
       expect(await stores[0]!.read('run-1')).toHaveLength(1);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it("writes no run row at a step's progress, and lists what folding the events gives", async () => {
+    await machines(2, async ([writer, reader]) => {
+      const schema = writer!.schema;
+      await writer!.append('run-1', started);
+      await writer!.append('run-1', { type: 'stage_started', stage: 'build', persona: 'backend' });
+      const version = () =>
+        query<{ xmin: string }>(`SELECT xmin FROM "${schema}".tta_runs WHERE run_id = 'run-1'`);
+      const before = await version();
+      for (let i = 1; i <= 5; i++) await writer!.append('run-1', step(i));
+      expect(await version()).toEqual(before);
+      const events = await reader!.read('run-1');
+      expect(events).toHaveLength(7);
+      // Nobody holds its lease: the run is listed as interrupted, the rest as its fold says.
+      const listed = (events: RunEvent[]) => ({ ...summarizeRun(events), status: 'interrupted' });
+      expect(await reader!.summary('run-1')).toEqual(listed(events));
+      expect(await reader!.list()).toEqual([listed(events)]);
+      // Another machine's append is taken in by the next one here, at the next seq.
+      await reader!.append('run-1', { type: 'decision', stage: 'build', text: 'ship', by: 'lead' });
+      const appended = await writer!.append('run-1', {
+        type: 'stage_completed',
+        stage: 'build',
+        durationMs: 5,
+      });
+      expect(appended.seq).toBe(9);
+      const all = await writer!.read('run-1');
+      expect(all.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await reader!.list()).toEqual([listed(all)]);
+    });
+  });
+
+  it('upgrades a schema of version 1, keeping its runs', async () => {
+    const schema = freshSchema();
+    const tables = tablesOf(schema);
+    const db = new pg.Client({ connectionString: server.url });
+    await db.connect();
+    try {
+      await migrate(db as unknown as pg.PoolClient, tables, 1);
+      const event = { seq: 1, time: '2026-12-01T10:00:00.000Z', runId: 'run-1', ...started };
+      const summary = summarizeRun([event as RunEvent])!;
+      await db.query(
+        `INSERT INTO ${tables.events} (run_id, seq, time, type, event) VALUES ('run-1', 1, $1, 'run_started', $2)`,
+        [event.time, event],
+      );
+      await db.query(
+        `INSERT INTO ${tables.runs} (run_id, workflow, status, started, updated, events, summary)
+         VALUES ('run-1', 'package-release', 'running', $1, $1, 1, $2)`,
+        [event.time, summary],
+      );
+      const store = new PostgresRunStore({ url: server.url, schema });
+      try {
+        expect(await store.list()).toEqual([{ ...summary, status: 'interrupted' }]);
+        await store.append('run-1', step(1));
+        const [first, second] = await store.read('run-1');
+        expect(first).toEqual(event);
+        expect(second?.seq).toBe(2);
+      } finally {
+        await store.close();
+      }
+      const { rows } = await db.query(`SELECT version FROM ${tables.version}`);
+      expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+    } finally {
+      await db.end();
     }
   });
 

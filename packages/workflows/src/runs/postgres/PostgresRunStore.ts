@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Client, Pool, PoolClient } from 'pg';
+import type { Client, Pool } from 'pg';
 import { KeyedMutex } from '../_KeyedMutex.js';
 import { checkOwner, checkRunId, checkTtl, prepareEvent } from '../_prepareEvent.js';
 import { applyEvent, foldRun, initialState } from '../foldRun.js';
@@ -45,6 +45,9 @@ const MAX_FOLDS = 16;
 interface RunRow {
   readonly run_id: string;
   readonly summary: RunSummary;
+  /** The seq and time of the run's last event, which the summary's `events` and `updated` lag. */
+  readonly last_seq: number;
+  readonly last_time: Date;
   readonly live: boolean | null;
   readonly host: string | null;
   readonly pid: number | null;
@@ -55,13 +58,15 @@ interface RunRow {
  * (`TTA_RUN_STORE=postgres://…`).
  *
  * - **Tables** `tta_run_events` (one row per event, primary key `(run_id, seq)`: it orders
- *   appends and refuses a duplicate), `tta_runs` (one row per run with its summary, as folding
- *   its events gives, kept in the same transaction as each append, so `list()` is one query) and
- *   `tta_leases`, in the schema of the URL's `?schema=` (default `public`), created and migrated
- *   by the store at its first call (`_schema.ts`).
- * - **Appends** lock the run's row (`SELECT … FOR UPDATE`), so that processes appending to one
- *   run at once (the engine, `tta workflow note` on another machine) take turns; in this
- *   process they also queue in call order. Each commit is durable: there is no `sync`.
+ *   appends and refuses a duplicate; the envelope in columns, the rest in jsonb), `tta_runs` (one row per run with its summary, as folding
+ *   its events gives, but for the event count and last time, which are its last event's, so
+ *   `list()` is one query) and `tta_leases`, in the schema of the URL's `?schema=` (default
+ *   `public`), created and migrated by the store at its first call (`_schema.ts`).
+ * - **Appends** are one statement each, committed on its own (durable once `append` resolves:
+ *   there is no `sync`). The event goes in at the seq after this store's fold of the run; a seq
+ *   another process took meanwhile inserts nothing, and the store folds what is stored and tries
+ *   the next. The run's row is written with the event only when its summary changes by more than
+ *   the count and time (not at a step's progress). In this process appends queue in call order.
  * - **Leases** are taken and renewed in one statement each, expiring by the database's clock.
  * - **Live views** (`follow`, `changes`) LISTEN on one connection per store: each append
  *   NOTIFYs the run's id in its transaction, so a follower on any machine hears of it once it
@@ -81,7 +86,8 @@ export class PostgresRunStore implements RunStore {
   private readonly secrets: readonly string[];
   private readonly maxConnections: number;
   private readonly mutex = new KeyedMutex();
-  private readonly folds = new Map<string, RunState>();
+  private readonly folds = new Map<string, Fold>();
+  private readonly statements: Statements;
   private connecting: Promise<Pool> | undefined;
   private pool: Pool | undefined;
   private listener: Notifications | undefined;
@@ -94,6 +100,7 @@ export class PostgresRunStore implements RunStore {
     this.url = this.target.shown;
     this.schema = this.target.schema;
     this.tables = tablesOf(this.schema);
+    this.statements = statementsOf(this.tables);
     this.now = options.now ?? Date.now;
     const given = options.now;
     this.clock = {
@@ -260,104 +267,81 @@ export class PostgresRunStore implements RunStore {
     await pool?.end();
   }
 
+  /**
+   * One statement, committed on its own: the event goes in at the seq after this store's fold of
+   * the run, and, when the run's summary changed by more than its last event (`rowOf`), so does
+   * the run's row. A seq already taken (another process appended since) inserts nothing: the fold
+   * takes in what is stored after it, and the append is tried again at the next seq.
+   */
   private async appendNow(runId: string, input: RunEventInput): Promise<RunEvent> {
-    const client = await this.client();
     try {
       for (;;) {
-        await client.query('BEGIN');
-        try {
-          const { rows } = await client.query<{ events: number }>(
-            `SELECT events FROM ${this.tables.runs} WHERE run_id = $1 FOR UPDATE`,
-            [runId],
-          );
-          const count = rows[0]?.events ?? 0;
-          const event = storable(prepareEvent(runId, input, count + 1, this.now(), this.secrets));
-          const state = await this.foldWith(client, runId, count, event);
-          const summary = summaryOf(state);
-          const values = [
-            runId,
-            state.workflow,
-            summary.status,
-            summary.started,
-            summary.updated,
-            summary.events,
-            summary,
-          ];
-          if (count === 0) {
-            const created = await client.query(
-              `INSERT INTO ${this.tables.runs} (run_id, workflow, status, started, updated, events, summary)
-               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id) DO NOTHING`,
-              values,
-            );
-            // Another process started the run first: look again, from its row.
-            if (created.rowCount === 0) {
-              this.folds.delete(runId);
-              await client.query('ROLLBACK');
-              continue;
-            }
-          } else
-            await client.query(
-              `UPDATE ${this.tables.runs} SET workflow = $2, status = $3, started = $4, updated = $5,
-                 events = $6, summary = $7 WHERE run_id = $1`,
-              values,
-            );
-          await client.query(
-            `INSERT INTO ${this.tables.events} (run_id, seq, time, type, event) VALUES ($1, $2, $3, $4, $5)`,
-            [runId, event.seq, event.time, event.type, event],
-          );
-          // Delivered to listeners when the transaction commits, and only then.
-          await client.query('SELECT pg_notify($1, $2)', [this.tables.channel, runId]);
-          await client.query('COMMIT');
-          return event;
-        } catch (error) {
-          this.folds.delete(runId);
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
+        const fold = await this.caughtUp(runId);
+        const count = fold?.state.events ?? 0;
+        const event = storable(prepareEvent(runId, input, count + 1, this.now(), this.secrets));
+        const state = fold === undefined ? initialState(event) : applyEvent(fold.state, event);
+        const summary = summaryOf(state);
+        const row = rowOf(summary);
+        const eventValues = [
+          runId,
+          event.seq,
+          event.time,
+          event.type,
+          bodyOf(event),
+          this.tables.channel,
+        ];
+        const rows =
+          row === fold?.row
+            ? await this.query<{ notified: unknown }>(this.statements.appendEvent, eventValues)
+            : await this.query<{ notified: unknown }>(this.statements.appendEventAndRow, [
+                ...eventValues,
+                state.workflow,
+                summary.status,
+                summary.started,
+                summary,
+              ]);
+        if (rows.length === 0) {
+          this.folds.delete(runId); // `applyEvent` changed it for an event that is not stored
+          continue;
         }
+        this.keep(runId, { state, row });
+        return event;
       }
-    } finally {
-      client.release();
+    } catch (error) {
+      this.folds.delete(runId);
+      throw error;
     }
   }
 
-  /** The run's state with `event` applied: from this store's fold, or from the stored events. */
-  private async foldWith(
-    client: PoolClient,
-    runId: string,
-    count: number,
-    event: RunEvent,
-  ): Promise<RunState> {
-    let state: RunState | undefined;
-    if (count === 0) state = initialState(event);
-    else {
-      state = this.folds.get(runId);
-      if (state?.events !== count) {
-        // Another process appended since (or this store never saw the run): fold what is stored.
-        const { rows } = await client.query<{ event: RunEvent }>(
-          `SELECT event FROM ${this.tables.events} WHERE run_id = $1 ORDER BY seq`,
-          [runId],
-        );
-        state = foldRun(rows.map((r) => r.event));
-        if (state === undefined) throw new Error(`run "${runId}" has a row but no events`);
-      }
-      applyEvent(state, event);
-    }
+  /**
+   * This store's fold of the run, with whatever is stored after it applied (all of the run's
+   * events for a run this store has not folded yet); `undefined` for a run without events. The
+   * row of a fold made here is unknown (`''`), so the next append writes it.
+   */
+  private async caughtUp(runId: string): Promise<Fold | undefined> {
+    const fold = this.folds.get(runId);
+    if (fold !== undefined) return fold;
+    const events = await this.eventsAfter(runId, 0);
+    const state = foldRun(events);
+    return state === undefined ? undefined : { state, row: '' };
+  }
+
+  private keep(runId: string, fold: Fold): void {
     this.folds.delete(runId);
-    this.folds.set(runId, state);
+    this.folds.set(runId, fold);
     if (this.folds.size > MAX_FOLDS) this.folds.delete(this.folds.keys().next().value!);
-    return state;
   }
 
   private eventsAfter(runId: string, after: number): Promise<RunEvent[]> {
-    return this.query<{ event: RunEvent }>(
-      `SELECT event FROM ${this.tables.events} WHERE run_id = $1 AND seq > $2 ORDER BY seq`,
+    return this.query<EventRow>(
+      `SELECT seq, time, type, event FROM ${this.tables.events} WHERE run_id = $1 AND seq > $2 ORDER BY seq`,
       [runId, after],
-    ).then((rows) => rows.map((r) => envelopeFirst(r.event)));
+    ).then((rows) => rows.map((r) => eventOf(runId, r)));
   }
 
   private async lastSeq(runId: string): Promise<number> {
     const [row] = await this.query<{ events: number }>(
-      `SELECT events FROM ${this.tables.runs} WHERE run_id = $1`,
+      `SELECT coalesce(max(seq), 0) AS events FROM ${this.tables.events} WHERE run_id = $1`,
       [runId],
     );
     return row?.events ?? 0;
@@ -365,7 +349,8 @@ export class PostgresRunStore implements RunStore {
 
   private async counts(): Promise<Map<string, number>> {
     const rows = await this.query<{ run_id: string; events: number }>(
-      `SELECT run_id, events FROM ${this.tables.runs}`,
+      `SELECT r.run_id, (SELECT max(seq) FROM ${this.tables.events} e WHERE e.run_id = r.run_id) AS events
+       FROM ${this.tables.runs} r`,
       [],
     );
     return new Map(rows.map((r) => [r.run_id, r.events]));
@@ -373,8 +358,12 @@ export class PostgresRunStore implements RunStore {
 
   /** Runs with their summary and whether a live lease drives them (by the lease clock: `$1`). */
   private runRows(where: string): string {
-    return `SELECT r.run_id, r.summary, l.expires_at > coalesce($1::timestamptz, now()) AS live, l.host, l.pid
-      FROM ${this.tables.runs} r LEFT JOIN ${this.tables.leases} l ON l.run_id = r.run_id ${where}
+    return `SELECT r.run_id, r.summary, e.seq AS last_seq, e.time AS last_time,
+        l.expires_at > coalesce($1::timestamptz, now()) AS live, l.host, l.pid
+      FROM ${this.tables.runs} r
+      CROSS JOIN LATERAL (SELECT seq, time FROM ${this.tables.events} WHERE run_id = r.run_id
+        ORDER BY seq DESC LIMIT 1) e
+      LEFT JOIN ${this.tables.leases} l ON l.run_id = r.run_id ${where}
       ORDER BY r.started DESC, r.run_id`;
   }
 
@@ -384,21 +373,25 @@ export class PostgresRunStore implements RunStore {
       row.live === true && !(row.host === hostname() && row.pid !== null && !processLives(row.pid));
     return listedSummary(
       row.run_id,
-      async () => ({ ...row.summary }),
+      async () => ({
+        ...row.summary,
+        events: row.last_seq,
+        updated: row.last_time.toISOString(),
+      }),
       async () => driven,
     );
   }
 
   private readonly queryFn: Query = (sql, params) => this.query(sql, params);
 
-  private async query<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+  /** Runs `sql`: a statement of `Statements` is prepared once per connection. */
+  private async query<R>(sql: string | Statement, params: readonly unknown[]): Promise<R[]> {
     const pool = await this.connected();
-    const result = await pool.query(sql, params as unknown[]);
+    const result = await pool.query({
+      ...(typeof sql === 'string' ? { text: sql } : sql),
+      values: params as unknown[],
+    });
     return result.rows as R[];
-  }
-
-  private async client(): Promise<PoolClient> {
-    return (await this.connected()).connect();
   }
 
   /** The pool, made and the schema migrated at the first call (again after a failure). */
@@ -538,10 +531,30 @@ function processLives(pid: number): boolean {
   }
 }
 
-/** The envelope's keys first, as the other stores give them (jsonb keeps keys in its own order). */
-function envelopeFirst(event: RunEvent): RunEvent {
-  const { seq, time, runId, type, ...rest } = event;
-  return { seq, time, runId, type, ...rest } as RunEvent;
+/** An event's row: the envelope in columns (`run_id` is the caller's), the rest in `event`. */
+interface EventRow {
+  readonly seq: number;
+  readonly time: Date;
+  readonly type: RunEvent['type'];
+  readonly event: Record<string, unknown>;
+}
+
+/** What an event stores in its `event` column: all but the envelope, which has columns. */
+function bodyOf(event: RunEvent): Record<string, unknown> {
+  const { seq: _seq, time: _time, runId: _runId, type: _type, ...body } = event;
+  return body;
+}
+
+/** The event of a row, its envelope's keys first, as the other stores give them. */
+function eventOf(runId: string, row: EventRow): RunEvent {
+  // Event times are whole milliseconds (`toISOString`), which timestamptz keeps exactly.
+  return {
+    seq: row.seq,
+    time: row.time.toISOString(),
+    runId,
+    type: row.type,
+    ...row.event,
+  } as RunEvent;
 }
 
 /**
@@ -554,4 +567,54 @@ function storable(event: RunEvent): RunEvent {
   return JSON.parse(text, (_key, value: unknown) =>
     typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value,
   ) as RunEvent;
+}
+
+/** This store's fold of a run, and what the run's row says of it (`rowOf`; `''`: not known). */
+interface Fold {
+  readonly state: RunState;
+  readonly row: string;
+}
+
+/**
+ * What the run's row must say: its summary but for `events` and `updated`, which `list()` takes
+ * from the last event. A step's progress changes only those, so it writes no row.
+ */
+function rowOf(summary: RunSummary): string {
+  const { events: _events, updated: _updated, ...row } = summary;
+  return JSON.stringify(row);
+}
+
+interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+interface Statements {
+  /** `$1` run, `$2` seq, `$3` time, `$4` type, `$5` event, `$6` channel: the event, if its seq is free. */
+  readonly appendEvent: Statement;
+  /** `appendEvent`, and the run's row: `$7` workflow, `$8` status, `$9` started, `$10` summary. */
+  readonly appendEventAndRow: Statement;
+}
+
+/**
+ * The append, as one statement each (prepared once per connection). An event whose seq is taken
+ * inserts nothing, and so changes no row and notifies no one (`RETURNING` is empty); one that
+ * goes in NOTIFYs its run, delivered when the statement commits.
+ */
+function statementsOf(tables: Tables): Statements {
+  const insert = `ins AS (INSERT INTO ${tables.events} (run_id, seq, time, type, event)
+      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING run_id)`;
+  const notify = 'SELECT pg_notify($6, run_id) AS notified FROM ins';
+  return {
+    appendEvent: { name: 'tta_append_event', text: `WITH ${insert} ${notify}` },
+    appendEventAndRow: {
+      name: 'tta_append_event_and_row',
+      text: `WITH ${insert}, summary_row AS (
+        INSERT INTO ${tables.runs} AS r (run_id, workflow, status, started, summary)
+        SELECT run_id, $7, $8, $9, $10 FROM ins
+        ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, status = excluded.status,
+          started = excluded.started, summary = excluded.summary)
+      ${notify}`,
+    },
+  };
 }

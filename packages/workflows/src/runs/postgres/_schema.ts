@@ -61,6 +61,11 @@ const MIGRATIONS: readonly ((t: Tables) => string)[] = [
       token uuid NOT NULL,
       work integer[] NOT NULL DEFAULT '{}'
     );`,
+  // Fewer bytes per step: a run's event count and last time are its last event's (a step's
+  // progress writes no run row), and an event's jsonb no longer repeats its envelope's columns.
+  (t) => `
+    ALTER TABLE ${t.runs} DROP COLUMN updated, DROP COLUMN events;
+    UPDATE ${t.events} SET event = event - 'seq' - 'time' - 'runId' - 'type';`,
 ];
 
 /** The version this code writes: the number of migrations. */
@@ -72,7 +77,12 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * once (the second waits, then finds nothing to do). A database migrated by a newer version is
  * left alone and refused.
  */
-export async function migrate(client: PoolClient, tables: Tables): Promise<void> {
+export async function migrate(
+  client: PoolClient,
+  tables: Tables,
+  /** The version to reach (tests of an upgrade stop short of the newest). */
+  target: number = SCHEMA_VERSION,
+): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
@@ -88,12 +98,12 @@ export async function migrate(client: PoolClient, tables: Tables): Promise<void>
       throw new Error(
         `the run store's schema "${tables.schema}" is at version ${current}, newer than this version of @tta-dev/workflows knows (${SCHEMA_VERSION}): upgrade it`,
       );
-    for (let version = current + 1; version <= SCHEMA_VERSION; version++)
+    for (let version = current + 1; version <= target; version++)
       await client.query(MIGRATIONS[version - 1]!(tables));
     if (rows.length === 0)
-      await client.query(`INSERT INTO ${tables.version} (version) VALUES ($1)`, [SCHEMA_VERSION]);
-    else if (current !== SCHEMA_VERSION)
-      await client.query(`UPDATE ${tables.version} SET version = $1`, [SCHEMA_VERSION]);
+      await client.query(`INSERT INTO ${tables.version} (version) VALUES ($1)`, [target]);
+    else if (current < target)
+      await client.query(`UPDATE ${tables.version} SET version = $1`, [target]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
