@@ -15,7 +15,7 @@ import { acquireFileLease, fileLeaseHeld, LEASE_FILE } from './_fileLease.js';
 import { ignoreRuns } from './_ignoreRuns.js';
 import { KeyedMutex } from './_KeyedMutex.js';
 import { parseRunLog } from './_parseRunLog.js';
-import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
+import { checkRunId, leaseArguments, prepareEvent } from './_prepareEvent.js';
 import { RunSummaries } from './_RunSummaries.js';
 import { followRun } from './followRun.js';
 import {
@@ -24,15 +24,14 @@ import {
   type RunEventInput,
   type RunEventType,
 } from './RunEvent.js';
-import {
-  type ChangesOptions,
-  DEFAULT_LEASE_TTL_MS,
-  type FollowOptions,
-  type Lease,
-  type LeaseOptions,
-  type RunStore,
-  type RunStoreCallOptions,
-  type RunStoreOptions,
+import type {
+  ChangesOptions,
+  FollowOptions,
+  Lease,
+  LeaseOptions,
+  RunStore,
+  RunStoreCallOptions,
+  RunStoreOptions,
 } from './RunStore.js';
 import { compareRunSummaries, listedSummary, type RunSummary } from './RunSummary.js';
 
@@ -177,10 +176,7 @@ export class FileRunStore implements RunStore {
     owner: string,
     options: LeaseOptions = {},
   ): Promise<Lease | undefined> {
-    options.signal?.throwIfAborted();
-    checkOwner(owner);
-    const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
-    checkTtl(ttlMs);
+    const ttlMs = leaseArguments(runId, owner, options);
     const dir = this.runDir(runId);
     mkdirSync(dir, { recursive: true });
     await this.ignored();

@@ -1,16 +1,15 @@
-import { checkOwner, checkRunId, checkTtl, prepareEvent } from './_prepareEvent.js';
+import { checkRunId, leaseArguments, prepareEvent } from './_prepareEvent.js';
 import { Wakeup } from './_Wakeup.js';
 import { LeaseLostError } from './errors/LeaseLostError.js';
 import type { RunEvent, RunEventInput } from './RunEvent.js';
-import {
-  type ChangesOptions,
-  DEFAULT_LEASE_TTL_MS,
-  type FollowOptions,
-  type Lease,
-  type LeaseOptions,
-  type RunStore,
-  type RunStoreCallOptions,
-  type RunStoreOptions,
+import type {
+  ChangesOptions,
+  FollowOptions,
+  Lease,
+  LeaseOptions,
+  RunStore,
+  RunStoreCallOptions,
+  RunStoreOptions,
 } from './RunStore.js';
 import { compareRunSummaries, listedRun, type RunSummary } from './RunSummary.js';
 
@@ -125,11 +124,7 @@ export class InMemoryRunStore implements RunStore {
     owner: string,
     options: LeaseOptions = {},
   ): Promise<Lease | undefined> {
-    options.signal?.throwIfAborted();
-    checkRunId(runId);
-    checkOwner(owner);
-    const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
-    checkTtl(ttlMs);
+    const ttlMs = leaseArguments(runId, owner, options);
     const held = this.leases.get(runId);
     if (held !== undefined && held.expiresAt > this.now() && held.owner !== owner) return undefined;
     const mine: HeldLease = { owner, expiresAt: this.now() + ttlMs };

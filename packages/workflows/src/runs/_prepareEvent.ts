@@ -7,20 +7,26 @@ import {
   RunEventInputSchema,
   type RunEventType,
 } from './RunEvent.js';
+import { DEFAULT_LEASE_TTL_MS, type LeaseOptions } from './RunStore.js';
 import { redactSecrets } from './redactSecrets.js';
 
 export function checkRunId(runId: string): void {
   if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) throw new InvalidRunIdError(runId);
 }
 
-export function checkOwner(owner: string): void {
+/**
+ * Checks what `lease(runId, owner, options)` was given, as every store does before it looks at
+ * its leases, and gives the lease's time to live.
+ */
+export function leaseArguments(runId: string, owner: string, options: LeaseOptions): number {
+  options.signal?.throwIfAborted();
+  checkRunId(runId);
   if (typeof owner !== 'string' || owner.trim() === '')
     throw new TypeError('a lease owner is a non-empty string (a name for this process)');
-}
-
-export function checkTtl(ttlMs: number): void {
+  const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   if (!(Number.isFinite(ttlMs) && ttlMs > 0))
     throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
+  return ttlMs;
 }
 
 /**

@@ -1,19 +1,18 @@
 import { hostname } from 'node:os';
 import type { Client, Pool } from 'pg';
 import { KeyedMutex } from '../_KeyedMutex.js';
-import { checkOwner, checkRunId, checkTtl, prepareEvent } from '../_prepareEvent.js';
+import { checkRunId, leaseArguments, prepareEvent } from '../_prepareEvent.js';
 import { applyEvent, foldRun, initialState } from '../foldRun.js';
 import type { RunEvent, RunEventInput } from '../RunEvent.js';
 import type { RunState } from '../RunState.js';
-import {
-  type ChangesOptions,
-  DEFAULT_LEASE_TTL_MS,
-  type FollowOptions,
-  type Lease,
-  type LeaseOptions,
-  type RunStore,
-  type RunStoreCallOptions,
-  type RunStoreOptions,
+import type {
+  ChangesOptions,
+  FollowOptions,
+  Lease,
+  LeaseOptions,
+  RunStore,
+  RunStoreCallOptions,
+  RunStoreOptions,
 } from '../RunStore.js';
 import { compareRunSummaries, listedSummary, type RunSummary, summaryOf } from '../RunSummary.js';
 import { type PostgresTarget, postgresTarget } from './_connection.js';
@@ -158,11 +157,7 @@ export class PostgresRunStore implements RunStore {
     owner: string,
     options: LeaseOptions = {},
   ): Promise<Lease | undefined> {
-    options.signal?.throwIfAborted();
-    checkRunId(runId);
-    checkOwner(owner);
-    const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
-    checkTtl(ttlMs);
+    const ttlMs = leaseArguments(runId, owner, options);
     const scope = `${this.target.connectionString}|${this.schema}`;
     return this.scrubbed(() =>
       takePostgresLease(this.queryFn, this.tables, this.clock, scope, runId, owner, ttlMs),
