@@ -11,7 +11,7 @@ Commands:
               validate, history, reset, export
   mcp         the MCP persona gateway: serve, tokens, install
   workflow    multi-persona workflows: list, show, validate, run, status, resume, complete,
-              logs, cancel, journal, note, report, demo
+              logs, cancel, prune, journal, note, report, demo
   serve       serve the project's workflow runs over HTTP (the Logseq plugin's server)
   worker      drive queued runs and runs whose holder died (placement by --labels)
 

@@ -6,6 +6,8 @@ export type { Settlement } from './commands/completeStep.js';
 export { completeStep } from './commands/completeStep.js';
 export type { Note } from './commands/noteRun.js';
 export { noteRun } from './commands/noteRun.js';
+export type { Pruned, PruneOptions } from './commands/pruneRuns.js';
+export { FINISHED_STATUSES, PRUNABLE_STATUSES, pruneRuns } from './commands/pruneRuns.js';
 export type { RunCommandOptions, TakenRun } from './commands/withRun.js';
 export { commandOwner, withRun } from './commands/withRun.js';
 // Definitions: workflow files

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   complete: async () => (await import('./complete.js')).complete,
   logs: async () => (await import('./logs.js')).logs,
   cancel: async () => (await import('./cancel.js')).cancel,
+  prune: async () => (await import('./prune.js')).prune,
   journal: async () => (await import('./journal.js')).journal,
   note: async () => (await import('./note.js')).note,
   report: async () => (await import('./report.js')).report,
@@ -34,6 +35,7 @@ Commands:
   complete <run> <step>    complete an agent step the run waits for
   logs <run> [--json]      every recorded event of a run
   cancel <run>             end a waiting or stopped run
+  prune --older-than 90d   remove runs that ended long ago (retention)
   journal <run> [--api]    write a run's pages to a Logseq graph (or the app), or rewrite them
   note <run> --decision T  record a decision (or --learning) in a run, for its journal
   report <run> [--html f]  a run's metrics per stage, and its timeline as HTML or SVG

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   closeSync,
   fdatasyncSync,
@@ -5,9 +6,10 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  renameSync,
   writeSync,
 } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { withAppendLock } from './_appendLock.js';
 import { fileChanges } from './_fileChanges.js';
@@ -191,6 +193,30 @@ export class FileRunStore implements RunStore {
   /** Each run as it is appended to: `watchRuns` for new runs, `followRun` for each run. */
   changes(options: ChangesOptions = {}): AsyncIterable<string> {
     return fileChanges(this, options);
+  }
+
+  /**
+   * Deletes the run's folder: first renamed to a hidden name (which `list` skips, as no run id
+   * starts with a dot), so that a crash midway leaves no half run, then removed.
+   */
+  async remove(runId: string, options: RunStoreCallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    const dir = this.runDir(runId);
+    await this.mutex.run(runId, async () => {
+      const aside = join(this.root, `.removed-${runId}-${randomUUID().slice(0, 8)}`);
+      try {
+        renameSync(dir, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      this.logs.delete(runId);
+      this.unsynced.delete(runId);
+      this.unsyncedNames.delete(runId);
+      this.summaries.loaded(runId, []);
+      syncFile(this.root, false);
+      await rm(aside, { recursive: true, force: true });
+    });
   }
 
   /** Nothing to end: the file store holds nothing open between calls. */

@@ -75,6 +75,14 @@ export class InMemoryRunStore implements RunStore {
     );
   }
 
+  async remove(runId: string, options: RunStoreCallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    checkRunId(runId);
+    this.runs.delete(runId);
+    this.leases.delete(runId);
+    for (const listener of [...this.listeners]) listener(runId);
+  }
+
   async *follow(runId: string, options: FollowOptions = {}): AsyncGenerator<RunEvent, void> {
     checkRunId(runId);
     const after = options.after ?? 0;

@@ -124,6 +124,13 @@ export interface RunStore {
    */
   changes?(options?: ChangesOptions): AsyncIterable<string>;
   /**
+   * Deletes the run: its events, its summary and its lease, as if it had never been written (for
+   * retention: `pruneRuns`). The caller holds the run's lease, so that no drive or command is
+   * changing it; giving that lease back afterwards does nothing. Followers of the run hear of it
+   * no more. Stores that cannot delete leave it out.
+   */
+  remove?(runId: string, options?: RunStoreCallOptions): Promise<void>;
+  /**
    * Lets go of what the store holds open (a database's connections), ending its followers, so
    * that the process can exit. Stores that hold nothing open leave it out.
    */

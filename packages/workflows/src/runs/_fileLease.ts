@@ -177,10 +177,15 @@ class FileLease implements Lease {
     if (newest.get(this.dir) === this) newest.delete(this.dir);
     // After a rewrite under way, with the token it wrote.
     await this.rewrites;
-    await withClaim(this.dir, this.record.token, async () => {
-      if ((await readLease(this.dir))?.key === this.record.token)
-        await unlinkIfPresent(join(this.dir, LEASE_FILE));
-    });
+    try {
+      await withClaim(this.dir, this.record.token, async () => {
+        if ((await readLease(this.dir))?.key === this.record.token)
+          await unlinkIfPresent(join(this.dir, LEASE_FILE));
+      });
+    } catch (error) {
+      // The run was removed under this lease (`FileRunStore.remove`): nothing is left to give back.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,10 +34,12 @@ describe('withLease', () => {
   it('throws a failing release after work that succeeded', async () => {
     const lease = await leaseOf('r2');
     const work = async () => {
+      // A file where the run's folder was: the release cannot write its claim there.
       await rm(store.runDir('r2'), { recursive: true });
+      await writeFile(store.runDir('r2'), 'not a folder');
       return 'done';
     };
-    await expect(withLease(lease, work)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(withLease(lease, work)).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 
   it('releases the lease whichever way the work ends', async () => {

@@ -696,6 +696,30 @@ export function describeRunStore(
     );
 
     it(
+      'removes a run, when it has remove: its events, summary and lease, and only that run',
+      withStore(async ({ store }) => {
+        if (store.remove === undefined) return;
+        await store.append('run-1', started);
+        await store.append('run-1', stage('build'));
+        await store.append('run-2', started);
+        const lease = await store.lease('run-1', 'pruner');
+        expect(lease).toBeDefined();
+        await store.remove('run-1');
+        await lease!.release(); // gives back nothing: the lease went with the run
+        expect(await store.read('run-1')).toEqual([]);
+        expect(await store.summary('run-1')).toBeUndefined();
+        expect((await store.list()).map((s) => s.runId)).toEqual(['run-2']);
+        expect(await store.read('run-2')).toHaveLength(1);
+        // The id is free again: a new run starts at seq 1, and its lease can be taken.
+        expect((await store.append('run-1', started)).seq).toBe(1);
+        const again = await store.lease('run-1', 'engine');
+        expect(again?.owner).toBe('engine');
+        await again?.release();
+        await store.remove('never-written'); // nothing to remove: no error
+      }),
+    );
+
+    it(
       'syncs, when it has sync, without changing what is read',
       withStore(async ({ store }) => {
         await store.sync?.('run-1'); // nothing written yet

@@ -164,6 +164,24 @@ export class PostgresRunStore implements RunStore {
     );
   }
 
+  /** One statement: the run's events, row and lease go, and its followers are told. */
+  async remove(runId: string, options: RunStoreCallOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    checkRunId(runId);
+    await this.scrubbed(() =>
+      this.mutex.run(runId, async () => {
+        this.folds.delete(runId);
+        await this.query(
+          `WITH events AS (DELETE FROM ${this.tables.events} WHERE run_id = $1),
+             leases AS (DELETE FROM ${this.tables.leases} WHERE run_id = $1),
+             runs AS (DELETE FROM ${this.tables.runs} WHERE run_id = $1)
+           SELECT pg_notify($2, $1)`,
+          [runId, this.tables.channel],
+        );
+      }),
+    );
+  }
+
   // No `sync`: each append is its own committed transaction, durable once `append` resolves.
 
   async *follow(runId: string, options: FollowOptions = {}): AsyncGenerator<RunEvent, void> {
