@@ -24,7 +24,7 @@ const MAX_FOLDS = 16;
  * ends with such another event; one whose drive died between boundaries is folded from its log
  * once by the next `list()`, which writes its summary.
  */
-const STEP_PROGRESS: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>([
+export const STEP_PROGRESS: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>([
   'step_started',
   'step_succeeded',
   'step_failed',

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Client, Pool } from 'pg';
 import { KeyedMutex } from '../_KeyedMutex.js';
 import { checkRunId, leaseArguments, prepareEvent } from '../_prepareEvent.js';
+import { STEP_PROGRESS } from '../_RunSummaries.js';
 import { applyEvent, foldRun, initialState } from '../foldRun.js';
 import type { RunEvent, RunEventInput } from '../RunEvent.js';
 import type { RunState } from '../RunState.js';
@@ -44,9 +45,9 @@ const MAX_FOLDS = 16;
 interface RunRow {
   readonly run_id: string;
   readonly summary: RunSummary;
-  /** The seq and time of the run's last event, which the summary's `events` and `updated` lag. */
-  readonly last_seq: number;
-  readonly last_time: Date;
+  /** The run's event count and last time: its row's, or its last event's while it runs. */
+  readonly events: number;
+  readonly updated: Date;
   readonly live: boolean | null;
   readonly host: string | null;
   readonly pid: number | null;
@@ -57,15 +58,16 @@ interface RunRow {
  * (`TTA_RUN_STORE=postgres://…`).
  *
  * - **Tables** `tta_run_events` (one row per event, primary key `(run_id, seq)`: it orders
- *   appends and refuses a duplicate; the envelope in columns, the rest in jsonb), `tta_runs` (one row per run with its summary, as folding
- *   its events gives, but for the event count and last time, which are its last event's, so
- *   `list()` is one query) and `tta_leases`, in the schema of the URL's `?schema=` (default
- *   `public`), created and migrated by the store at its first call (`_schema.ts`).
+ *   appends and refuses a duplicate; the envelope in columns, the rest in jsonb), `tta_runs`
+ *   (one row per run with its summary, as folding its events gives, so `list()` is one query)
+ *   and `tta_leases`, in the schema of the URL's `?schema=` (default `public`), created and
+ *   migrated by the store at its first call (`_schema.ts`).
  * - **Appends** are one statement each, committed on its own (durable once `append` resolves:
  *   there is no `sync`). The event goes in at the seq after this store's fold of the run; a seq
  *   another process took meanwhile inserts nothing, and the store folds what is stored and tries
- *   the next. The run's row is written with the event only when its summary changes by more than
- *   the count and time (not at a step's progress). In this process appends queue in call order.
+ *   the next. A step's progress in a live run writes no run row (as the file store writes no
+ *   summary then): `list()` takes a live run's count and time from its last event.
+ *   In this process appends queue in call order.
  * - **Leases** are taken and renewed in one statement each, expiring by the database's clock.
  * - **Live views** (`follow`, `changes`) LISTEN on one connection per store: each append
  *   NOTIFYs the run's id in its transaction, so a follower on any machine hears of it once it
@@ -295,6 +297,9 @@ export class PostgresRunStore implements RunStore {
         const state = fold === undefined ? initialState(event) : applyEvent(fold.state, event);
         const summary = summaryOf(state);
         const row = rowOf(summary);
+        // A step's progress in a drive leaves the row as it was (`runRows` reads past it).
+        const rowAsItWas =
+          row === fold?.row && STEP_PROGRESS.has(event.type) && LIVE_STATUSES.has(summary.status);
         const eventValues = [
           runId,
           event.seq,
@@ -303,16 +308,17 @@ export class PostgresRunStore implements RunStore {
           bodyOf(event),
           this.tables.channel,
         ];
-        const rows =
-          row === fold?.row
-            ? await this.query<{ notified: unknown }>(this.statements.appendEvent, eventValues)
-            : await this.query<{ notified: unknown }>(this.statements.appendEventAndRow, [
-                ...eventValues,
-                state.workflow,
-                summary.status,
-                summary.started,
-                summary,
-              ]);
+        const rows = rowAsItWas
+          ? await this.query<{ notified: unknown }>(this.statements.appendEvent, eventValues)
+          : await this.query<{ notified: unknown }>(this.statements.appendEventAndRow, [
+              ...eventValues,
+              state.workflow,
+              summary.status,
+              summary.started,
+              summary.updated,
+              summary.events,
+              summary,
+            ]);
         if (rows.length === 0) {
           this.folds.delete(runId); // `applyEvent` changed it for an event that is not stored
           continue;
@@ -362,8 +368,7 @@ export class PostgresRunStore implements RunStore {
 
   private async counts(): Promise<Map<string, number>> {
     const rows = await this.query<{ run_id: string; events: number }>(
-      `SELECT r.run_id, (SELECT max(seq) FROM ${this.tables.events} e WHERE e.run_id = r.run_id) AS events
-       FROM ${this.tables.runs} r`,
+      `SELECT r.run_id, coalesce(e.seq, r.events) AS events FROM ${this.tables.runs} r ${this.lastEventOfLive}`,
       [],
     );
     return new Map(rows.map((r) => [r.run_id, r.events]));
@@ -371,13 +376,22 @@ export class PostgresRunStore implements RunStore {
 
   /** Runs with their summary and whether a live lease drives them (by the lease clock: `$1`). */
   private runRows(where: string): string {
-    return `SELECT r.run_id, r.summary, e.seq AS last_seq, e.time AS last_time,
+    return `SELECT r.run_id, r.summary, coalesce(e.seq, r.events) AS events,
+        coalesce(e.time, r.updated) AS updated,
         l.expires_at > coalesce($1::timestamptz, now()) AS live, l.host, l.pid
-      FROM ${this.tables.runs} r
-      CROSS JOIN LATERAL (SELECT seq, time FROM ${this.tables.events} WHERE run_id = r.run_id
-        ORDER BY seq DESC LIMIT 1) e
+      FROM ${this.tables.runs} r ${this.lastEventOfLive}
       LEFT JOIN ${this.tables.leases} l ON l.run_id = r.run_id ${where}
       ORDER BY r.started DESC, r.run_id`;
+  }
+
+  /**
+   * The last event of each run whose row may lag it (a live run, whose steps' progress writes no
+   * row): one index lookup per such run, none for the runs at rest, which are most.
+   */
+  private get lastEventOfLive(): string {
+    return `LEFT JOIN LATERAL (SELECT seq, time FROM ${this.tables.events}
+        WHERE run_id = r.run_id AND r.status IN (${[...LIVE_STATUSES].map((s) => `'${s}'`).join(', ')})
+        ORDER BY seq DESC LIMIT 1) e ON true`;
   }
 
   private listed(row: RunRow): Promise<RunSummary | undefined> {
@@ -388,8 +402,8 @@ export class PostgresRunStore implements RunStore {
       row.run_id,
       async () => ({
         ...row.summary,
-        events: row.last_seq,
-        updated: row.last_time.toISOString(),
+        events: row.events,
+        updated: row.updated.toISOString(),
       }),
       async () => driven,
     );
@@ -589,9 +603,13 @@ interface Fold {
 }
 
 /**
- * What the run's row must say: its summary but for `events` and `updated`, which `list()` takes
- * from the last event. A step's progress changes only those, so it writes no row.
+ * The statuses of a run that a drive may be moving on (and `list()` then reads past its row).
+ * The row is written at every other event, and whenever the summary changes by more than its
+ * event count and time, so the row of a run at rest is exact.
  */
+const LIVE_STATUSES: ReadonlySet<RunSummary['status']> = new Set(['running', 'suspended']);
+
+/** The run's summary but for `events` and `updated`, which a step's progress changes. */
 function rowOf(summary: RunSummary): string {
   const { events: _events, updated: _updated, ...row } = summary;
   return JSON.stringify(row);
@@ -605,7 +623,10 @@ interface Statement {
 interface Statements {
   /** `$1` run, `$2` seq, `$3` time, `$4` type, `$5` event, `$6` channel: the event, if its seq is free. */
   readonly appendEvent: Statement;
-  /** `appendEvent`, and the run's row: `$7` workflow, `$8` status, `$9` started, `$10` summary. */
+  /**
+   * `appendEvent`, and the run's row: `$7` workflow, `$8` status, `$9` started, `$10` updated,
+   * `$11` events, `$12` summary.
+   */
   readonly appendEventAndRow: Statement;
 }
 
@@ -623,10 +644,11 @@ function statementsOf(tables: Tables): Statements {
     appendEventAndRow: {
       name: 'tta_append_event_and_row',
       text: `WITH ${insert}, summary_row AS (
-        INSERT INTO ${tables.runs} AS r (run_id, workflow, status, started, summary)
-        SELECT run_id, $7, $8, $9, $10 FROM ins
+        INSERT INTO ${tables.runs} AS r (run_id, workflow, status, started, updated, events, summary)
+        SELECT run_id, $7, $8, $9, $10, $11, $12 FROM ins
         ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, status = excluded.status,
-          started = excluded.started, summary = excluded.summary)
+          started = excluded.started, updated = excluded.updated, events = excluded.events,
+          summary = excluded.summary)
       ${notify}`,
     },
   };

@@ -61,11 +61,8 @@ const MIGRATIONS: readonly ((t: Tables) => string)[] = [
       token uuid NOT NULL,
       work integer[] NOT NULL DEFAULT '{}'
     );`,
-  // Fewer bytes per step: a run's event count and last time are its last event's (a step's
-  // progress writes no run row), and an event's jsonb no longer repeats its envelope's columns.
-  (t) => `
-    ALTER TABLE ${t.runs} DROP COLUMN updated, DROP COLUMN events;
-    UPDATE ${t.events} SET event = event - 'seq' - 'time' - 'runId' - 'type';`,
+  // Fewer bytes per step: an event's jsonb no longer repeats its envelope's columns.
+  (t) => `UPDATE ${t.events} SET event = event - 'seq' - 'time' - 'runId' - 'type';`,
 ];
 
 /** The version this code writes: the number of migrations. */
