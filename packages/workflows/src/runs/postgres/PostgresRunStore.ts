@@ -284,9 +284,9 @@ export class PostgresRunStore implements RunStore {
 
   /**
    * One statement, committed on its own: the event goes in at the seq after this store's fold of
-   * the run, and, when the run's summary changed by more than its last event (`rowOf`), so does
-   * the run's row. A seq already taken (another process appended since) inserts nothing: the fold
-   * takes in what is stored after it, and the append is tried again at the next seq.
+   * the run, and with it the run's row, but at a live run's step progress that changes the row
+   * by nothing but its count and time (`rowOf`). A seq already taken (another process appended
+   * since) inserts nothing: the store folds what is stored and tries again at the next seq.
    */
   private async appendNow(runId: string, input: RunEventInput): Promise<RunEvent> {
     try {
