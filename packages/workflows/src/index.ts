@@ -182,6 +182,7 @@ export type {
   FollowOptions,
   Lease,
   LeaseOptions,
+  ListOptions,
   RunStore,
   RunStoreCallOptions,
   RunStoreOptions,

@@ -31,11 +31,12 @@ import type {
   FollowOptions,
   Lease,
   LeaseOptions,
+  ListOptions,
   RunStore,
   RunStoreCallOptions,
   RunStoreOptions,
 } from './RunStore.js';
-import { compareRunSummaries, listedSummary, type RunSummary } from './RunSummary.js';
+import { compareRunSummaries, listedSummary, listedWith, type RunSummary } from './RunSummary.js';
 
 export { LEASE_FILE };
 
@@ -143,8 +144,9 @@ export class FileRunStore implements RunStore {
     return this.mutex.run(runId, async () => (await this.load(runId, file)).events);
   }
 
-  async list(options: RunStoreCallOptions = {}): Promise<RunSummary[]> {
+  async list(options: ListOptions = {}): Promise<RunSummary[]> {
     options.signal?.throwIfAborted();
+    const wanted = listedWith(options);
     let names: string[];
     try {
       names = (await readdir(this.root, { withFileTypes: true }))
@@ -158,7 +160,7 @@ export class FileRunStore implements RunStore {
     for (const runId of names) {
       options.signal?.throwIfAborted();
       const summary = await this.summary(runId);
-      if (summary !== undefined) summaries.push(summary);
+      if (summary !== undefined && wanted(summary)) summaries.push(summary);
     }
     return summaries.sort(compareRunSummaries);
   }

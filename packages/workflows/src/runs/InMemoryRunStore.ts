@@ -7,11 +7,12 @@ import type {
   FollowOptions,
   Lease,
   LeaseOptions,
+  ListOptions,
   RunStore,
   RunStoreCallOptions,
   RunStoreOptions,
 } from './RunStore.js';
-import { compareRunSummaries, listedRun, type RunSummary } from './RunSummary.js';
+import { compareRunSummaries, listedRun, listedWith, type RunSummary } from './RunSummary.js';
 
 interface HeldLease {
   readonly owner: string;
@@ -56,12 +57,13 @@ export class InMemoryRunStore implements RunStore {
     return structuredClone(this.runs.get(runId) ?? []);
   }
 
-  async list(options: RunStoreCallOptions = {}): Promise<RunSummary[]> {
+  async list(options: ListOptions = {}): Promise<RunSummary[]> {
     options.signal?.throwIfAborted();
+    const wanted = listedWith(options);
     const summaries: RunSummary[] = [];
     for (const runId of this.runs.keys()) {
       const summary = await this.summary(runId);
-      if (summary !== undefined) summaries.push(summary);
+      if (summary !== undefined && wanted(summary)) summaries.push(summary);
     }
     return summaries.sort(compareRunSummaries);
   }

@@ -1,4 +1,5 @@
 import type { RunEvent, RunEventInput } from './RunEvent.js';
+import type { RunStatus } from './RunState.js';
 import type { RunSummary } from './RunSummary.js';
 
 /** Options of every `RunStore` implementation. */
@@ -17,6 +18,15 @@ export interface RunStoreOptions {
 export interface RunStoreCallOptions {
   /** Refuses to start the call once aborted. */
   signal?: AbortSignal;
+}
+
+export interface ListOptions extends RunStoreCallOptions {
+  /**
+   * Only the runs listed with one of these statuses (as `list()` gives them: `interrupted` for a
+   * running run nobody drives). A store may read less for it: a worker asks for the few runs it
+   * may take, not the thousands that ended.
+   */
+  statuses?: readonly RunStatus[];
 }
 
 export interface LeaseOptions extends RunStoreCallOptions {
@@ -91,8 +101,8 @@ export interface RunStore {
   append(runId: string, event: RunEventInput, options?: RunStoreCallOptions): Promise<RunEvent>;
   /** Every event of the run, in order; `[]` for a run never written. */
   read(runId: string, options?: RunStoreCallOptions): Promise<RunEvent[]>;
-  /** A summary of every run with events, newest first (then by run id). */
-  list(options?: RunStoreCallOptions): Promise<RunSummary[]>;
+  /** A summary of every run with events (of `options.statuses`), newest first (then by run id). */
+  list(options?: ListOptions): Promise<RunSummary[]>;
   /**
    * The summary of one run as `list()` gives it (`interrupted` when nobody drives a running
    * run, `unreadable` for a broken log), or `undefined` for a run with no events.

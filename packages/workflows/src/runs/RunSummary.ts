@@ -39,6 +39,14 @@ export function summaryOf(state: RunState): RunSummary {
   };
 }
 
+/** Whether `list()` gives the run, by `options.statuses` (every run without). */
+export function listedWith(options: {
+  statuses?: readonly RunStatus[];
+}): (summary: RunSummary) => boolean {
+  const statuses = options.statuses === undefined ? undefined : new Set(options.statuses);
+  return statuses === undefined ? () => true : (summary) => statuses.has(summary.status);
+}
+
 /** Newest first, then by run id: the order of `list()`. */
 export function compareRunSummaries(a: RunSummary, b: RunSummary): number {
   if (a.started !== b.started) return a.started < b.started ? 1 : -1;

@@ -383,6 +383,30 @@ export function describeRunStore(
     });
 
     it(
+      'lists only the runs of the statuses asked for, as they are listed',
+      withStore(async ({ store }) => {
+        const lease = await store.lease('driven', 'engine');
+        await store.append('driven', started);
+        await store.append('driven', stage('build'));
+        await store.append('crashed', started);
+        await store.append('crashed', stage('build'));
+        await store.append('done', started);
+        await store.append('done', { type: 'run_cancelled', reason: 'superseded' });
+        const ids = async (statuses: RunStatus[]) =>
+          (await store.list({ statuses })).map((s) => `${s.runId}:${s.status}`).sort();
+        expect(await ids(['running'])).toEqual(['driven:running']);
+        expect(await ids(['interrupted'])).toEqual(['crashed:interrupted']);
+        expect(await ids(['queued', 'cancelled', 'interrupted'])).toEqual([
+          'crashed:interrupted',
+          'done:cancelled',
+        ]);
+        expect(await ids([])).toEqual([]);
+        expect((await store.list()).length).toBe(3);
+        await lease?.release();
+      }),
+    );
+
+    it(
       'lists a running run that nobody drives (its lease lapsed or released) as interrupted',
       withStore(async ({ store }) => {
         const lease = await store.lease('run-1', 'engine');

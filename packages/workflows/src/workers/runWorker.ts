@@ -143,7 +143,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     while (!signal?.aborted) {
       let runs: RunSummary[];
       try {
-        runs = await store.list();
+        // Only what a worker may take, or must watch for a holder dying: not the runs that ended.
+        runs = await store.list({ statuses: ['queued', 'interrupted', 'running'] });
       } catch (error) {
         // A store that cannot be read now (a database restarting) is tried again later.
         options.onEvent?.({ type: 'error', message: messageOf(error) });

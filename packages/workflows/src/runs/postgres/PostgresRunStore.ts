@@ -11,11 +11,18 @@ import type {
   FollowOptions,
   Lease,
   LeaseOptions,
+  ListOptions,
   RunStore,
   RunStoreCallOptions,
   RunStoreOptions,
 } from '../RunStore.js';
-import { compareRunSummaries, listedSummary, type RunSummary, summaryOf } from '../RunSummary.js';
+import {
+  compareRunSummaries,
+  listedSummary,
+  listedWith,
+  type RunSummary,
+  summaryOf,
+} from '../RunSummary.js';
 import { type PostgresTarget, postgresTarget } from './_connection.js';
 import { type NotificationSubscriber, Notifications } from './_Notifications.js';
 import { type LeaseClock, type Query, takePostgresLease } from './_PostgresLease.js';
@@ -129,14 +136,21 @@ export class PostgresRunStore implements RunStore {
     return this.scrubbed(() => this.eventsAfter(runId, 0));
   }
 
-  async list(options: RunStoreCallOptions = {}): Promise<RunSummary[]> {
+  async list(options: ListOptions = {}): Promise<RunSummary[]> {
     options.signal?.throwIfAborted();
+    const wanted = listedWith(options);
     return this.scrubbed(async () => {
-      const rows = await this.query<RunRow>(this.runRows(''), [this.clock.sqlNow()]);
+      const rows =
+        options.statuses === undefined
+          ? await this.query<RunRow>(this.runRows(''), [this.clock.sqlNow()])
+          : await this.query<RunRow>(this.runRows('WHERE r.status = ANY($2::text[])'), [
+              this.clock.sqlNow(),
+              rowStatuses(options.statuses),
+            ]);
       const summaries: RunSummary[] = [];
       for (const row of rows) {
         const summary = await this.listed(row);
-        if (summary !== undefined) summaries.push(summary);
+        if (summary !== undefined && wanted(summary)) summaries.push(summary);
       }
       return summaries.sort(compareRunSummaries);
     });
@@ -608,6 +622,13 @@ interface Fold {
  * event count and time, so the row of a run at rest is exact.
  */
 const LIVE_STATUSES: ReadonlySet<RunSummary['status']> = new Set(['running', 'suspended']);
+
+/** The statuses in runs' rows that `list()` may give as `statuses` (`interrupted` is a row's `running`). */
+function rowStatuses(statuses: readonly RunSummary['status'][]): string[] {
+  const rows = new Set<string>(statuses);
+  if (rows.has('interrupted')) rows.add('running');
+  return [...rows];
+}
 
 /** The run's summary but for `events` and `updated`, which a step's progress changes. */
 function rowOf(summary: RunSummary): string {

@@ -63,6 +63,8 @@ const MIGRATIONS: readonly ((t: Tables) => string)[] = [
     );`,
   // Fewer bytes per step: an event's jsonb no longer repeats its envelope's columns.
   (t) => `UPDATE ${t.events} SET event = event - 'seq' - 'time' - 'runId' - 'type';`,
+  // A worker lists the few runs it may take (queued, running), not the many that ended.
+  (t) => `CREATE INDEX ON ${t.runs} (status);`,
 ];
 
 /** The version this code writes: the number of migrations. */
