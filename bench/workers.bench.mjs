@@ -7,6 +7,7 @@
 // on two stores:
 //   postgres  one real PostgreSQL 15 started for the run (`@tta-dev/testkit`, fsync on, as in
 //             production), a fresh database per case, given to the workers as `TTA_RUN_STORE`
+//             (skipped with a note when PostgreSQL is not installed)
 //   file      the project's `.tta/runs` (the embedded default), for reference
 // Per case: M runs are queued from this script (the engine's `queue()`, as `tta workflow run
 // --queue` does), W workers are spawned (`node packages/cli/dist/bin/tta.js worker --concurrency
@@ -47,7 +48,7 @@ const runs = Number(args.runs);
 const workerCounts = args.workers.split(',').map(Number);
 const concurrency = Number(args.concurrency);
 const rounds = Number(args.rounds);
-const storeNames = args.stores.split(',');
+let storeNames = args.stores.split(',');
 const workloadNames = args.workloads.split(',');
 for (const [name, ok] of [
   ['--runs', Number.isSafeInteger(runs) && runs > 0],
@@ -93,7 +94,18 @@ setMaxListeners(10 * runs + 10);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tta-workers-bench-'));
 const home = path.join(tmp, 'home');
 const loadBefore = os.loadavg();
-const pg = storeNames.includes('postgres') ? await startPostgres({ fsync: true }) : undefined;
+/** PostgreSQL for the `postgres` store, or why there is none: the file store is run all the same. */
+let pg;
+let postgresSkipped;
+if (storeNames.includes('postgres'))
+  try {
+    execFileSync('psql', ['--version']);
+    pg = await startPostgres({ fsync: true });
+  } catch (error) {
+    postgresSkipped = `PostgreSQL unavailable: ${String(error?.message ?? error).split('\n')[0]}`;
+    storeNames = storeNames.filter((s) => s !== 'postgres');
+    process.stderr.write(`the postgres store is skipped (${postgresSkipped})\n`);
+  }
 let serial = 0;
 /** Every worker spawned, killed if the bench fails before it stops them. */
 const children = new Set();
@@ -317,6 +329,7 @@ fs.writeFileSync(
         after: os.loadavg().map((x) => Math.round(x * 100) / 100),
       },
       ...(postgresql === undefined ? {} : { postgresql, fsync: true }),
+      ...(postgresSkipped === undefined ? {} : { postgresSkipped }),
       settings: { runs, stepsPerRun, workers: workerCounts, concurrency, rounds },
       workloads: { memory: '`memory` steps', command: '`run: "true"` steps (a shell each)' },
       statistic:
