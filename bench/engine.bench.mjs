@@ -1,6 +1,9 @@
 // Engine overhead per step, against the engines users would pick instead: a linear workflow of N
 // trivial steps (each sets one key of the run's state) run by
-// - our WorkflowEngine on the in-memory and on the file run store,
+// - our WorkflowEngine on the in-memory and on the file run store, and on `PostgresRunStore` on a
+//   real PostgreSQL 15 the script starts (`@tta-dev/testkit`, fsync on, a database per N; its
+//   bytes are the server's WAL and the engine's tables, `pg_total_relation_size`; skipped with
+//   a note when PostgreSQL is not installed), reported against the file store of the same rounds,
 // - LangGraph.js (a StateGraph of N nodes) with MemorySaver and with the sqlite checkpointer,
 // - Mastra (a workflow of N steps) with its in-memory store and with libsql,
 // and, as the floor, N core `step` primitives in a `sequence`.
@@ -11,7 +14,8 @@
 // invoke(null) on a new saver; Mastra: a step that suspended, resumed on a new store). Cases run
 // interleaved in every round, so ratios are of the same moment of a shared machine: a ratio is
 // the median of the per-round ratios. Writes bench/results/engine.json (or --out FILE).
-// Usage: node bench/engine.bench.mjs [--sizes 10,100,1000] [--rounds N] [--out FILE]
+// Usage: node bench/engine.bench.mjs [--sizes 10,100,1000] [--rounds N] [--no-postgres] [--out FILE]
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -25,11 +29,23 @@ import { createStep, createWorkflow } from '@mastra/core/workflows';
 import { LibSQLStore } from '@mastra/libsql';
 import { createContext, sequence, step } from '@tta-dev/core';
 import { PersonaRegistry } from '@tta-dev/personas';
-import { FileRunStore, InMemoryRunStore, parseWorkflow, WorkflowEngine } from '@tta-dev/workflows';
+import { startPostgres } from '@tta-dev/testkit';
+import {
+  FileRunStore,
+  InMemoryRunStore,
+  PostgresRunStore,
+  parseWorkflow,
+  WorkflowEngine,
+} from '@tta-dev/workflows';
 import { z } from 'zod';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    sizes: { type: 'string' },
+    rounds: { type: 'string' },
+    out: { type: 'string' },
+    'no-postgres': { type: 'boolean' },
+  },
 });
 const sizes = (values.sizes ?? '10,100,1000').split(',').map(Number);
 /** Rounds per size (after one warm-up round), fewer for the long runs. */
@@ -62,6 +78,36 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round3 = (x) => Math.round(x * 1000) / 1000;
 const registry = await PersonaRegistry.load({ home: path.join(tmp, 'home'), cwd: tmp });
 let serial = 0;
+
+/**
+ * The PostgreSQL of the `oursPostgres` case (fsync on, as in production), or why there is none:
+ * the bench runs without it.
+ */
+let pg;
+let postgresSkipped;
+if (values['no-postgres']) postgresSkipped = '--no-postgres';
+else
+  try {
+    execFileSync('psql', ['--version']);
+    pg = await startPostgres({ fsync: true });
+  } catch (error) {
+    postgresSkipped = `PostgreSQL unavailable: ${String(error?.message ?? error).split('\n')[0]}`;
+  }
+if (postgresSkipped !== undefined)
+  process.stderr.write(`oursPostgres skipped (${postgresSkipped})\n`);
+const psql = (url, sql) => execFileSync('psql', [url, '-Atc', sql], { encoding: 'utf8' }).trim();
+/** Bytes of every table of the database at `url`, with indexes and TOAST (what its disk holds). */
+const tableBytes = (url) =>
+  Number(
+    psql(
+      url,
+      "select coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')",
+    ),
+  );
+/** The server's WAL position in bytes: what it has written so far (every database). */
+const walAt = (url) => Number(psql(url, "select pg_current_wal_lsn() - '0/0'::pg_lsn"));
+/** Every PostgresRunStore opened, closed at the end (its pool would keep the process alive). */
+const opened = new Set();
 const nextId = (prefix) => `${prefix}-${++serial}`;
 
 /** What a run left stopped at step n/2 looks like to each engine, and how it is resumed. */
@@ -84,25 +130,57 @@ function stopping(store, after) {
   });
 }
 
-function ours(n, durable) {
+/** `kind`: 'memory', 'file' or 'postgres' (a database of its own per N). */
+function ours(n, kind) {
+  const durable = kind !== 'memory';
   const yaml = `name: bench\ndescription: ${n} memory steps\nstages:\n  - id: s\n    title: S\n    persona: backend\n    steps:\n${Array.from({ length: n }, (_, i) => `      - id: m${i}\n        memory: { k${i}: ${i} }\n`).join('')}`;
   const workflow = parseWorkflow('bench.workflow.yaml', yaml, { registry });
-  const cwd = path.join(tmp, `ours-${durable ? 'file' : 'memory'}-${n}`);
+  const cwd = path.join(tmp, `ours-${kind}-${n}`);
   fs.mkdirSync(cwd, { recursive: true });
+  const url = kind === 'postgres' ? pg.createDatabase(`ours_${n}`) : undefined;
   // A new store for each run, as a new process has (and the in-memory one forgets old runs).
-  const newStore = () => (durable ? new FileRunStore({ cwd }) : new InMemoryRunStore());
+  // PostgreSQL's is connected (and its tables made) before the clock starts, as a worker's is.
+  const newStore = async () => {
+    if (kind === 'memory') return new InMemoryRunStore();
+    if (kind === 'file') return new FileRunStore({ cwd });
+    const store = new PostgresRunStore({ url: await url });
+    opened.add(store);
+    await store.summary('connect');
+    return store;
+  };
+  /** The run's stores are closed after it (the bench's process keeps one pool at a time). */
+  const done = async (store) => {
+    if (kind !== 'postgres') return;
+    opened.delete(store);
+    await store.close();
+  };
+  const last = [];
+  const closeLast = async () => {
+    for (const store of last.splice(0)) await done(store);
+  };
   const engine = (s) => new WorkflowEngine({ store: s, registry, cwd });
   const check = (result) => {
     if (result.status !== 'completed') throw new Error(`ours: run ${result.status}`);
   };
   return {
     prepare: async () => {
-      const main = engine(newStore());
+      await closeLast();
+      const store = await newStore();
+      last.push(store);
+      const main = engine(store);
       return async () => check(await main.start(workflow, {}, nextId('r')));
     },
-    stored: () => (durable ? dirBytes(path.join(cwd, '.tta/runs')) : 0),
+    stored: async () =>
+      kind === 'postgres'
+        ? tableBytes(await url)
+        : durable
+          ? dirBytes(path.join(cwd, '.tta/runs'))
+          : 0,
+    ...(kind === 'postgres' ? { written: async () => walAt(await url) } : {}),
     prepareResume: async () => {
-      const store = newStore();
+      await closeLast();
+      const store = await newStore();
+      last.push(store);
       const runId = nextId('c');
       await engine(stopping(store, n / 2))
         .start(workflow, {}, runId)
@@ -115,7 +193,9 @@ function ours(n, durable) {
           },
         );
       // After a crash a new process has a new store: nothing of the run is cached.
-      const resumer = engine(durable ? newStore() : store);
+      const fresh = durable ? await newStore() : store;
+      if (fresh !== store) last.push(fresh);
+      const resumer = engine(fresh);
       return async () => check(await resumer.resume(runId, workflow));
     },
   };
@@ -256,8 +336,9 @@ function dirBytes(dir, prefix = '') {
 
 const CASES = {
   bare: (n) => bare(n),
-  oursMemory: (n) => ours(n, false),
-  oursFile: (n) => ours(n, true),
+  oursMemory: (n) => ours(n, 'memory'),
+  oursFile: (n) => ours(n, 'file'),
+  ...(pg === undefined ? {} : { oursPostgres: (n) => ours(n, 'postgres') }),
   langgraphMemory: (n) => langgraph(n, false),
   langgraphSqlite: (n) => langgraph(n, 'normal'),
   langgraphSqliteFull: (n) => langgraph(n, 'full'),
@@ -305,13 +386,15 @@ for (const n of sizes) {
     if (r > 0) fsyncMs.push(fsyncProbe());
     for (const [k, c] of Object.entries(cases)) {
       const go = await c.prepare();
-      const storedBefore = c.stored();
-      const w = written();
+      const storedBefore = await c.stored();
+      // A case on a server counts what the server wrote; the others what this process wrote.
+      const writtenNow = c.written ?? written;
+      const w = await writtenNow();
       const t = performance.now();
       await go();
       const ms = performance.now() - t;
-      const bytes = written() - w;
-      const stored = c.stored() - storedBefore;
+      const bytes = (await writtenNow()) - w;
+      const stored = (await c.stored()) - storedBefore;
       let resumeMs;
       if (c.prepareResume !== undefined) {
         const resume = await c.prepareResume();
@@ -355,7 +438,21 @@ for (const n of sizes) {
       },
     ]),
   );
-  results[n] = { rounds, fdatasyncMs: round3(median(fsyncMs)), figures, ratios };
+  // The same engine on PostgreSQL over the file store, in the same rounds: what the server costs.
+  const postgresOverFile =
+    samples.oursPostgres === undefined
+      ? undefined
+      : {
+          perStep: perRound('oursPostgres', 'oursFile', 'ms'),
+          resume: perRound('oursPostgres', 'oursFile', 'resumeMs'),
+        };
+  results[n] = {
+    rounds,
+    fdatasyncMs: round3(median(fsyncMs)),
+    figures,
+    ratios,
+    ...(postgresOverFile === undefined ? {} : { postgresOverFile }),
+  };
   process.stderr.write(`\nN=${n}  fdatasync ${results[n].fdatasyncMs} ms\n`);
   for (const [k, v] of Object.entries(figures))
     process.stderr.write(
@@ -365,7 +462,15 @@ for (const n of sizes) {
     process.stderr.write(
       `  ours/${k.padEnd(16)} per step ${v.oursOverPeerPerStep}  resume ${v.oursOverPeerResume}  written ${v.oursOverPeerWritten}\n`,
     );
+  if (postgresOverFile !== undefined)
+    process.stderr.write(
+      `  oursPostgres/oursFile  per step ${postgresOverFile.perStep}  resume ${postgresOverFile.resume}\n`,
+    );
 }
+for (const store of opened) await store.close();
+const postgresql =
+  pg === undefined ? undefined : execFileSync('psql', ['--version'], { encoding: 'utf8' }).trim();
+await pg?.stop();
 fs.rmSync(tmp, { recursive: true, force: true });
 
 const target = (n) => results[n]?.ratios.langgraphSqlite;
@@ -377,6 +482,15 @@ const summary = {
   cpu: { model: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length },
   loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
   peers,
+  oursPostgres:
+    pg === undefined
+      ? { skipped: postgresSkipped }
+      : {
+          postgresql,
+          fsync: true,
+          bytes:
+            'writtenBytesPerStep: the server’s WAL (pg_current_wal_lsn), storedBytesPerStep: the growth of pg_total_relation_size of its tables; other cases: this process’s write() bytes and its files',
+        },
   workflow:
     'linear, N steps each setting one key of the run state; ours: `memory` steps in one stage',
   statistic:
