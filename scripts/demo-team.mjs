@@ -6,9 +6,10 @@
 //
 //   node scripts/demo-team.mjs [--stay] [--port N]     (npm run demo:team sets up and builds first)
 //
-// --stay keeps PostgreSQL and `tta serve` up once the run is done, until Ctrl-C, to look at it;
+// --stay keeps PostgreSQL and `tta serve` up once the run is done (its workers stop), until
+// Ctrl-C, to look at the run or to point terminals of your own at that PostgreSQL;
 // --port N serves on that port (default: a free one).
-// Exit 0 when the run completed, 1 otherwise, 130 on Ctrl-C.
+// Exit 0 when the run completed, 1 otherwise, 130 on Ctrl-C before the end.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -45,6 +46,11 @@ let pg;
 let root;
 let store;
 let cleaning;
+/** The demo's exit code once the run ended (`undefined` while it goes on). */
+let result;
+/** Set once Ctrl-C (or SIGTERM) took over the ending. */
+let signalled = false;
+const workers = new Map();
 
 /** Stops what this demo started, once: the processes, the store's connections, PostgreSQL, the folder. */
 function cleanUp() {
@@ -74,7 +80,11 @@ function cleanUp() {
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.once(signal, () => {
     say(`\n${signal}: stopping everything`);
-    void cleanUp().then(() => process.exit(130));
+    // The run's end decides if it came first; otherwise this is an interruption (130), whatever
+    // the processes stopped under the run say.
+    const code = result ?? 130;
+    signalled = true;
+    void cleanUp().then(() => process.exit(code));
   });
 
 /** Starts `tta <args>`; each line of its stdout goes to `onLine`, its stderr to `onErr` (or nowhere). */
@@ -124,7 +134,6 @@ async function main() {
   say('  or put that URL and token in the Logseq plugin’s settings');
 
   // Two workers: the "other machines". Each says what it claims and finishes (--json).
-  const workers = new Map();
   const nameOfPid = new Map();
   for (const name of ['one', 'two']) {
     const worker = tta(['worker', '--json', '--lease-ms', '2000'], env, (line) => {
@@ -140,12 +149,12 @@ async function main() {
     say(`worker ${name} started (pid ${worker.pid})`);
   }
 
+  say(`queueing ${RUN}: tta workflow run package-release --queue --input bump=minor`);
   const queued = tta(
     ['workflow', 'run', 'package-release', '--queue', '--run-id', RUN, '--input', 'bump=minor'],
     env,
   );
   if ((await queued.exited) !== 0) throw new Error('tta workflow run --queue failed');
-  say(`queued ${RUN}: tta workflow run package-release --queue --input bump=minor`);
 
   // Follow the run's log (PostgreSQL's LISTEN/NOTIFY): who drives it, each step, its end.
   let driver;
@@ -199,16 +208,20 @@ async function main() {
   return 1;
 }
 
-let code = 1;
 try {
-  code = await main();
+  result = await main();
   if (stay) {
-    say('PostgreSQL and tta serve stay up: Ctrl-C to stop them');
+    // Its workers go (SIGTERM: they hand back what they hold), so that runs queued from other
+    // terminals go to those terminals' workers.
+    for (const worker of workers.values()) worker.kill('SIGTERM');
+    await Promise.all([...workers.values()].map((w) => w.exited));
+    say('the workers stopped; PostgreSQL and tta serve stay up: Ctrl-C to stop them');
     await new Promise(() => undefined);
   }
 } catch (error) {
-  say(`demo:team failed: ${error instanceof Error ? error.message : error}`);
+  if (!signalled) say(`demo:team failed: ${error instanceof Error ? error.message : error}`);
+  result = 1;
 } finally {
   await cleanUp();
 }
-process.exit(code);
+if (!signalled) process.exit(result ?? 1);

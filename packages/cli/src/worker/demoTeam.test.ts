@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
  */
 const DEMO = fileURLToPath(new URL('../../../../scripts/demo-team.mjs', import.meta.url));
 
-function startDemo() {
-  const child = spawn(process.execPath, [DEMO], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startDemo(args: string[] = []) {
+  const child = spawn(process.execPath, [DEMO, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiting = new Set<() => void>();
@@ -118,5 +118,26 @@ describe('npm run demo:team', () => {
       expect(alive(Number(m[1]))).toBe(false);
     await expect(fetch(new URL('health', url))).rejects.toThrow();
     expect(await listening(Number(pgPort))).toBe(false);
+  });
+
+  it('--stay: the run done, its workers stop and tta serve stays up with the run, until Ctrl-C (exit 0)', async () => {
+    const demo = startDemo(['--stay']);
+    const [, url, token] = await demo.printed(/^tta serve: (\S+) \(token (\S+)\)$/m);
+    await demo.printed(
+      /^the workers stopped; PostgreSQL and tta serve stay up: Ctrl-C to stop them$/m,
+    );
+    const { stdout } = demo.output();
+    expect(stdout).toMatch(/^✓ team-release completed on worker (one|two) /m);
+    for (const m of stdout.matchAll(/worker (?:one|two) started \(pid (\d+)\)/g))
+      expect(alive(Number(m[1]))).toBe(false);
+    const runs = (await (
+      await fetch(new URL('api/runs', url), { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { runs: { runId: string; status: string }[] };
+    expect(runs.runs).toEqual([
+      expect.objectContaining({ runId: 'team-release', status: 'completed' }),
+    ]);
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(0);
+    await expect(fetch(new URL('health', url))).rejects.toThrow();
   });
 });
