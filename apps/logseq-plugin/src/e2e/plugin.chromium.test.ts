@@ -1,205 +1,64 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { EmulatedBlock, LogseqVersion } from '@tta-dev/integrations/testing/logseq';
 import type { RunEvent } from '@tta-dev/workflows';
-import {
-  type JournalBlock,
-  type JournalPage,
-  type RunJournal,
-  runJournal,
-} from '@tta-dev/workflows/journal';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { type JournalPage, type RunJournal, runJournal } from '@tta-dev/workflows/journal';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ServedRun, startServedRun, stopServedRun } from '../runs/realRun.testkit.js';
-import { type StaticServer, serveFolder } from './staticServer.testkit.js';
+import {
+  DB_PROPERTY,
+  expectJournalWritten as expectWritten,
+  openPanel,
+  outlineOf as outlineIn,
+  PLUGIN_DIR,
+  type PluginHosts,
+  pageIn as pageInHosts,
+  refOf,
+  startPluginHosts,
+  statusKey,
+  textOf,
+  VERSIONS,
+} from './pluginHosts.testkit.js';
 
 /**
  * The built plugin (dist/) in headless Chromium, inside a page that plays Logseq's part of the
  * plugin protocol (src/e2e/host) and answers its API calls as Logseq 0.10.15 (a file graph) and
  * Logseq 2.0.1 (a DB graph) do (`emulateLogseq`), against the real run server serving a run the
- * workflow engine really ran. One tab per version, both following the same run live. Debian's
- * Chromium; playwright-core never downloads a browser.
+ * workflow engine really ran. One tab per version, both following the same run live (see
+ * pluginHosts.testkit.ts; team.chromium.test.ts follows a run workers drive on PostgreSQL).
  */
-const CHROMIUM = process.env.TTA_CHROMIUM ?? '/usr/bin/chromium';
-const PLUGIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const VERSIONS = ['0.10.15', '2.0.1'] as const satisfies readonly LogseqVersion[];
-/** The plugin's DB-graph properties, by ident: `plugin.property.<plugin id>/<key>`. */
-const DB_PROPERTY = 'plugin.property.logseq-plugin-tta/';
-
 let dir: string;
 let run: ServedRun;
-let hostSite: StaticServer;
-let pluginSite: StaticServer;
-let browser: Browser;
-const tabs = new Map<LogseqVersion, Page>();
-/** What went wrong in a page or its frames (uncaught errors, console errors). */
-const problems: string[] = [];
+let hosts: PluginHosts;
 
 beforeAll(async () => {
-  if (!existsSync(join(PLUGIN_DIR, 'dist', 'index.html')))
-    throw new Error(
-      `no built plugin in ${PLUGIN_DIR}/dist: run \`pnpm --filter logseq-plugin-tta build\` first`,
-    );
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `no Chromium at ${CHROMIUM}: install Debian's \`chromium\` package (or set TTA_CHROMIUM)`,
-    );
   dir = await mkdtemp(join(tmpdir(), 'tta-plugin-e2e-'));
   run = await startServedRun(dir);
-  await build({
-    root: join(PLUGIN_DIR, 'src', 'e2e', 'host'),
-    base: './',
-    configFile: false,
-    logLevel: 'warn',
-    build: { outDir: join(dir, 'host'), emptyOutDir: true },
-  });
-  hostSite = await serveFolder(join(dir, 'host'));
-  pluginSite = await serveFolder(PLUGIN_DIR);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
-  for (const version of VERSIONS) tabs.set(version, await openHost(version));
+  hosts = await startPluginHosts({ dir, serverUrl: run.server.url, token: run.token });
 });
 
-/** A new tab with the test host (that Logseq version) running the built plugin, loaded and ready. */
-async function openHost(version: LogseqVersion): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 820 },
-    timezoneId: TIME_ZONE,
-  });
-  const tab = await context.newPage();
-  tab.on('pageerror', (error) => problems.push(`${version}: ${error.message}`));
-  tab.on('console', (message) => {
-    if (message.type() === 'error')
-      problems.push(`${version}: ${message.text()} at ${message.location().url}`);
-  });
-  const settings = {
-    serverUrl: run.server.url,
-    token: run.token,
-    pagePrefix: 'TTA',
-    autoJournal: true,
-  };
-  await tab.goto(
-    `${hostSite.url}?version=${version}&plugin=${encodeURIComponent(pluginSite.url)}&settings=${encodeURIComponent(
-      JSON.stringify(settings),
-    )}`,
-  );
-  await tab.evaluate(() => window.__host.ready);
-  return tab;
-}
-
 afterAll(async () => {
-  await browser?.close();
+  await hosts?.close();
   await stopServedRun(run);
-  await hostSite?.close();
-  await pluginSite?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 const runId = () => run.started.runId;
 const events = (): Promise<RunEvent[]> => run.store.read(runId());
 const journalNow = async (): Promise<RunJournal> => runJournal(await events(), { prefix: 'TTA' });
-const tab = (version: LogseqVersion): Page => tabs.get(version)!;
-const panelOf = (version: LogseqVersion) => tab(version).frameLocator('#logseq-plugin-tta_iframe');
-
-/** Evaluates `fn(window.__host, arg)` in the version's tab (`fn` may use only its arguments). */
-function inHost<T, A = undefined>(
-  version: LogseqVersion,
-  fn: (host: Window['__host'], arg: A) => T,
-  arg?: A,
-): Promise<Awaited<T>> {
-  return tab(version).evaluate(
-    `(${fn.toString()})(window.__host, ${JSON.stringify(arg ?? null)})`,
-  ) as Promise<Awaited<T>>;
-}
-
-/** How the plugin addresses a model page there: a DB graph by its uuid, a file graph by name. */
-const refOf = (version: LogseqVersion, page: JournalPage) =>
-  version === '2.0.1' ? page.uuid : page.name;
-
-/**
- * The page as the graph keeps it: uuid, title, tags, and property values by key (file graphs:
- * its pre-block's, what its file says) or by ident (DB graphs: the page entity's).
- */
-function pageIn(version: LogseqVersion, page: JournalPage) {
-  return inHost(
-    version,
-    (host, ref) => {
-      const found = host.graph
-        .pages()
-        .find((p) => p.uuid === ref.toLowerCase() || p.name === ref.toLowerCase());
-      if (found === undefined) return undefined;
-      const first = host.graph.outline(found.uuid)[0];
-      const properties =
-        host.graph.kind === 'file'
-          ? first?.preBlock === true
-            ? first.properties
-            : {}
-          : found.properties;
-      return {
-        uuid: found.uuid,
-        title: found.title,
-        tags: found.tags,
-        properties: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, v.value])),
-      };
-    },
-    refOf(version, page),
-  );
-}
-
+const tab = (version: LogseqVersion): Page => hosts.tab(version);
+const panelOf = (version: LogseqVersion) => hosts.panelOf(version);
+const inHost: PluginHosts['inHost'] = (version, fn, arg) => hosts.inHost(version, fn, arg);
+const pageIn = (version: LogseqVersion, page: JournalPage) => pageInHosts(hosts, version, page);
 const outlineOf = (version: LogseqVersion, ref: string): Promise<EmulatedBlock[]> =>
-  inHost(version, (host, r) => host.graph.outline(r), ref);
-const modelUuids = (blocks: readonly JournalBlock[]): string[] =>
-  blocks.flatMap((b) => [b.uuid, ...modelUuids(b.children)]);
-const uuidsOf = (blocks: readonly EmulatedBlock[]): string[] =>
-  blocks.flatMap((b) => [b.uuid, ...uuidsOf(b.children)]);
-const textOf = (blocks: readonly EmulatedBlock[]): string =>
-  blocks.map((b) => `${b.text}\n${textOf(b.children)}`).join('');
-/** The run's blocks on a page, in order: not a file graph's page-properties block, not a person's. */
-const runBlocks = (blocks: readonly EmulatedBlock[], others: readonly string[] = []) =>
-  uuidsOf(blocks.filter((b) => b.preBlock !== true)).filter((u) => !others.includes(u));
-
-/**
- * Every page of the run is there complete (its blocks, by uuid, in the model's order), found as
- * the plugin addresses it, and the day's journal page has the run's line, once; each of the run's
- * blocks is in the graph once.
- */
-async function expectJournalWritten(
+  outlineIn(hosts, version, ref);
+const expectJournalWritten = (
   version: LogseqVersion,
   journal: RunJournal,
   others: readonly string[] = [],
-): Promise<void> {
-  for (const page of journal.pages)
-    expect(runBlocks(await outlineOf(version, refOf(version, page)), others), page.name).toEqual(
-      modelUuids(page.blocks),
-    );
-  const journalDay = Number(journal.journalEntry.date.replaceAll('-', ''));
-  const days = await inHost(version, (host) =>
-    host.graph.pages().filter((p) => p.journalDay !== undefined),
-  );
-  expect(days.map((d) => d.journalDay)).toEqual([journalDay]);
-  expect(runBlocks(await outlineOf(version, days[0]!.uuid))).toEqual([
-    journal.journalEntry.block.uuid,
-  ]);
-  const all = await inHost(version, (host) => {
-    const flat = (bs: EmulatedBlock[]): string[] =>
-      bs.flatMap((b) => [b.uuid, ...flat(b.children)]);
-    return host.graph.pages().flatMap((p) => flat(host.graph.outline(p.uuid)));
-  });
-  const ours = new Set([
-    ...journal.pages.flatMap((p) => modelUuids(p.blocks)),
-    journal.journalEntry.block.uuid,
-  ]);
-  const written = all.filter((u) => ours.has(u));
-  expect(new Set(written).size).toBe(written.length);
-  expect(written).toHaveLength(ours.size);
-}
+) => expectWritten(hosts, version, journal, others);
 
 describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1 (DB graph)', () => {
   it('registers its toolbar button and slash commands with Logseq', async () => {
@@ -218,8 +77,7 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
       e.type === 'stage_started' ? [e.persona] : [],
     );
     for (const version of VERSIONS) {
-      await tab(version).locator('#toolbar [data-on-click="togglePanel"]').click();
-      await tab(version).locator('#logseq-plugin-tta_lsp_main.visible').waitFor();
+      await openPanel(hosts, version);
       const panel = panelOf(version);
       const item = panel.locator(`.run[data-run-id="${runId()}"]`);
       await item.locator('.status', { hasText: 'waiting' }).waitFor();
@@ -313,7 +171,7 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
       // Auto-journal: the pages follow the events, updated in place (the writes are not
       // awaited here: wait until the graph holds the whole journal of the completed run).
       const verifyPage = refOf(version, journal.pages.find((p) => p.name.endsWith('/verify'))!);
-      const status = version === '2.0.1' ? `${DB_PROPERTY}status` : 'status';
+      const status = statusKey(version);
       await vi.waitFor(
         async () => {
           const verify = textOf(await outlineOf(version, verifyPage));
@@ -406,7 +264,7 @@ describe('the built plugin in Chromium, in Logseq 0.10.15 (file graph) and 2.0.1
         version,
       ).toEqual([]);
     }
-    expect(problems).toEqual([]);
+    expect(hosts.problems).toEqual([]);
     const png = await stat(screenshotPath());
     expect(png.size).toBeGreaterThan(10_000);
     expect((await readFile(screenshotPath())).subarray(1, 4).toString()).toBe('PNG');

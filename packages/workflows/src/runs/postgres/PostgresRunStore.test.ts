@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { type PostgresServer, startPostgres } from '@tta-dev/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +123,29 @@ describe('PostgresRunStore on a real server', () => {
       expect(taken!.remainingMs!()).toBeGreaterThan(0);
       expect(taken!.remainingMs!()).toBeLessThanOrEqual(60_000);
       expect(await a!.lease('run-1', 'engine-a')).toBeUndefined();
+    });
+  });
+
+  it('kills the commands a lapsed holder on this host left running when it takes its lease over', async () => {
+    await machines(2, async ([a, b]) => {
+      // A step's command, in its own process group, as runCommand starts it.
+      const command = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+      const ended = once(command, 'exit');
+      try {
+        const lease = await a!.lease('run-1', 'engine-a', { ttlMs: 1 });
+        await lease!.track!([command.pid!]);
+        const db = new pg.Client({ connectionString: server.url });
+        await db.connect();
+        try {
+          await db.query('SELECT pg_sleep(0.01)'); // lapsed by the database's clock
+        } finally {
+          await db.end();
+        }
+        expect((await b!.lease('run-1', 'engine-b', { ttlMs: 60_000 }))?.owner).toBe('engine-b');
+        expect(await ended).toEqual([null, 'SIGKILL']);
+      } finally {
+        command.kill('SIGKILL');
+      }
     });
   });
 

@@ -58,7 +58,10 @@ export async function takePostgresLease(
   const take = (deadToken: string | null) => {
     const sentAt = performance.now();
     const rows = query<Taken>(
-      `WITH old AS (SELECT host, work FROM ${tables.leases} WHERE run_id = $1 FOR UPDATE)
+      // `old` reads the row as the statement found it. Not FOR UPDATE: that lock would follow the
+      // row to the version this statement writes and find none (NULL host and work), so a dead
+      // holder's commands were never stopped; the upsert locks the row itself.
+      `WITH old AS (SELECT host, work FROM ${tables.leases} WHERE run_id = $1)
        INSERT INTO ${tables.leases} AS l (run_id, owner, host, pid, acquired_at, expires_at, token)
        VALUES ($1, $2, $3, $4, ${clockAt(7)}, ${clockAt(7)} + make_interval(secs => $5::float8 / 1000), $6)
        ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, host = excluded.host,
