@@ -3,6 +3,7 @@
 export { BUILTIN_PERSONAS } from './builtins/index.js';
 export { expandToolGlobs } from './catalog/expandToolGlobs.js';
 export { PUBLISHED_TOOLS } from './catalog/publishedTools.js';
+export { ignoredFolder } from './files/ignoredFolder.js';
 export type { ReadBoundedFileOptions } from './files/readBoundedFile.js';
 export {
   MAX_USER_FILE_BYTES,

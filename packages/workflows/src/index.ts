@@ -141,6 +141,9 @@ export { followRun, watchRuns } from './runs/followRun.js';
 export { InMemoryRunStore } from './runs/InMemoryRunStore.js';
 export type { OpenedRunStore, OpenRunStoreOptions } from './runs/openRunStore.js';
 export { openRunStore, RUN_STORE_ENV } from './runs/openRunStore.js';
+// The URL handling of every PostgreSQL client of tta (this store, integrations' memory).
+export { type PostgresTarget, postgresTarget } from './runs/postgres/_connection.js';
+export { quoteIdent } from './runs/postgres/_schema.js';
 export type { PostgresRunStoreOptions } from './runs/postgres/PostgresRunStore.js';
 export { PostgresRunStore } from './runs/postgres/PostgresRunStore.js';
 export type {

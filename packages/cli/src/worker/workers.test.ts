@@ -93,6 +93,12 @@ stages:
       - { id: next, run: echo next >> hold.log }
 `;
 
+const QUICK = `name: quick
+description: One step.
+stages:
+  - { id: q, title: Q, persona: qa, steps: [{ id: s, run: echo quick }] }
+`;
+
 let root: string;
 let project: string;
 const children: ChildProcess[] = [];
@@ -104,6 +110,7 @@ beforeEach(async () => {
   await writeFile(join(project, '.tta', 'workflows', 'multi.workflow.yaml'), WORKFLOW);
   await writeFile(join(project, '.tta', 'workflows', 'ask.workflow.yaml'), ASK);
   await writeFile(join(project, '.tta', 'workflows', 'hold.workflow.yaml'), HOLD);
+  await writeFile(join(project, '.tta', 'workflows', 'quick.workflow.yaml'), QUICK);
 });
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
@@ -309,5 +316,33 @@ describe.each(STORES)('tta worker processes on the $name', ({ start }) => {
     await writeFile(join(project, 'go'), '');
     expect(await worker('b', ['--once']).exited).toBe(0);
     expect(foldRun(await store.read('h2'))?.status).toBe('completed');
+  });
+
+  it("says once, not at every drive, that another worker's run holds the project's persona", async () => {
+    const store = open(project);
+    expect((await tta_(['workflow', 'run', 'hold', '--queue', '--run-id', 'h3'])).code).toBe(0);
+    const holder = worker('a', []);
+    await until(async () => (await lines('hold.log')).includes('started'));
+    const registry = await PersonaRegistry.load({ home: join(root, 'home'), cwd: project });
+    const quick = await loadWorkflowFile(
+      join(project, '.tta', 'workflows', 'quick.workflow.yaml'),
+      { registry },
+    );
+    const engine = new WorkflowEngine({ store, registry, cwd: project });
+    for (const id of ['q1', 'q2', 'q3']) await engine.queue(quick, {}, id);
+    // b drives the three quick runs one after another while a's run h3 holds its persona.
+    const b = worker('b', ['--once']);
+    expect(await b.exited).toBe(0);
+    for (const id of ['q1', 'q2', 'q3'])
+      expect(foldRun(await store.read(id))?.status).toBe('completed');
+    const { stdout, stderr } = b.output();
+    expect(stderr.match(/run h3 holds the project's persona/g)).toHaveLength(1);
+    // stdout stays JSON lines.
+    for (const line of stdout.split('\n').filter(Boolean))
+      expect(() => JSON.parse(line)).not.toThrow();
+    await writeFile(join(project, 'go'), '');
+    await until(async () => (await lines('hold.log')).includes('done'));
+    holder.child.kill('SIGTERM');
+    expect(await holder.exited).toBe(0);
   });
 });

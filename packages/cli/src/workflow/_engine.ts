@@ -110,17 +110,26 @@ export async function withEngine<T>(
   }
 }
 
+/** The runs each command (its `Io`) has told of already: a worker drives many runs. */
+const toldOf = new WeakMap<Io, Set<string>>();
+
 /**
  * Tells a run started beside others in the same project what they hold: each run keeps its own
  * persona scope (nothing waits), and the project's persona, which gateways of the project follow,
- * is that of the stage started last.
+ * is that of the stage started last. Once per run and command: `tta worker` drives one run after
+ * another beside the same live runs, and said it at every drive.
  */
 function sayWhoHoldsTheProject(io: Io, scopes: PersonaScopes): void {
-  for (const { runId, persona } of scopes.liveRuns())
+  const told = toldOf.get(io) ?? new Set<string>();
+  toldOf.set(io, told);
+  for (const { runId, persona } of scopes.liveRuns()) {
+    if (told.has(runId)) continue;
+    told.add(runId);
     eprintln(
       io,
       `run ${runId} holds the project's persona (stage ${persona.run?.stage ?? '?'}, persona ${persona.name}): this run keeps its own persona scope, and the project's follows the stage started last.`,
     );
+  }
 }
 
 const loadToolServers = (io: Io) =>

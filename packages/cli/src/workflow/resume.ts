@@ -2,17 +2,10 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import {
-  checkToolServers,
-  labelsOption,
-  projectRootOf,
-  reportResult,
-  runStoreOf,
-  withEngine,
-} from './_engine.js';
-import { autoJournal, withJournalDefault } from './_journal.js';
+import { checkToolServers, projectRootOf, runStoreOf } from './_engine.js';
+import { withJournalDefault } from './_journal.js';
+import { driveOptions, terminalDrive } from './_terminalDrive.js';
 import { loadNamedWorkflow } from './_workflows.js';
-import { progressPrinter } from './progress.js';
 
 export const resumeHelp = `Usage: tta workflow resume <run> [--from <stage|step|gate>] [--labels a,b] [--json]
 
@@ -35,12 +28,9 @@ Options:
 
 export async function resume(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse('tta workflow resume', withJournalDefault(argv), {
-    journal: { type: 'string' },
+    ...driveOptions,
     from: { type: 'string' },
-    labels: { type: 'string' },
-    json: { type: 'boolean' },
   });
-  const labels = labelsOption('tta workflow resume', values.labels);
   if (values.help) {
     println(io, resumeHelp);
     return 0;
@@ -48,7 +38,7 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
   if (positionals.length !== 1)
     throw usageError(`tta workflow resume: expected one run id\n\n${resumeHelp}`);
   const runId = positionals[0]!;
-  const journal = autoJournal(io, values.journal);
+  const terminal = terminalDrive(io, 'tta workflow resume', values);
   const events = await runStoreOf(io).read(runId);
   const started = events.find((e) => e.type === 'run_started');
   if (started?.type !== 'run_started')
@@ -58,19 +48,7 @@ export async function resume(argv: readonly string[], io: Io): Promise<number> {
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, started.workflow, registry);
   await checkToolServers(io, workflow);
-  const progress = progressPrinter(io, values.json === true);
-  const result = await withEngine(
-    io,
-    registry,
-    (event) => {
-      progress(event);
-      journal?.onEvent(event);
-    },
-    (engine) =>
-      engine.resume(runId, workflow, values.from === undefined ? {} : { from: values.from }),
-    runStoreOf(io),
-    labels === undefined ? {} : { labels },
+  return terminal.drive(registry, (engine) =>
+    engine.resume(runId, workflow, values.from === undefined ? {} : { from: values.from }),
   );
-  await journal?.flush();
-  return reportResult(io, result);
 }

@@ -3,17 +3,10 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import {
-  checkToolServers,
-  labelsOption,
-  projectRootOf,
-  reportResult,
-  runStoreOf,
-  withEngine,
-} from './_engine.js';
-import { autoJournal, withJournalDefault } from './_journal.js';
+import { checkToolServers, projectRootOf, withEngine } from './_engine.js';
+import { withJournalDefault } from './_journal.js';
+import { driveOptions, terminalDrive } from './_terminalDrive.js';
 import { loadNamedWorkflow } from './_workflows.js';
-import { progressPrinter } from './progress.js';
 
 export const runHelp = `Usage: tta workflow run <name|file> [--input key=value]... [--run-id ID] [--queue] [--labels a,b] [--dry-run] [--json]
 
@@ -41,13 +34,11 @@ Options:
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse('tta workflow run', withJournalDefault(argv), {
-    journal: { type: 'string' },
+    ...driveOptions,
     input: { type: 'string', short: 'i', multiple: true as const },
     'run-id': { type: 'string' },
     'dry-run': { type: 'boolean' },
     queue: { type: 'boolean' },
-    labels: { type: 'string' },
-    json: { type: 'boolean' },
   });
   if (values.help) {
     println(io, runHelp);
@@ -64,12 +55,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       throw usageError(`tta workflow run: input "${name}" is given twice; give it once`);
     inputs[name] = pair.slice(eq + 1);
   }
-  const labels = labelsOption('tta workflow run', values.labels);
-  if (values.queue && (values['dry-run'] || labels !== undefined))
+  const terminal = terminalDrive(io, 'tta workflow run', values, {
+    journal: !values['dry-run'] && !values.queue,
+  });
+  if (values.queue && (values['dry-run'] || terminal.labels !== undefined))
     throw usageError(
       `tta workflow run: --queue runs nothing here: give it without ${values['dry-run'] ? '--dry-run' : '--labels'}`,
     );
-  const journal = values['dry-run'] || values.queue ? undefined : autoJournal(io, values.journal);
   const registry = await loadRegistry(io);
   const { workflow } = await loadNamedWorkflow(io, positionals[0]!, registry);
   await checkToolServers(io, workflow);
@@ -103,20 +95,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     );
     return 0;
   }
-  const progress = progressPrinter(io, values.json === true);
-  const result = await withEngine(
-    io,
-    registry,
-    (event) => {
-      progress(event);
-      journal?.onEvent(event);
-    },
-    (engine) => engine.start(workflow, inputs, ...runId),
-    runStoreOf(io),
-    labels === undefined ? {} : { labels },
-  );
-  await journal?.flush();
-  return reportResult(io, result);
+  return terminal.drive(registry, (engine) => engine.start(workflow, inputs, ...runId));
 }
 
 function formatPlan(io: Io, plan: RunPlan): string {

@@ -3,6 +3,7 @@ import { describeMemoryBackend } from '@tta-dev/core/testing';
 import { freePort, type PostgresServer, startPostgres } from '@tta-dev/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isInvalidMemoryConfigError } from './InvalidMemoryConfigError.js';
 import { isMemoryBackendError } from './MemoryBackendError.js';
 import { MEMORY_SCHEMA_VERSION, PostgresMemoryBackend } from './PostgresMemoryBackend.js';
 
@@ -144,5 +145,47 @@ describe('PostgresMemoryBackend on a real server', () => {
     const refused = (await PostgresMemoryBackend.open({ url: nobody }).catch((e) => e)) as Error;
     expect(refused.message).toMatch(/ECONNREFUSED/);
     expect(refused.message).not.toContain('s3cret');
+  });
+
+  it("keeps its tables in the URL's ?schema= (as the run store does): one memory per schema", async () => {
+    const url = await freshDatabase();
+    const [a, a2, b, plain] = await Promise.all([
+      PostgresMemoryBackend.open({ url: `${url}?schema=team_a` }),
+      PostgresMemoryBackend.open({ url: `${url}?schema=team_a` }),
+      PostgresMemoryBackend.open({ url: `${url}?schema=team_b` }),
+      PostgresMemoryBackend.open({ url }),
+    ]);
+    try {
+      await new Memory({ backend: a }).add('plan', 'of team a');
+      expect(await new Memory({ backend: a2 }).get('plan')).toBe('of team a');
+      expect(await new Memory({ backend: b }).has('plan')).toBe(false);
+      expect(await new Memory({ backend: plain }).has('plan')).toBe(false);
+      // The option wins over the URL's parameter.
+      const chosen = await PostgresMemoryBackend.open({
+        url: `${url}?schema=team_b`,
+        schema: 'team_a',
+      });
+      expect(await new Memory({ backend: chosen }).get('plan')).toBe('of team a');
+      await chosen.close();
+    } finally {
+      await Promise.all([a, a2, b, plain].map((m) => m.close()));
+    }
+    const tables = await query<{ table_schema: string }>(
+      url,
+      "SELECT table_schema FROM information_schema.tables WHERE table_name = 'tta_memory' ORDER BY 1",
+    );
+    expect(tables.map((t) => t.table_schema)).toEqual(['public', 'team_a', 'team_b']);
+    expect(await query(url, 'SELECT key FROM team_a.tta_memory')).toHaveLength(1);
+  });
+
+  it('refuses a schema that is no plain SQL name, naming where the URL came from', async () => {
+    const url = server.urlOf('x').replace('tta@', 'tta:s3cret-pa55@');
+    const error = await PostgresMemoryBackend.open({
+      url: `${url}?schema=x"y`,
+      source: 'TTA_MEMORY',
+    }).catch((e: unknown) => e);
+    expect(isInvalidMemoryConfigError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^TTA_MEMORY: schema "x\\"y" is not a plain SQL name/);
+    expect((error as Error).message).not.toContain('s3cret');
   });
 });

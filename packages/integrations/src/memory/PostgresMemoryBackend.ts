@@ -1,11 +1,19 @@
 import type { MemoryBackend, MemoryEntry } from '@tta-dev/core';
-import { redactUrl, scrubUrl } from '@tta-dev/workflows';
+import { quoteIdent, redactUrl, scrubUrl } from '@tta-dev/workflows';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
+import { postgresMemoryTarget } from './_postgresMemoryTarget.js';
 import { MemoryBackendError } from './MemoryBackendError.js';
 
 export interface PostgresMemoryBackendOptions {
-  /** `postgres://[user[:password]@]host[:port]/database` (or `postgresql://`). */
+  /**
+   * `postgres://[user[:password]@]host[:port]/database[?schema=name]` (or `postgresql://`), read
+   * as the run store reads its URL: `?schema=` is the schema of the tables (default `public`).
+   */
   readonly url: string;
+  /** Schema of the tables; overrides the URL's `?schema=`. */
+  readonly schema?: string;
+  /** Where the URL came from, for the message of a bad one (`TTA_MEMORY`). Default: `url`. */
+  readonly source?: string;
   /** Passed to pg's Pool beside the URL (pool size, TLS). Default pool size: 5. */
   readonly pool?: PoolConfig;
 }
@@ -14,8 +22,8 @@ export interface PostgresMemoryBackendOptions {
  * The migrations of the memory's tables, in order: migration N brings the schema from version N-1
  * to N. Only ever append; a released migration is never changed.
  */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE tta_memory (
+const MIGRATIONS: readonly ((t: Tables) => string)[] = [
+  (t) => `CREATE TABLE ${t.memory} (
      key text PRIMARY KEY,
      value json,
      tags text[] NOT NULL,
@@ -24,9 +32,21 @@ const MIGRATIONS: readonly string[] = [
      seq bigint NOT NULL,
      expires_at timestamptz
    );
-   CREATE INDEX tta_memory_key_prefix ON tta_memory (key text_pattern_ops);
-   CREATE INDEX tta_memory_expiry ON tta_memory (expires_at) WHERE expires_at IS NOT NULL;`,
+   CREATE INDEX tta_memory_key_prefix ON ${t.memory} (key text_pattern_ops);
+   CREATE INDEX tta_memory_expiry ON ${t.memory} (expires_at) WHERE expires_at IS NOT NULL;`,
 ];
+
+/** The tables of one memory, their names quoted and qualified by its schema. */
+interface Tables {
+  readonly schema: string;
+  readonly memory: string;
+  readonly version: string;
+}
+
+function tablesOf(schema: string): Tables {
+  const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`;
+  return { schema, memory: q('tta_memory'), version: q('tta_memory_schema') };
+}
 
 /** The version this code writes: the number of migrations. */
 export const MEMORY_SCHEMA_VERSION = MIGRATIONS.length;
@@ -48,9 +68,9 @@ interface Row {
 }
 
 /**
- * Memory on PostgreSQL, shared by every process that points at the same database: one row per
- * key in `tta_memory`, which the backend creates and migrates itself (version in
- * `tta_memory_schema`). An entry with a TTL has an `expires_at` by the database's clock (now() +
+ * Memory on PostgreSQL, shared by every process that points at the same database and schema: one
+ * row per key in `tta_memory`, which the backend creates and migrates itself (version in
+ * `tta_memory_schema`), in the schema of the URL's `?schema=` (default `public`). An entry with a TTL has an `expires_at` by the database's clock (now() +
  * the TTL it was given), so machines whose clocks differ agree; expired rows are never returned
  * and are deleted lazily. `list(prefix)` is a range read of the key index (`LIKE 'prefix%'` on a
  * `text_pattern_ops` index).
@@ -61,19 +81,29 @@ export class PostgresMemoryBackend implements MemoryBackend {
   private constructor(
     private readonly pool: Pool,
     private readonly url: string,
+    private readonly t: Tables,
   ) {}
 
-  /** Connects (loading pg then), creates or migrates the tables, and resolves when they are ready. */
+  /**
+   * Connects (loading pg then), creates or migrates the tables, and resolves when they are ready.
+   * A bad URL or schema is an `InvalidMemoryConfigError` naming `source`.
+   */
   static async open(options: PostgresMemoryBackendOptions): Promise<PostgresMemoryBackend> {
+    const target = postgresMemoryTarget(options.url, options.source ?? 'url', options.schema);
     const pg = await import('pg');
-    const pool = new pg.default.Pool({ connectionString: options.url, max: 5, ...options.pool });
+    const pool = new pg.default.Pool({
+      connectionString: target.connectionString,
+      max: 5,
+      ...options.pool,
+    });
     // An idle client's error (the server restarted) would otherwise end the process.
     pool.on('error', () => undefined);
-    const backend = new PostgresMemoryBackend(pool, options.url);
+    const tables = tablesOf(target.schema);
+    const backend = new PostgresMemoryBackend(pool, options.url, tables);
     try {
       const client = await pool.connect();
       try {
-        await migrate(client);
+        await migrate(client, tables);
       } finally {
         client.release();
       }
@@ -94,7 +124,7 @@ export class PostgresMemoryBackend implements MemoryBackend {
       entry.expiresAt === undefined ? null : Math.max(1, entry.expiresAt - entry.createdAt);
     await this.query(
       'write to',
-      `INSERT INTO tta_memory (key, value, tags, created_at, expires_at_ms, seq, expires_at)
+      `INSERT INTO ${this.t.memory} (key, value, tags, created_at, expires_at_ms, seq, expires_at)
        VALUES ($1, $2::json, $3, $4, $5, $6,
                CASE WHEN $7::float8 IS NULL THEN NULL
                     ELSE now() + make_interval(secs => $7::float8 / 1000) END)
@@ -118,7 +148,7 @@ export class PostgresMemoryBackend implements MemoryBackend {
   async get(key: string): Promise<MemoryEntry | undefined> {
     const rows = await this.query<Row>(
       'read from',
-      `SELECT key, value, value IS NULL AS absent, tags, created_at, expires_at_ms, seq FROM tta_memory
+      `SELECT key, value, value IS NULL AS absent, tags, created_at, expires_at_ms, seq FROM ${this.t.memory}
        WHERE key = $1 AND ${LIVE}`,
       [key],
     );
@@ -128,7 +158,7 @@ export class PostgresMemoryBackend implements MemoryBackend {
   async delete(key: string): Promise<boolean> {
     const rows = await this.query<{ live: boolean }>(
       'delete from',
-      `DELETE FROM tta_memory WHERE key = $1 RETURNING ${LIVE} AS live`,
+      `DELETE FROM ${this.t.memory} WHERE key = $1 RETURNING ${LIVE} AS live`,
       [key],
     );
     return rows[0]?.live === true;
@@ -138,7 +168,7 @@ export class PostgresMemoryBackend implements MemoryBackend {
     await this.sweep();
     const rows = await this.query<Row>(
       'list',
-      `SELECT key, value, value IS NULL AS absent, tags, created_at, expires_at_ms, seq FROM tta_memory
+      `SELECT key, value, value IS NULL AS absent, tags, created_at, expires_at_ms, seq FROM ${this.t.memory}
        WHERE key LIKE $1 AND ${LIVE}`,
       [`${escapeLike(prefix)}%`],
     );
@@ -150,7 +180,7 @@ export class PostgresMemoryBackend implements MemoryBackend {
     this.lastSweep = Date.now();
     const rows = await this.query(
       'clean up',
-      'DELETE FROM tta_memory WHERE expires_at <= now() RETURNING 1',
+      `DELETE FROM ${this.t.memory} WHERE expires_at <= now() RETURNING 1`,
       [],
     );
     return rows.length;
@@ -183,15 +213,18 @@ export class PostgresMemoryBackend implements MemoryBackend {
  * is read: two processes starting at once apply each migration once (the second waits, then finds
  * nothing to do). A database migrated by a newer version is refused, not changed.
  */
-async function migrate(client: PoolClient): Promise<void> {
+async function migrate(client: PoolClient, t: Tables): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('tta_memory_schema'))");
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `tta_memory_schema:${t.schema}`,
+    ]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.schema)}`);
     await client.query(
-      'CREATE TABLE IF NOT EXISTS tta_memory_schema (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL)',
+      `CREATE TABLE IF NOT EXISTS ${t.version} (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL)`,
     );
     const found = await client.query<{ version: number }>(
-      'SELECT version FROM tta_memory_schema WHERE id = 1',
+      `SELECT version FROM ${t.version} WHERE id = 1`,
     );
     const version = found.rows[0]?.version ?? 0;
     if (version > MEMORY_SCHEMA_VERSION)
@@ -199,9 +232,9 @@ async function migrate(client: PoolClient): Promise<void> {
         `the database holds memory schema version ${version}, newer than this tta's ${MEMORY_SCHEMA_VERSION}: update tta`,
       );
     for (let next = version; next < MEMORY_SCHEMA_VERSION; next++)
-      await client.query(MIGRATIONS[next]!);
+      await client.query(MIGRATIONS[next]!(t));
     await client.query(
-      `INSERT INTO tta_memory_schema (id, version) VALUES (1, $1)
+      `INSERT INTO ${t.version} (id, version) VALUES (1, $1)
        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version`,
       [MEMORY_SCHEMA_VERSION],
     );

@@ -81,6 +81,16 @@ describe('memorySettingOf', () => {
     expect(field.message).toMatch(/project\.json: field "memory": must be a string/);
     const broken = errorOf(() => memorySettingOf({ cwd: project('{nope'), env: {} }));
     expect(broken.message).toMatch(/project\.json: not valid JSON/);
+    // A PostgreSQL URL is read as the run store reads its own: ?schema= a plain SQL name.
+    const schema = errorOf(() =>
+      memorySettingOf({
+        cwd: project(),
+        env: { TTA_MEMORY: 'postgres://me:hunter2@db/x?schema=a;drop' },
+      }),
+    );
+    expect(isInvalidMemoryConfigError(schema)).toBe(true);
+    expect(schema.message).toMatch(/^TTA_MEMORY: schema "a;drop" is not a plain SQL name/);
+    expect(schema.message).not.toContain('hunter2');
   });
 });
 

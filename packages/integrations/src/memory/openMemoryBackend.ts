@@ -1,5 +1,6 @@
 import type { MemoryBackend } from '@tta-dev/core';
 import { projectFileField, redactUrl } from '@tta-dev/workflows';
+import { postgresMemoryTarget } from './_postgresMemoryTarget.js';
 import { InvalidMemoryConfigError } from './InvalidMemoryConfigError.js';
 
 /** Where the shared memory is, as configured. */
@@ -67,6 +68,8 @@ function parseSetting(value: string, source: string): MemorySetting {
     throw new InvalidMemoryConfigError(
       `${source}: ${shown} names no memory tta knows; use ${ACCEPTED}`,
     );
+  // A PostgreSQL URL as the run store reads its own: a bad `?schema=` is refused here too.
+  if (kind === 'postgres') postgresMemoryTarget(value, source);
   return { kind, url: value, where: redactUrl(value), source };
 }
 
@@ -90,7 +93,10 @@ export async function openMemoryBackend(
     }
     case 'postgres': {
       const { PostgresMemoryBackend } = await import('./PostgresMemoryBackend.js');
-      const backend = await PostgresMemoryBackend.open({ url: setting.url });
+      const backend = await PostgresMemoryBackend.open({
+        url: setting.url,
+        source: setting.source,
+      });
       return { backend, setting, close: () => backend.close() };
     }
   }

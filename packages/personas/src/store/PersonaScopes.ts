@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, watch as watchFs, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, watch as watchFs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ignoredFolder } from '../files/ignoredFolder.js';
 import { readBoundedFileSync } from '../files/readBoundedFile.js';
 import { ConfigCorruptError } from './ConfigError.js';
 import type { ActivePersona, PersonaSwitch } from './PersonaConfig.js';
@@ -72,7 +73,7 @@ export class PersonaScopes {
    */
   runScope(runId: string): PersonaStore {
     if (this.projectDir === undefined) throw new Error('a run scope needs the project folder');
-    ignoredFolder(join(this.projectDir, RUN_PERSONAS_FOLDER));
+    ignoredFolder(join(this.projectDir, RUN_PERSONAS_FOLDER), 'run personas');
     return new PersonaStore({ file: this.runFile(runId) });
   }
 
@@ -227,16 +228,4 @@ function isLive(active: ActivePersona): boolean {
 
 function keyOf({ persona, scope }: EffectivePersona): string {
   return persona === undefined ? '' : `${scope}:${persona.name}@${persona.since}`;
-}
-
-/** Makes `dir` (and its parents) with a `.gitignore` of its own holding `*`, unless it has one. */
-function ignoredFolder(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  try {
-    writeFileSync(join(dir, '.gitignore'), '# tta run personas: never part of a commit\n*\n', {
-      flag: 'wx',
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
 }

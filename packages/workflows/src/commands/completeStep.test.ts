@@ -1,8 +1,5 @@
-import { PersonaRegistry } from '@tta-dev/personas';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parseWorkflow } from '../definition/parseWorkflow.js';
-import type { WorkflowDefinition } from '../definition/WorkflowSchema.js';
-import { WorkflowEngine } from '../engine/WorkflowEngine.js';
+import { describe, expect, it } from 'vitest';
+import { engineKit } from '../engine/engine.testkit.js';
 import { isRunBusyError } from '../runs/errors/RunBusyError.js';
 import { isRunFinishedError } from '../runs/errors/RunFinishedError.js';
 import { isStepNotWaitingError } from '../runs/errors/StepNotWaitingError.js';
@@ -11,13 +8,8 @@ import { InMemoryRunStore } from '../runs/InMemoryRunStore.js';
 import { cancelRun } from './cancelRun.js';
 import { completeStep } from './completeStep.js';
 
-let registry: PersonaRegistry;
-let workflow: WorkflowDefinition;
-beforeAll(async () => {
-  registry = await PersonaRegistry.load({ home: '/nonexistent-tta-home', cwd: '/' });
-  workflow = parseWorkflow(
-    'w.yaml',
-    `name: deploy
+const kit = await engineKit();
+const workflow = kit.workflow(`name: deploy
 description: A deploy that must not run twice.
 stages:
   - id: ship
@@ -26,10 +18,7 @@ stages:
     steps:
       - { id: deploy, run: echo deployed, idempotent: false }
       - { id: after, run: echo after }
-`,
-    { registry },
-  );
-});
+`);
 
 /** A run whose drive died in the middle of its non-idempotent step. */
 async function crashedRun() {
@@ -48,7 +37,7 @@ async function crashedRun() {
     kind: 'run',
     attempt: 1,
   });
-  const engine = new WorkflowEngine({ store, registry, cwd: '/' });
+  const engine = kit.engine(store);
   return { store, engine };
 }
 

@@ -162,26 +162,16 @@ export class WorkflowEngine {
     inputs: Record<string, unknown> = {},
     runId = newRunId(workflow.name),
   ): Promise<RunResult> {
-    const resolved = toJson(resolveInputs(workflow, inputs)) as Record<string, JsonValue>;
-    const inputSecrets = secretInputValues(resolved);
-    const lease = await this.lease(runId);
-    return withLease(lease, () =>
-      this.telemetry.drive(runId, workflow.name, undefined, async () => {
-        const first = await this.store(
-          runId,
-          {
-            type: 'run_started',
-            workflow: workflow.name,
-            inputs: resolved,
-            personas: workflow.stages.map((s) => this.personaName(s.persona)),
-            ...this.telemetry.traceField(runId),
-          },
-          inputSecrets,
-        );
-        const state = initialState(first);
-        const base = { ...this.secretsOf(inputSecrets), runId, state, lease, inputs: resolved };
-        return this.keepingLease(base, (drive) => this.driveGivingBack(drive, workflow));
-      }),
+    return this.begin(
+      workflow,
+      inputs,
+      runId,
+      ({ inputs: resolved, inputSecrets, lease, recordStart }) =>
+        this.telemetry.drive(runId, workflow.name, undefined, async () => {
+          const state = initialState(await recordStart());
+          const base = { ...this.secretsOf(inputSecrets), runId, state, lease, inputs: resolved };
+          return this.keepingLease(base, (drive) => this.driveGivingBack(drive, workflow));
+        }),
     );
   }
 
@@ -195,20 +185,8 @@ export class WorkflowEngine {
     inputs: Record<string, unknown> = {},
     runId = newRunId(workflow.name),
   ): Promise<RunResult> {
-    const resolved = toJson(resolveInputs(workflow, inputs)) as Record<string, JsonValue>;
-    const inputSecrets = secretInputValues(resolved);
-    const lease = await this.lease(runId);
-    return withLease(lease, async () => {
-      await this.store(
-        runId,
-        {
-          type: 'run_started',
-          workflow: workflow.name,
-          inputs: resolved,
-          personas: workflow.stages.map((s) => this.personaName(s.persona)),
-        },
-        inputSecrets,
-      );
+    return this.begin(workflow, inputs, runId, async ({ lease, recordStart }) => {
+      await recordStart();
       await this.store(runId, {
         type: 'run_queued',
         needs: [...(workflow.stages[0]?.runsOn ?? [])],
@@ -219,6 +197,41 @@ export class WorkflowEngine {
       const events = await this.options.store.read(runId);
       return { runId, status: foldRun(events)!.status, events };
     });
+  }
+
+  /**
+   * What `start` and `queue` share: the inputs resolved and checked, the secret ones' values, and
+   * the new run's lease, held while `work` runs and released however it ends. `recordStart`
+   * appends `run_started` (secret inputs redacted); `start` calls it inside its drive's span, so
+   * that the event carries the trace.
+   */
+  private async begin<T>(
+    workflow: WorkflowDefinition,
+    inputs: Record<string, unknown>,
+    runId: string,
+    work: (begun: {
+      readonly inputs: Record<string, JsonValue>;
+      readonly inputSecrets: readonly string[];
+      readonly lease: Lease;
+      recordStart(): Promise<RunEvent>;
+    }) => Promise<T>,
+  ): Promise<T> {
+    const resolved = toJson(resolveInputs(workflow, inputs)) as Record<string, JsonValue>;
+    const inputSecrets = secretInputValues(resolved);
+    const lease = await this.lease(runId);
+    const recordStart = () =>
+      this.store(
+        runId,
+        {
+          type: 'run_started',
+          workflow: workflow.name,
+          inputs: resolved,
+          personas: workflow.stages.map((s) => this.personaName(s.persona)),
+          ...this.telemetry.traceField(runId),
+        },
+        inputSecrets,
+      );
+    return withLease(lease, () => work({ inputs: resolved, inputSecrets, lease, recordStart }));
   }
 
   /**

@@ -1,19 +1,11 @@
-import { PersonaRegistry } from '@tta-dev/personas';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { completeStep } from '../commands/completeStep.js';
-import { parseWorkflow } from '../definition/parseWorkflow.js';
-import type { WorkflowDefinition } from '../definition/WorkflowSchema.js';
 import { foldRun } from '../runs/foldRun.js';
 import { InMemoryRunStore } from '../runs/InMemoryRunStore.js';
-import { type EngineOptions, WorkflowEngine } from './WorkflowEngine.js';
+import { engineKit } from './engine.testkit.js';
 
-let registry: PersonaRegistry;
-let workflow: WorkflowDefinition;
-beforeAll(async () => {
-  registry = await PersonaRegistry.load({ home: '/nonexistent-tta-home', cwd: '/' });
-  workflow = parseWorkflow(
-    'w.yaml',
-    `name: ship
+const kit = await engineKit();
+const workflow = kit.workflow(`name: ship
 description: Build anywhere, deploy on a deploy worker.
 inputs:
   version: { type: string, required: true }
@@ -30,13 +22,8 @@ stages:
     runsOn: [deploy]
     steps:
       - { id: push, run: echo pushed }
-`,
-    { registry },
-  );
-});
-
-const engineOf = (store: InMemoryRunStore, options: Partial<EngineOptions> = {}) =>
-  new WorkflowEngine({ store, registry, cwd: '/', ...options });
+`);
+const engineOf = kit.engine;
 const types = (events: readonly { type: string }[]) => events.map((e) => e.type);
 
 describe('queued runs and placement by labels', () => {

@@ -11,10 +11,10 @@ import {
 } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { ignoredFolder } from '@tta-dev/personas';
 import { withAppendLock } from './_appendLock.js';
 import { fileChanges } from './_fileChanges.js';
 import { acquireFileLease, fileLeaseHeld, LEASE_FILE } from './_fileLease.js';
-import { ignoreRuns } from './_ignoreRuns.js';
 import { KeyedMutex } from './_KeyedMutex.js';
 import { parseRunLog } from './_parseRunLog.js';
 import { checkRunId, leaseArguments, prepareEvent } from './_prepareEvent.js';
@@ -183,7 +183,7 @@ export class FileRunStore implements RunStore {
     const ttlMs = leaseArguments(runId, owner, options);
     const dir = this.runDir(runId);
     mkdirSync(dir, { recursive: true });
-    await this.ignored();
+    this.ignored();
     return acquireFileLease(dir, runId, owner, ttlMs, { now: this.now });
   }
 
@@ -259,7 +259,7 @@ export class FileRunStore implements RunStore {
     const dir = join(this.root, runId);
     if (known.size === 0) {
       mkdirSync(dir, { recursive: true });
-      await this.ignored();
+      this.ignored();
       this.unsyncedNames.add(runId);
     }
     const event = await withAppendLock(dir, async () => {
@@ -295,10 +295,11 @@ export class FileRunStore implements RunStore {
   }
 
   /** Git ignores the runs folder (once per store: the file is kept when it exists). */
-  private ignoring: Promise<void> | undefined;
-  private ignored(): Promise<void> {
-    this.ignoring ??= ignoreRuns(this.root);
-    return this.ignoring;
+  private ignoring = false;
+  private ignored(): void {
+    if (this.ignoring) return;
+    ignoredFolder(this.root, 'run logs and leases');
+    this.ignoring = true;
   }
 
   /** Reads the whole log, and remembers where it ends. Call inside the run's mutex. */

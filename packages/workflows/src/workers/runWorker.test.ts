@@ -1,28 +1,17 @@
-import { PersonaRegistry } from '@tta-dev/personas';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parseWorkflow } from '../definition/parseWorkflow.js';
-import type { WorkflowDefinition } from '../definition/WorkflowSchema.js';
-import { WorkflowEngine } from '../engine/WorkflowEngine.js';
+import { describe, expect, it } from 'vitest';
+import { engineKit } from '../engine/engine.testkit.js';
 import { foldRun } from '../runs/foldRun.js';
 import { InMemoryRunStore } from '../runs/InMemoryRunStore.js';
 import type { RunStore } from '../runs/RunStore.js';
 import { runWorker, type WorkerEvent } from './runWorker.js';
 
-let registry: PersonaRegistry;
-let workflow: WorkflowDefinition;
-beforeAll(async () => {
-  registry = await PersonaRegistry.load({ home: '/nonexistent-tta-home', cwd: '/' });
-  workflow = parseWorkflow(
-    'w.yaml',
-    `name: two
+const kit = await engineKit();
+const workflow = kit.workflow(`name: two
 description: A stage anywhere, a stage on deploy workers.
 stages:
   - { id: a, title: A, persona: backend, steps: [{ id: a1, run: "true" }] }
   - { id: b, title: B, persona: devops, runsOn: [deploy], steps: [{ id: b1, run: "true" }] }
-`,
-    { registry },
-  );
-});
+`);
 
 /** A worker of `store` offering `labels`, driving with its own engine; its events in `seen`. */
 function worker(
@@ -41,11 +30,9 @@ function worker(
     once: signal === undefined,
     ...(signal === undefined ? {} : { signal }),
     drive: (summary, claim, handBack) =>
-      new WorkflowEngine({ store, registry, cwd: '/', labels, handBack, owner: name }).resume(
-        summary.runId,
-        workflow,
-        { claim },
-      ),
+      kit
+        .engine(store, { labels, handBack, owner: name })
+        .resume(summary.runId, workflow, { claim }),
     onEvent: (event) => seen.push({ ...event, worker: name }),
   });
 }
@@ -53,7 +40,7 @@ function worker(
 describe('runWorker', () => {
   it('two workers share the queued runs: each stage where its labels are, each run once', async () => {
     const store = new InMemoryRunStore();
-    const engine = new WorkflowEngine({ store, registry, cwd: '/' });
+    const engine = kit.engine(store);
     const ids = Array.from({ length: 8 }, (_, i) => `r${i}`);
     for (const id of ids) await engine.queue(workflow, {}, id);
     const seen: (WorkerEvent & { worker: string })[] = [];
@@ -78,19 +65,15 @@ describe('runWorker', () => {
 
   it('stops claiming when told, hands back what it drives, and resolves', async () => {
     const store = new InMemoryRunStore();
-    const slow = parseWorkflow(
-      'w.yaml',
-      `name: two
+    const slow = kit.workflow(`name: two
 description: A slow step, then another.
 stages:
   - id: a
     title: A
     persona: backend
     steps: [{ id: a1, run: "sleep 1" }, { id: a2, run: "true" }]
-`,
-      { registry },
-    );
-    await new WorkflowEngine({ store, registry, cwd: '/' }).queue(slow, {}, 's1');
+`);
+    await kit.engine(store).queue(slow, {}, 's1');
     const stop = new AbortController();
     const done = runWorker({
       store,
@@ -99,7 +82,7 @@ stages:
       pollMs: 10,
       signal: stop.signal,
       drive: (summary, claim, handBack) =>
-        new WorkflowEngine({ store, registry, cwd: '/', handBack }).resume(summary.runId, slow, {
+        kit.engine(store, { handBack }).resume(summary.runId, slow, {
           claim,
         }),
       // Stopped as soon as it has the run: the step under way finishes, the next is not begun.
@@ -164,16 +147,12 @@ stages:
       pollMs: 3_600_000,
       signal: stop.signal,
       drive: (summary, claim, handBack) =>
-        new WorkflowEngine({ store, registry, cwd: '/', handBack }).resume(
-          summary.runId,
-          workflow,
-          {
-            claim,
-          },
-        ),
+        kit.engine(store, { handBack }).resume(summary.runId, workflow, {
+          claim,
+        }),
       onEvent: (event) => seen.push(event),
     });
-    await new WorkflowEngine({ store, registry, cwd: '/' }).queue(workflow, {}, 'later');
+    await kit.engine(store).queue(workflow, {}, 'later');
     await finished('later');
     // A holder that dies mid-run: its lease lapses, no event says so.
     // (The lease first: a worker woken by the append must find it held.)

@@ -26,7 +26,7 @@ import {
   toolName,
   toolNeedsApproval,
 } from '@tta-dev/personas';
-import type { RunStore } from '@tta-dev/workflows';
+import type { OpenedRunStore, RunStore } from '@tta-dev/workflows';
 import type { McpServerConfig } from '../config/McpServersConfig.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtinTools.js';
 import { ClientRelay } from './ClientRelay.js';
@@ -137,7 +137,11 @@ export class PersonaGateway {
   private readonly stopping = new Set<Promise<void>>();
   private closed = false;
   private readonly ledger = new TokenLedger();
-  private runs: RunStore | undefined;
+  /**
+   * The run store the gateway opened itself (no `runs` option): `close` closes it, or a
+   * PostgreSQL store's connections would keep the process alive after the gateway stopped.
+   */
+  private ownRuns: Promise<OpenedRunStore> | undefined;
   private readonly guard: PathGuard;
   /** The environment and config each running server was started with, to restart on change. */
   private readonly started = new Map<string, unknown>();
@@ -510,18 +514,23 @@ export class PersonaGateway {
   }
 
   /** The runs the workflow tools see, opened at their first call. */
-  private async runStore(): Promise<RunStore> {
-    if (this.runs === undefined) {
-      // Loaded at the first use: @tta-dev/workflows (YAML, schemas) costs a gateway's cold start.
-      const { openRunStore } = await import('@tta-dev/workflows');
-      this.runs =
-        this.options.runs ??
+  private runStore(): Promise<RunStore> {
+    if (this.options.runs !== undefined) return Promise.resolve(this.options.runs);
+    // Loaded at the first use: @tta-dev/workflows (YAML, schemas) costs a gateway's cold start.
+    if (this.ownRuns === undefined) {
+      const opening = import('@tta-dev/workflows').then(({ openRunStore }) =>
         openRunStore({
           cwd: this.options.cwd ?? process.cwd(),
           env: this.options.env ?? process.env,
-        });
+        }),
+      );
+      // A store that cannot be opened (a bad TTA_RUN_STORE) is tried again at the next call.
+      opening.catch(() => {
+        if (this.ownRuns === opening) this.ownRuns = undefined;
+      });
+      this.ownRuns = opening;
     }
-    return this.runs;
+    return this.ownRuns;
   }
 
   /** Switches the persona through the store (so every process follows) and applies it here. */
@@ -567,6 +576,8 @@ export class PersonaGateway {
     const downstreams = [...this.downstreams.values()];
     this.downstreams.clear();
     await Promise.all([...this.stopping, ...downstreams.map((d) => d.stop())]);
+    // A store that failed to open has nothing to close.
+    await (await this.ownRuns?.catch(() => undefined))?.close();
   }
 
   private follow(active: ActivePersona | undefined): Promise<void> {

@@ -23,6 +23,7 @@ export function tablesOf(schema: string): Tables {
   };
 }
 
+/** A PostgreSQL identifier (schema, table) quoted, so any name is taken literally. */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
