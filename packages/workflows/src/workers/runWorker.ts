@@ -89,7 +89,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   signal?.addEventListener('abort', onStop, { once: true });
   const watching = new AbortController();
   const changes = store.changes;
-  if (changes !== undefined) void watch(changes.call(store, { signal: watching.signal }), wake);
+  // A change worth a look: of a run this worker does not drive, while it has room for one more
+  // (its own drives' events are most of them; a drive that ends wakes it anyway).
+  const worthALook = (runId: string) => !active.has(runId) && active.size < concurrency;
+  if (changes !== undefined)
+    void watch(changes.call(store, { signal: watching.signal }), wake, worthALook);
 
   const offers = (needs: readonly string[] | undefined) =>
     (needs ?? []).every((label) => labels.includes(label));
@@ -189,9 +193,13 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Wakes the worker on a store change; a store that stops following leaves the worker polling. */
-async function watch(ids: AsyncIterable<string>, wake: Wakeup): Promise<void> {
+async function watch(
+  ids: AsyncIterable<string>,
+  wake: Wakeup,
+  worthALook: (runId: string) => boolean,
+): Promise<void> {
   try {
-    for await (const _ of ids) wake.notify();
+    for await (const id of ids) if (worthALook(id)) wake.notify();
   } catch {
     // the worker looks at list() on its other wake-ups
   }
