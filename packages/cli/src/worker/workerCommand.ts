@@ -4,13 +4,8 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { eprintln, type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import {
-  checkToolServers,
-  closeRunStoreOf,
-  labelsOption,
-  runStoreOf,
-  withEngine,
-} from '../workflow/_engine.js';
+import { checkToolServers, labelsOption, withEngine } from '../workflow/_engine.js';
+import { closeRunStoreOf, runStoreOf } from '../workflow/_runStore.js';
 import { loadNamedWorkflow } from '../workflow/_workflows.js';
 
 export const workerHelp = `Usage: tta worker [--labels a,b] [--concurrency N] [--lease-ms N] [--grace-ms N] [--once] [--json]

@@ -8,7 +8,7 @@ import type { RunEvent } from '@tta-dev/workflows';
 import { type JournalSink, runJournal, writeRunJournal } from '@tta-dev/workflows/journal';
 import { CliError, usageError } from '../CliError.js';
 import { eprintln, type Io } from '../Io.js';
-import { projectRootOf, runStoreOf } from './_engine.js';
+import { projectRootOf, runStoreOf } from './_runStore.js';
 
 /** Where a run's journal goes: a Logseq file graph, or the Logseq app through its HTTP API. */
 export type JournalTarget = { kind: 'graph'; dir: string } | { kind: 'api' };

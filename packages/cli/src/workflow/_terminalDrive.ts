@@ -1,8 +1,9 @@
 import type { PersonaRegistry } from '@tta-dev/personas';
 import type { RunResult, WorkflowEngine } from '@tta-dev/workflows';
 import type { Io } from '../Io.js';
-import { labelsOption, reportResult, runStoreOf, withEngine } from './_engine.js';
+import { labelsOption, reportResult, withEngine } from './_engine.js';
 import { autoJournal } from './_journal.js';
+import { runStoreOf } from './_runStore.js';
 import { progressPrinter } from './progress.js';
 
 /** The options of `tta workflow run` and `resume` that say how a drive shows and where it runs. */

@@ -1,8 +1,8 @@
-import { cancelRun } from '@tta-dev/workflows';
+import { cancelRun } from '@tta-dev/workflows/runs';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
-import { runStoreOf } from './_engine.js';
+import { runStoreOf } from './_runStore.js';
 
 export const cancelHelp = `Usage: tta workflow cancel <run> [--reason TEXT]
 

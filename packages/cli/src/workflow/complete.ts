@@ -1,8 +1,8 @@
-import { completeStep, type Settlement } from '@tta-dev/workflows';
+import { completeStep, type Settlement } from '@tta-dev/workflows/runs';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, printJson, println } from '../Io.js';
-import { runStoreOf } from './_engine.js';
+import { runStoreOf } from './_runStore.js';
 
 export const completeHelp = `Usage: tta workflow complete <run> <step> [--output JSON | --rerun | --failed TEXT] [--note TEXT] [--by NAME]
 

@@ -1,7 +1,7 @@
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
-import { runStoreOf } from './_engine.js';
+import { runStoreOf } from './_runStore.js';
 import { eventLine } from './progress.js';
 
 export const logsHelp = `Usage: tta workflow logs <run> [--json]

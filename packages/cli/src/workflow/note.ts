@@ -1,8 +1,8 @@
-import { noteRun } from '@tta-dev/workflows';
+import { noteRun } from '@tta-dev/workflows/runs';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, printJson, println } from '../Io.js';
-import { runStoreOf } from './_engine.js';
+import { runStoreOf } from './_runStore.js';
 
 export const noteHelp = `Usage: tta workflow note <run> (--decision TEXT | --learning TEXT) [--stage ID] [--by NAME] [--json]
 

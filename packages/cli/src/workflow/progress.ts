@@ -1,4 +1,4 @@
-import type { RunEvent } from '@tta-dev/workflows';
+import type { RunEvent } from '@tta-dev/workflows/runs';
 import { colors, eprintln, type Io } from '../Io.js';
 import { formatMetrics } from './formatMetrics.js';
 import { formatDuration } from './report/formatDuration.js';

@@ -3,12 +3,12 @@ import {
   PRUNABLE_STATUSES,
   pruneRuns,
   type RunStatus,
-} from '@tta-dev/workflows';
+} from '@tta-dev/workflows/runs';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, type Io, printJson, println } from '../Io.js';
 import { table } from '../table.js';
-import { runStoreOf, storeLabelOf } from './_engine.js';
+import { runStoreOf, storeLabelOf } from './_runStore.js';
 
 export const pruneHelp = `Usage: tta workflow prune --older-than AGE [--status S,...] [--dry-run] [--json]
 

@@ -6,7 +6,7 @@ import { usageError } from '../CliError.js';
 import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { homeOf } from '../persona/_registry.js';
 import { table } from '../table.js';
-import { runStoreOf } from './_engine.js';
+import { runStoreOf } from './_runStore.js';
 import { formatDuration } from './report/formatDuration.js';
 import { type RunReport, runReport } from './report/RunReport.js';
 import { timelineHtml, tokensCell } from './report/timelineHtml.js';

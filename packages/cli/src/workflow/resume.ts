@@ -2,8 +2,9 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { type Io, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { checkToolServers, projectRootOf, runStoreOf } from './_engine.js';
+import { checkToolServers } from './_engine.js';
 import { withJournalDefault } from './_journal.js';
+import { projectRootOf, runStoreOf } from './_runStore.js';
 import { driveOptions, terminalDrive } from './_terminalDrive.js';
 import { loadNamedWorkflow } from './_workflows.js';
 

@@ -3,8 +3,9 @@ import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { loadRegistry } from '../persona/_registry.js';
-import { checkToolServers, projectRootOf, withEngine } from './_engine.js';
+import { checkToolServers, withEngine } from './_engine.js';
 import { withJournalDefault } from './_journal.js';
+import { projectRootOf } from './_runStore.js';
 import { driveOptions, terminalDrive } from './_terminalDrive.js';
 import { loadNamedWorkflow } from './_workflows.js';
 

@@ -1,9 +1,9 @@
-import { foldRun, type StepState, summaryOf } from '@tta-dev/workflows';
+import { foldRun, type StepState, summaryOf } from '@tta-dev/workflows/runs';
 import { parse } from '../args.js';
 import { usageError } from '../CliError.js';
 import { colors, eprintln, type Io, printJson, println } from '../Io.js';
 import { table } from '../table.js';
-import { runStoreOf, storeLabelOf } from './_engine.js';
+import { runStoreOf, storeLabelOf } from './_runStore.js';
 import { formatMetrics } from './formatMetrics.js';
 
 export const statusHelp = `Usage: tta workflow status [run] [--json]

@@ -60,7 +60,7 @@ export async function runWorkflowCommand(argv: readonly string[], io: Io): Promi
     return await (await load())(rest, io);
   } finally {
     // A database's connections would keep the process alive.
-    const { closeRunStoreOf } = await import('./_engine.js');
+    const { closeRunStoreOf } = await import('./_runStore.js');
     await closeRunStoreOf(io);
   }
 }

@@ -1,4 +1,6 @@
 // The active-persona store, light enough for a shell prompt to call (`tta-persona current`).
+
+export { ignoredFolder } from '../files/ignoredFolder.js';
 export { ConfigCorruptError, isConfigCorruptError } from './ConfigError.js';
 export type {
   ActivePersona,

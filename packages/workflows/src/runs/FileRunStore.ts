@@ -11,7 +11,8 @@ import {
 } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ignoredFolder } from '@tta-dev/personas';
+// The store entry, not the package's: a command that only reads runs loads no persona registry.
+import { ignoredFolder } from '@tta-dev/personas/store';
 import { withAppendLock } from './_appendLock.js';
 import { fileChanges } from './_fileChanges.js';
 import { acquireFileLease, fileLeaseHeld, LEASE_FILE } from './_fileLease.js';
