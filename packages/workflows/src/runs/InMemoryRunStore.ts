@@ -1,4 +1,4 @@
-import { checkRunId, leaseArguments, prepareEvent } from './_prepareEvent.js';
+import { checkRunId, followAfter, leaseArguments, prepareEvent } from './_prepareEvent.js';
 import { Wakeup } from './_Wakeup.js';
 import { LeaseLostError } from './errors/LeaseLostError.js';
 import type { RunEvent, RunEventInput } from './RunEvent.js';
@@ -87,9 +87,7 @@ export class InMemoryRunStore implements RunStore {
 
   async *follow(runId: string, options: FollowOptions = {}): AsyncGenerator<RunEvent, void> {
     checkRunId(runId);
-    const after = options.after ?? 0;
-    if (after !== 'end' && !(Number.isInteger(after) && after >= 0))
-      throw new RangeError(`after must be a whole number ≥ 0 or "end", got ${String(after)}`);
+    const after = followAfter(options);
     const wakeup = new Wakeup(options.signal);
     const listener = (id: string) => id === runId && wakeup.raise();
     this.listeners.add(listener);

@@ -3,6 +3,7 @@ import { linkSync, readdirSync, readFileSync, renameSync, statSync } from 'node:
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { linkExclusive, unlinkIfPresent, writeTemp } from './_atomicFile.js';
+import { holderLives } from './_holderLives.js';
 import { LeaseLostError } from './errors/LeaseLostError.js';
 import type { Lease } from './RunStore.js';
 
@@ -218,7 +219,7 @@ export async function fileLeaseHeld(dir: string, now: number): Promise<boolean> 
   return (
     record !== undefined &&
     Date.parse(record.expiresAt) > now &&
-    processLives(record.host, record.pid)
+    holderLives(record.host, record.pid)
   );
 }
 
@@ -228,18 +229,7 @@ function canTake(current: CurrentLease, owner: string, now: number): boolean {
   if (record === undefined) return true; // not a lease: left by hand, or damaged
   if (record.host === hostname() && record.pid === process.pid && record.owner === owner)
     return true;
-  return !(Date.parse(record.expiresAt) > now) || !processLives(record.host, record.pid);
-}
-
-/** Whether a process lives; true for another host's, which only the expiry can end. */
-function processLives(host: string, pid: number): boolean {
-  if (host !== hostname()) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return !(Date.parse(record.expiresAt) > now) || !holderLives(record.host, record.pid);
 }
 
 async function readLease(dir: string): Promise<CurrentLease | undefined> {
@@ -334,8 +324,7 @@ export async function clearStaleClaim(path: string): Promise<boolean> {
 async function isStale(path: string, content: string): Promise<boolean> {
   try {
     const { pid, host } = JSON.parse(content) as { pid?: unknown; host?: unknown };
-    if (typeof pid === 'number' && typeof host === 'string' && !processLives(host, pid))
-      return true;
+    if (typeof pid === 'number' && typeof host === 'string' && !holderLives(host, pid)) return true;
   } catch {
     // judged by age alone
   }

@@ -7,7 +7,7 @@ import {
   RunEventInputSchema,
   type RunEventType,
 } from './RunEvent.js';
-import { DEFAULT_LEASE_TTL_MS, type LeaseOptions } from './RunStore.js';
+import { DEFAULT_LEASE_TTL_MS, type FollowOptions, type LeaseOptions } from './RunStore.js';
 import { redactSecrets } from './redactSecrets.js';
 
 export function checkRunId(runId: string): void {
@@ -27,6 +27,14 @@ export function leaseArguments(runId: string, owner: string, options: LeaseOptio
   if (!(Number.isFinite(ttlMs) && ttlMs > 0))
     throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
   return ttlMs;
+}
+
+/** The `after` of what `follow(runId, options)` was given, checked as every store does. */
+export function followAfter(options: FollowOptions): number | 'end' {
+  const after = options.after ?? 0;
+  if (after !== 'end' && !(Number.isInteger(after) && after >= 0))
+    throw new RangeError(`after must be a whole number ≥ 0 or "end", got ${String(after)}`);
+  return after;
 }
 
 /**

@@ -2,6 +2,7 @@ import { open, readdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ChangeWaiter } from './_ChangeWaiter.js';
 import { RunLogParser } from './_parseRunLog.js';
+import { followAfter } from './_prepareEvent.js';
 import { RunLogCorruptError } from './errors/RunLogCorruptError.js';
 import { RUN_ID_PATTERN, type RunEvent } from './RunEvent.js';
 
@@ -63,9 +64,7 @@ export async function* followRun(
 ): AsyncGenerator<RunEvent, void, undefined> {
   const file = store.eventsFile(runId);
   const { signal } = options;
-  const after = options.after ?? 0;
-  if (after !== 'end' && !(Number.isInteger(after) && after >= 0))
-    throw new RangeError(`after must be a whole number ≥ 0 or "end", got ${String(after)}`);
+  const after = followAfter(options);
   // The run's folder is watched, not the file: the file may not exist yet.
   const name = basename(file);
   const waiter = new ChangeWaiter(dirname(file), {

@@ -1,7 +1,7 @@
-import { hostname } from 'node:os';
 import type { Client, Pool } from 'pg';
+import { holderLives } from '../_holderLives.js';
 import { KeyedMutex } from '../_KeyedMutex.js';
-import { checkRunId, leaseArguments, prepareEvent } from '../_prepareEvent.js';
+import { checkRunId, followAfter, leaseArguments, prepareEvent } from '../_prepareEvent.js';
 import { STEP_PROGRESS } from '../_RunSummaries.js';
 import { applyEvent, foldRun, initialState } from '../foldRun.js';
 import type { RunEvent, RunEventInput } from '../RunEvent.js';
@@ -126,7 +126,7 @@ export class PostgresRunStore implements RunStore {
   ): Promise<RunEvent> {
     options.signal?.throwIfAborted();
     checkRunId(runId);
-    // In call order within this process; the row lock orders processes.
+    // In call order within this process; the key (run_id, seq) orders processes.
     return this.scrubbed(() => this.mutex.run(runId, () => this.appendNow(runId, event)));
   }
 
@@ -203,9 +203,7 @@ export class PostgresRunStore implements RunStore {
   async *follow(runId: string, options: FollowOptions = {}): AsyncGenerator<RunEvent, void> {
     checkRunId(runId);
     const { signal } = options;
-    const after = options.after ?? 0;
-    if (after !== 'end' && !(Number.isInteger(after) && after >= 0))
-      throw new RangeError(`after must be a whole number ≥ 0 or "end", got ${String(after)}`);
+    const after = followAfter(options);
     if (signal?.aborted) return;
     const waiting = this.waiting(signal);
     try {
@@ -411,7 +409,8 @@ export class PostgresRunStore implements RunStore {
   private listed(row: RunRow): Promise<RunSummary | undefined> {
     // A live lease whose holder was a process on this host that is gone drives nothing.
     const driven =
-      row.live === true && !(row.host === hostname() && row.pid !== null && !processLives(row.pid));
+      row.live === true &&
+      (row.host === null || row.pid === null || holderLives(row.host, row.pid));
     return listedSummary(
       row.run_id,
       async () => ({
@@ -561,15 +560,6 @@ function isConnectionError(error: unknown): boolean {
   return (
     error instanceof Error && /Connection terminated|not queryable|closed/i.test(error.message)
   );
-}
-
-function processLives(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** An event's row: the envelope in columns (`run_id` is the caller's), the rest in `event`. */

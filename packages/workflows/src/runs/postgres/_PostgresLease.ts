@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { holderLives } from '../_holderLives.js';
 import { LeaseLostError } from '../errors/LeaseLostError.js';
 import type { Lease } from '../RunStore.js';
 import type { Tables } from './_schema.js';
@@ -90,7 +91,7 @@ export async function takePostgresLease(
       return attempt < 3
         ? takePostgresLease(query, tables, clock, scope, runId, owner, ttlMs, attempt + 1)
         : undefined;
-    if (holder.host !== host || processLives(holder.pid)) return undefined;
+    if (holderLives(holder.host, holder.pid)) return undefined;
     ({ row, sentAt } = await take(holder.token));
     if (row === undefined) return undefined;
   }
@@ -199,16 +200,6 @@ class PostgresLease implements Lease {
       this.runId,
       this.token,
     ]);
-  }
-}
-
-/** Whether a process on this host lives. */
-function processLives(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
