@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { type PostgresServer, startPostgres } from '@tta-dev/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../testing/collect.js';
 import { describeRunStore } from '../../testing/describeRunStore.js';
 import type { RunEvent, RunEventInput } from '../RunEvent.js';
 import { summarizeRun } from '../RunSummary.js';
@@ -243,25 +244,13 @@ describe('PostgresRunStore on a real server', () => {
     await machines(2, async ([writer, reader]) => {
       await writer!.append('run-1', started);
       const controller = new AbortController();
-      const seen: RunEvent[] = [];
-      let arrived: () => void = () => undefined;
-      const following = (async () => {
-        for await (const event of reader!.follow('run-1', { signal: controller.signal })) {
-          seen.push(event);
-          arrived();
-        }
-      })();
-      const upTo = (n: number) =>
-        new Promise<void>((resolve) => {
-          arrived = () => seen.length >= n && resolve();
-          arrived();
-        });
-      await upTo(1);
+      const seen = collect(reader!.follow('run-1', { signal: controller.signal }));
+      await seen.until((events) => events.length >= 1);
       for (let i = 1; i <= 3; i++) await writer!.append('run-1', step(i));
-      await upTo(4);
-      expect(seen.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      await seen.until((events) => events.length >= 4);
+      expect(seen.items.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
       controller.abort();
-      await following;
+      await seen.ended();
     });
   });
 
@@ -269,20 +258,8 @@ describe('PostgresRunStore on a real server', () => {
     await machines(2, async ([writer, reader]) => {
       await writer!.append('run-1', started);
       const controller = new AbortController();
-      const seen: number[] = [];
-      let arrived: () => void = () => undefined;
-      const following = (async () => {
-        for await (const event of reader!.follow('run-1', { signal: controller.signal })) {
-          seen.push(event.seq);
-          arrived();
-        }
-      })();
-      const upTo = (n: number) =>
-        new Promise<void>((resolve) => {
-          arrived = () => seen.length >= n && resolve();
-          arrived();
-        });
-      await upTo(1);
+      const seen = collect(reader!.follow('run-1', { signal: controller.signal }));
+      await seen.until((events) => events.length >= 1);
       // Cut every LISTENing connection, then append while it is down.
       const db = new pg.Client({ connectionString: server.url });
       await db.connect();
@@ -295,10 +272,10 @@ describe('PostgresRunStore on a real server', () => {
       }
       await writer!.append('run-1', step(1));
       await writer!.append('run-1', step(2));
-      await upTo(3);
-      expect(seen).toEqual([1, 2, 3]);
+      await seen.until((events) => events.length >= 3);
+      expect(seen.items.map((e) => e.seq)).toEqual([1, 2, 3]);
       controller.abort();
-      await following;
+      await seen.ended();
     });
   });
 
@@ -333,27 +310,13 @@ describe('PostgresRunStore on a real server', () => {
   it('lets a process exit: close() ends the pool and the listener, and ends followers', async () => {
     const store = new PostgresRunStore({ url: server.url, schema: freshSchema() });
     await store.append('run-1', started);
-    let first: () => void = () => undefined;
-    const listening = new Promise<void>((resolve) => {
-      first = resolve;
-    });
-    const following = (async () => {
-      const seen: number[] = [];
-      for await (const event of store.follow('run-1')) {
-        seen.push(event.seq);
-        first();
-      }
-      return seen;
-    })();
-    const changes = (async () => {
-      for await (const _ of store.changes()) {
-        // nothing to do
-      }
-    })();
-    await listening;
+    const following = collect(store.follow('run-1'));
+    const changes = collect(store.changes());
+    await following.until((events) => events.length >= 1);
     await store.close();
-    expect(await following).toEqual([1]);
-    await changes;
+    await following.ended();
+    expect(following.items.map((e) => e.seq)).toEqual([1]);
+    await changes.ended();
     await expect(store.read('run-1')).rejects.toThrow(/closed/);
   });
 });
