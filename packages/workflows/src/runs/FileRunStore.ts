@@ -216,7 +216,7 @@ export class FileRunStore implements RunStore {
       this.logs.delete(runId);
       this.unsynced.delete(runId);
       this.unsyncedNames.delete(runId);
-      this.summaries.loaded(runId, []);
+      this.summaries.forget(runId);
       syncFile(this.root, false);
       await rm(aside, { recursive: true, force: true });
     });

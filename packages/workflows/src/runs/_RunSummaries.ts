@@ -52,6 +52,12 @@ export class RunSummaries {
   /** How many runs were folded from their logs by `summaryOf` (the slow path). */
   rebuilds = 0;
 
+  /** The run was removed: nothing this store knew of it holds any more. */
+  forget(runId: string): void {
+    this.folds.delete(runId);
+    this.known.delete(runId);
+  }
+
   /** The store read a run's whole log: keep its fold for the appends that follow. */
   loaded(runId: string, events: readonly RunEvent[]): void {
     this.folds.delete(runId);
