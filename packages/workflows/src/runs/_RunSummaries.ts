@@ -1,6 +1,7 @@
 import { type Stats, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseRunLog } from './_parseRunLog.js';
+import { RecentFolds } from './_RecentFolds.js';
 import {
   type LogStamp,
   readSummaryFile,
@@ -13,9 +14,6 @@ import { applyEvent, foldRun, initialState } from './foldRun.js';
 import type { RunEvent } from './RunEvent.js';
 import type { RunState } from './RunState.js';
 import { type RunSummary, summaryOf } from './RunSummary.js';
-
-/** Folds kept in memory, for the runs this store appended to or read last. */
-const MAX_FOLDS = 16;
 
 /**
  * The events of a step's progress within a drive. Their summary is kept in memory and reaches
@@ -46,7 +44,7 @@ export const STEP_PROGRESS: ReadonlySet<RunEvent['type']> = new Set<RunEvent['ty
  *   never used: the run is folded from its log, and its summary written again.
  */
 export class RunSummaries {
-  private readonly folds = new Map<string, RunState>();
+  private readonly folds = new RecentFolds<RunState>();
   /** Summaries this store has found or written, checked against the log at every use. */
   private readonly known = new Map<string, StoredSummary>();
   /** How many runs were folded from their logs by `summaryOf` (the slow path). */
@@ -63,7 +61,7 @@ export class RunSummaries {
     this.folds.delete(runId);
     if (events.length === 0) return;
     try {
-      this.keep(runId, foldRun(events)!);
+      this.folds.keep(runId, foldRun(events)!);
     } catch {
       // a log the fold refuses is listed from the log, as unreadable
     }
@@ -142,15 +140,8 @@ export class RunSummaries {
       state = undefined;
     }
     if (state === undefined) this.folds.delete(runId);
-    else this.keep(runId, state);
+    else this.folds.keep(runId, state);
     return state;
-  }
-
-  /** Keeps a fold, the most recent last, forgetting the oldest beyond `MAX_FOLDS`. */
-  private keep(runId: string, state: RunState): void {
-    this.folds.delete(runId);
-    this.folds.set(runId, state);
-    if (this.folds.size > MAX_FOLDS) this.folds.delete(this.folds.keys().next().value!);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Client, Pool } from 'pg';
 import { holderLives } from '../_holderLives.js';
 import { KeyedMutex } from '../_KeyedMutex.js';
 import { checkRunId, followAfter, leaseArguments, prepareEvent } from '../_prepareEvent.js';
+import { RecentFolds } from '../_RecentFolds.js';
 import { STEP_PROGRESS } from '../_RunSummaries.js';
 import { applyEvent, foldRun, initialState } from '../foldRun.js';
 import type { RunEvent, RunEventInput } from '../RunEvent.js';
@@ -45,9 +46,6 @@ export interface PostgresRunStoreOptions extends RunStoreOptions {
    */
   readonly now?: () => number;
 }
-
-/** Folds kept in memory, for the runs this store appended to last. */
-const MAX_FOLDS = 16;
 
 interface RunRow {
   readonly run_id: string;
@@ -94,7 +92,7 @@ export class PostgresRunStore implements RunStore {
   private readonly secrets: readonly string[];
   private readonly maxConnections: number;
   private readonly mutex = new KeyedMutex();
-  private readonly folds = new Map<string, Fold>();
+  private readonly folds = new RecentFolds<Fold>();
   private readonly statements: Statements;
   private connecting: Promise<Pool> | undefined;
   private pool: Pool | undefined;
@@ -335,7 +333,7 @@ export class PostgresRunStore implements RunStore {
           this.folds.delete(runId); // `applyEvent` changed it for an event that is not stored
           continue;
         }
-        this.keep(runId, { state, row });
+        this.folds.keep(runId, { state, row });
         return event;
       }
     } catch (error) {
@@ -355,12 +353,6 @@ export class PostgresRunStore implements RunStore {
     const events = await this.eventsAfter(runId, 0);
     const state = foldRun(events);
     return state === undefined ? undefined : { state, row: '' };
-  }
-
-  private keep(runId: string, fold: Fold): void {
-    this.folds.delete(runId);
-    this.folds.set(runId, fold);
-    if (this.folds.size > MAX_FOLDS) this.folds.delete(this.folds.keys().next().value!);
   }
 
   private eventsAfter(runId: string, after: number): Promise<RunEvent[]> {
